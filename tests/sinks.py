@@ -100,9 +100,7 @@ class _SmtpHandler:
             return self.sink.failing
         raw = envelope.original_content or envelope.content
         msg = email.message_from_bytes(raw, policy=email.policy.default)
-        self.sink.inbox.add(
-            Mail(envelope.mail_from, tuple(envelope.rcpt_tos), cast(EmailMessage, msg))
-        )
+        self.sink.inbox.add(Mail(envelope.mail_from, tuple(envelope.rcpt_tos), msg))
         return "250 Message accepted for delivery"
 
 
