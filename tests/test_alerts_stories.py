@@ -175,3 +175,24 @@ def test_eval_set_quality() -> None:
     q = bench.quality(items, assigned)  # type: ignore[attr-defined]
     assert q.b3_p >= 0.95, q
     assert q.b3_f1 >= 0.90, q
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "other", "other_lang"),
+    [
+        ("Kuźnica", "en", "Кузнице", "ru"),
+        ("Cichanouska", "pl", "Tsikhanouskaya", "en"),
+        ("Хомич", "ru", "Chomitsch", "de"),
+    ],
+)
+def test_spelling_follows_the_word_not_the_article(
+    word: str, lang: str, other: str, other_lang: str
+) -> None:
+    assert skeleton(word, lang)[:4] == skeleton(other, other_lang)[:4]
+
+
+def test_a_disagreeing_same_language_report_outweighs_a_foreign_resemblance() -> None:
+    grouper = StoryGrouper()
+    grouper.add(TALKS_EN, 4)
+    grouper.add(TALKS_BE, 4)
+    assert grouper.place(RADIO_EN).story_id is None

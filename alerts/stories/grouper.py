@@ -25,6 +25,7 @@ _COMMON_SHARE = 0.05
 _COMMON_FLOOR = 50
 # Only the best candidates by raw overlap get the full score.
 _SHORTLIST = 24
+_SAME_LANG_VETO = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,31 @@ class _Member:
     features: Features
     published: datetime
     story_id: int
+
+
+@dataclass(slots=True)
+class _StoryEvidence:
+    """The best scores one story's members gave a newcomer, split by language."""
+
+    best: float = 0.0
+    best_same_lang: float | None = None
+    via: int = 0
+    why: str = ""
+
+    def note(self, value: float, doc_id: int, why: str, same_lang: bool) -> None:
+        if same_lang:
+            self.best_same_lang = max(value, self.best_same_lang or 0.0)
+        if value > self.best or not self.why:
+            self.best, self.via, self.why = value, doc_id, why
+
+    def value(self, threshold: float) -> float:
+        # A report in the newcomer's own language is the best-informed comparison: when
+        # it clearly disagrees, a cross-language resemblance (same person, same city,
+        # same weekday) does not outvote it (a Stockholm meeting vs. a Stockholm lecture).
+        veto = _SAME_LANG_VETO * threshold
+        if self.best_same_lang is not None and self.best_same_lang < veto:
+            return min(self.best, self.best_same_lang)
+        return self.best
 
 
 class StoryGrouper:
@@ -89,7 +115,7 @@ class StoryGrouper:
     def place(self, doc: StoryDoc) -> Placement:
         """Which story `doc` belongs to (None: a new one), without recording it."""
         features = self._features(doc)
-        best: tuple[float, int, int, str] | None = None
+        stories: dict[int, _StoryEvidence] = {}
         for doc_id in self._candidates(features, doc.published):
             member = self._members[doc_id]
             result = score(
@@ -99,14 +125,23 @@ class StoryGrouper:
                 self.weight,
                 self._tuning,
             )
-            if best is None or result.value > best[0]:
-                best = (result.value, member.story_id, doc_id, result.reason)
-        if best is not None and best[0] >= self._threshold:
-            value, story_id, via, why = best
-            placement = Placement(story_id, value, f"joins story {story_id} via {via}: {why}")
-        elif best is not None:
-            value, story_id, via, why = best
-            placement = Placement(None, value, f"new story; nearest {via} too far: {why}")
+            evidence = stories.setdefault(member.story_id, _StoryEvidence())
+            same_lang = member.features.lang == features.lang
+            evidence.note(result.value, doc_id, result.reason, same_lang)
+        ranked = sorted(
+            ((e.value(self._threshold), story_id, e) for story_id, e in stories.items()),
+            key=lambda row: row[0],
+            reverse=True,
+        )
+        if ranked and ranked[0][0] >= self._threshold:
+            value, story_id, evidence = ranked[0]
+            why = f"joins story {story_id} via {evidence.via}: {evidence.why}"
+            placement = Placement(story_id, value, why)
+        elif ranked:
+            value, _, evidence = ranked[0]
+            veto = " (its same-language report disagrees)" if value < evidence.best else ""
+            why = f"new story; nearest {evidence.via} too far{veto}: {evidence.why}"
+            placement = Placement(None, value, why)
         else:
             placement = Placement(None, 0.0, "new story; nothing in the window shares a key")
         log.debug("story placement article=%s %s", doc.article_id, placement.reason)

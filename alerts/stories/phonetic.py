@@ -29,14 +29,15 @@ _CLASS = str.maketrans(
     {
         "p": "b", "b": "b", "f": "f", "v": "f", "w": "f", "t": "t", "d": "t",
         "k": "k", "g": "k", "h": "k", "q": "k", "x": "k", "s": "s", "z": "s",
-        "l": "l", "r": "r", "m": "m", "n": "n", "K": "k", "S": "s",
+        "l": "l", "r": "r", "m": "m", "n": "n", "K": "k", "S": "s", "C": "s",
     }
 )  # fmt: skip
 _VOWELS = re.compile(r"[aeiouyj]+")
 _NON_ALPHA = re.compile(r"[^a-z]+")
 
 # Ordered digraph rules per orthography; "C" marks the ts/ch affricates, "S" the
-# hushing sibilants, "K" the velar fricative (the last two then merge into s and k).
+# hushing sibilants, "K" the velar fricative; all then merge into s, s and k, since
+# orthographies disagree on them (Latin c is k, s or ts depending on the language).
 # The order matters: longest first.
 _COMMON = (("shch", "S"), ("tsch", "C"), ("sch", "S"), ("tch", "C"), ("sh", "S"),
            ("zh", "S"), ("kh", "K"), ("ts", "C"), ("tz", "C"))  # fmt: skip
@@ -44,6 +45,7 @@ _SLAVIC_LATIN = (("ch", "K"), ("cz", "C"), ("sz", "S"), ("rz", "S"), ("c", "C"))
 _GERMANIC = (("ch", "K"), ("ck", "k"), ("z", "C"))
 _ROMANCE = (("ch", "S"), ("ck", "k"), ("qu", "k"))
 _DEFAULT = (("ch", "C"), ("ck", "k"))
+_SLAVIC_MARKS = frozenset("ąęłńśźżćčřšžůěėųūįŭ")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 
 _RULES_BY_LANG = {
@@ -77,6 +79,9 @@ def skeleton(word: str, lang: str | None = None) -> str:
     for src, dst in _COMMON:
         folded = folded.replace(src, dst)
     rules = _DEFAULT if cyrillic else _RULES_BY_LANG.get(lang or "", _DEFAULT)
+    # A Polish place keeps its spelling in an English report ("Kuźnica" = Кузница).
+    if not cyrillic and any(ch in _SLAVIC_MARKS for ch in word.lower()):
+        rules = _SLAVIC_LATIN
     for src, dst in rules:
         folded = folded.replace(src, dst)
     folded = _SOFT_C.sub("s", folded).replace("c", "k")
