@@ -1,0 +1,79 @@
+"""Decides when a feed is next due, and says why; pure (time comes in as `now`)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+JITTER = 0.10  # ± fraction of the delay, so feeds added together drift apart
+RETRY_AFTER_CAP_S = 7 * 86400.0  # a server asking for a year's silence gets a week
+
+
+def next_check_at(
+    now: datetime,
+    *,
+    interval_s: float,
+    consecutive_errors: int,
+    retry_after_s: float | None = None,
+    max_age_s: float | None = None,
+    ttl_s: float | None = None,
+    respect_ttl: bool = False,
+    jitter_key: str = "",
+    max_backoff_s: float = 6 * 3600,
+) -> tuple[datetime, str]:
+    """When to check a feed next, plus a human reason for logs and the CLI.
+
+    Success waits `interval_s`, or longer when Cache-Control max-age (or, with
+    `respect_ttl`, the feed's TTL) asks for it, though never beyond the backoff cap.
+    The n-th consecutive error waits interval * 2**(n-1), capped at
+    max(max_backoff_s, interval_s): a failing feed slows down but is never dropped.
+    Retry-After is a floor in both cases, and survives the jitter.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if interval_s <= 0:
+        raise ValueError(f"interval_s must be positive, not {interval_s}")
+    cap = max(max_backoff_s, interval_s)
+    if consecutive_errors > 0:
+        # Exponent bounded so a feed failing for years cannot overflow the float.
+        delay = min(interval_s * 2.0 ** min(consecutive_errors - 1, 64), cap)
+        reason = f"error #{consecutive_errors}: backoff {_human(delay)}"
+        if delay == cap and consecutive_errors > 1:
+            reason += " (capped)"
+    else:
+        delay = interval_s
+        reason = f"ok: every {_human(interval_s)}"
+        hints = [("Cache-Control max-age", max_age_s)]
+        if respect_ttl:
+            hints.append(("feed TTL", ttl_s))
+        for name, hint in hints:
+            if hint is not None and min(hint, cap) > delay:
+                delay = min(hint, cap)
+                reason = f"ok: {name} {_human(delay)}"
+    delay *= 1 + _jitter(jitter_key)
+    if retry_after_s is not None and retry_after_s > 0:
+        floor = min(retry_after_s, max(RETRY_AFTER_CAP_S, cap))
+        if floor > delay:
+            delay = floor
+            reason += f"; Retry-After {_human(floor)}"
+    return now + timedelta(seconds=delay), reason
+
+
+def _jitter(key: str) -> float:
+    """A fraction in [-JITTER, +JITTER), fixed per key so a feed's rhythm is stable."""
+    if not key:
+        return 0.0
+    h = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    return (h / 2.0**64 * 2 - 1) * JITTER
+
+
+def _human(seconds: float) -> str:
+    s = round(seconds)
+    if s < 60:
+        return f"{s}s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if s >= size:
+            parts.append(f"{s // size}{unit}")
+            s %= size
+    return "".join(parts)
