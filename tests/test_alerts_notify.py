@@ -6,13 +6,14 @@ import socket
 import threading
 import warnings
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sinks import SmtpSink, WebhookSink, free_port
 
 from alerts.errors import NotifyError
 from alerts.notify import DELIVERY_HEADER, register_console, send, target_info
-from alerts.render import Message
+from alerts.render import AlertHit, AlertItem, Message, render_instant
 
 HTML = Message(
     title="Ales Bialiatski: court <b>ruling</b>",
@@ -51,6 +52,32 @@ def test_email_arrives_with_subject_body_and_delivery_key(smtp: SmtpSink) -> Non
     assert mail.header(DELIVERY_HEADER) == "nw-42"
 
 
+def test_hostile_item_rendered_for_email_arrives_escaped(smtp: SmtpSink) -> None:
+    url = smtp.apprise_url()
+    info = target_info(url)
+    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    item = AlertItem(
+        watchlist="Belarus",
+        title=f"Суд над Беляцким {hostile}",
+        link="https://example.org/a?b=1&c=2",
+        feed=hostile,
+        published=datetime(2024, 5, 3, 12, 5, tzinfo=UTC),
+        hits=(AlertHit("Ales Bialiatski", "Беляцким", "title", f"над Беляцким {hostile}", 4, 12),),
+        delivery_id="nw-99",
+    )
+    message = render_instant(
+        item, body_format=info.body_format, tz=UTC, title_max=info.title_max, body_max=info.body_max
+    )
+    send(url, message, idempotency_key="nw-99", timeout_s=10)
+    [mail] = smtp.wait_for(1)
+    html = mail.body("html")
+    assert "<mark>Беляцким</mark>" in html
+    assert "<script" not in html
+    assert "<img" not in html
+    assert '<a href="https://example.org/a?b=1&amp;c=2">' in html
+    assert html.count("nw-99") == 1  # the renderer's footer is not doubled by the notifier
+
+
 def test_email_password_never_in_target_or_error(smtp: SmtpSink) -> None:
     url = smtp.apprise_url()
     assert "secretpass" not in target_info(url).url_privacy
@@ -82,6 +109,25 @@ def test_webhook_gets_json_and_idempotency_header(hook: WebhookSink) -> None:
     assert post.header(DELIVERY_HEADER) == "nw-7"
     assert post.json["title"] == TEXT.title
     assert post.json["message"] == TEXT.body
+
+
+@pytest.mark.parametrize("scheme", ["json", "form", "xml"])
+def test_idempotency_header_for_every_webhook_kind(hook: WebhookSink, scheme: str) -> None:
+    url = hook.apprise_url().replace("json://", f"{scheme}://") + "?+X-Extra=kept"
+    send(url, TEXT, idempotency_key=f"nw-{scheme}", timeout_s=10)
+    [post] = hook.wait_for(1)
+    assert post.header(DELIVERY_HEADER) == f"nw-{scheme}"
+    assert post.header("X-Extra") == "kept"  # the user's own headers survive
+    assert b"example.org" in post.body  # the message itself, in each encoding
+
+
+def test_webhook_failure_reason_hides_the_password(hook: WebhookSink) -> None:
+    hook.fail(500)
+    url = f"json://user:hunter22@127.0.0.1:{hook.port}/hook"
+    with pytest.raises(NotifyError) as err:
+        send(url, TEXT, timeout_s=10)
+    assert "hunter22" not in str(err.value)
+    assert "500" in err.value.reason
 
 
 @pytest.mark.parametrize(
