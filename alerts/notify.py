@@ -30,7 +30,7 @@ DELIVERY_HEADER = "X-Newswatch-Delivery"
 # Services that take `+Header=value` URL arguments and send them as HTTP or mail headers.
 _HEADER_SCHEMES = frozenset({"json", "jsons", "form", "forms", "xml", "xmls", "mailto", "mailtos"})
 _EMAIL_SCHEMES = frozenset({"mailto", "mailtos"})
-_FORMATS = {"text": "text", "markdown": "markdown", "html": "html"}
+_FORMATS = frozenset({"text", "markdown", "html"})
 # A service without a title folds it into the body; this much of the body is kept for it.
 _FOLDED_TITLE_MAX = 200
 
@@ -118,7 +118,7 @@ def _first_format(notify_format: Any) -> str:
     for fmt in formats:
         value = str(getattr(fmt, "value", fmt))
         if value in _FORMATS:
-            return _FORMATS[value]
+            return value
     return "text"
 
 
