@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,6 +74,7 @@ class StoryGrouper:
         self._window = window
         self._threshold = threshold
         self._tuning = tuning or Tuning()
+        self._kind_weight = dict(self._tuning.kind_weight)
         self._members: dict[int, _Member] = {}
         self._index: dict[str, set[int]] = {}
         self._by_time: list[tuple[datetime, int]] = []
@@ -86,7 +88,8 @@ class StoryGrouper:
         """The current weight of a feature key (kind weight times its rarity here)."""
         df = len(self._index.get(key, ()))
         n = len(self._members)
-        return self._tuning.kind(key) * idf(df, n, self._tuning.idf_prior_docs)
+        kind = self._kind_weight.get(key[0], 1.0)
+        return kind * idf(df, n, self._tuning.idf_prior_docs)
 
     def _features(self, doc: StoryDoc) -> Features:
         if self._last is not None and self._last[0] == doc:
@@ -95,14 +98,28 @@ class StoryGrouper:
         self._last = (doc, features)
         return features
 
-    def _candidates(self, features: Features, published: datetime) -> list[int]:
+    def _memo_weigher(self) -> Callable[[str], float]:
+        # Weights do not change while one document is placed; each key is priced once.
+        memo: dict[str, float] = {}
+
+        def weigh(key: str) -> float:
+            value = memo.get(key)
+            if value is None:
+                value = memo[key] = self.weight(key)
+            return value
+
+        return weigh
+
+    def _candidates(
+        self, features: Features, published: datetime, weigh: Callable[[str], float]
+    ) -> list[int]:
         cap = max(_COMMON_FLOOR, int(_COMMON_SHARE * len(self._members)))
         partial: dict[int, float] = {}
         for key in features.keys:
             postings = self._index.get(key)
             if not postings or len(postings) > cap:
                 continue
-            weight = self.weight(key)
+            weight = weigh(key)
             for doc_id in postings:
                 partial[doc_id] = partial.get(doc_id, 0.0) + weight
         near = [
@@ -116,13 +133,14 @@ class StoryGrouper:
         """Which story `doc` belongs to (None: a new one), without recording it."""
         features = self._features(doc)
         stories: dict[int, _StoryEvidence] = {}
-        for doc_id in self._candidates(features, doc.published):
+        weigh = self._memo_weigher()
+        for doc_id in self._candidates(features, doc.published, weigh):
             member = self._members[doc_id]
             result = score(
                 features,
                 member.features,
                 doc.published - member.published,
-                self.weight,
+                weigh,
                 self._tuning,
             )
             evidence = stories.setdefault(member.story_id, _StoryEvidence())

@@ -85,11 +85,18 @@ _NUMBER_WORDS = (
 )
 
 
-def _table(rows: tuple[tuple[object, str], ...]) -> tuple[tuple[str, bool, object], ...]:
+Table = dict[str, tuple[tuple[str, bool, object], ...]]
+
+
+def _table(rows: tuple[tuple[object, str], ...]) -> Table:
+    """Entries (stem, whole-word only, key), longest first, filed by their first 3 letters."""
     entries = [
         (word.rstrip("$"), word.endswith("$"), key) for key, words in rows for word in words.split()
     ]
-    return tuple(sorted(entries, key=lambda e: -len(e[0])))
+    table: dict[str, list[tuple[str, bool, object]]] = {}
+    for entry in sorted(entries, key=lambda e: -len(e[0])):
+        table.setdefault(entry[0][:3], []).append(entry)
+    return {head: tuple(group) for head, group in table.items()}
 
 
 WEEKDAYS = _table(_WEEKDAYS)
@@ -98,11 +105,11 @@ MULTIPLIERS = _table(_MULTIPLIERS)
 NUMBER_WORDS: dict[str, int] = {w: n for n, words in _NUMBER_WORDS for w in words.split()}
 
 
-def lookup(table: tuple[tuple[str, bool, object], ...], folded: str) -> object:
+def lookup(table: Table, folded: str) -> object:
     """The key of the longest entry that starts (or, if marked, equals) `folded`."""
     if len(folded) < 3:
         return None
-    for stem, whole, key in table:
+    for stem, whole, key in table.get(folded[:3], ()):
         if folded == stem or (not whole and folded.startswith(stem)):
             return key
     return None

@@ -35,10 +35,7 @@ class Tuning:
     idf_prior_docs: int = 20
 
     def kind(self, key: str) -> float:
-        for kind, weight in self.kind_weight:
-            if key[0] == kind:
-                return weight
-        return 1.0
+        return dict(self.kind_weight).get(key[0], 1.0)
 
 
 @dataclass(frozen=True, slots=True)
