@@ -1,0 +1,1 @@
+"""Articles to hits to notifications: watchlists, matching, stories, the outbox, rendering."""

@@ -1,0 +1,218 @@
+"""The delivery job: claim due outbox rows, send each through its target, record the result.
+
+An attempt is recorded before the send and the success right after it, so a crash
+loses nothing (an expired lease makes the row due again) and can repeat at most the
+one send in flight; its delivery id travels with the message as an idempotency key.
+Each target is drained in its own thread, in order of discovery, so one target's
+outage never delays another's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts import notify, render
+from alerts import storage as astore
+from alerts.errors import AlertsError, NotifyError
+from alerts.model import AlertPolicy, Target
+from alerts.retry import retry_delay
+from ingest import storage as istore
+
+log = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    def __call__(
+        self, url: str, message: render.Message, *, idempotency_key: str | None
+    ) -> None: ...
+
+
+def _apprise_send(url: str, message: render.Message, *, idempotency_key: str | None) -> None:
+    notify.send(url, message, idempotency_key=idempotency_key)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+@lru_cache(maxsize=1024)
+def _target_info(url: str) -> notify.TargetInfo:
+    return notify.target_info(url)
+
+
+class Deliverer:
+    """Drains the outbox; one instance per daemon (its `owner` names its leases)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        policy: AlertPolicy,
+        clock: Callable[[], datetime],
+        *,
+        owner: str,
+        sender: Sender = _apprise_send,
+        lease_s: float = 300.0,
+        base_retry_s: float = 30.0,
+        batch: int = 200,
+    ) -> None:
+        self.sessions = sessions
+        self.policy = policy
+        self.clock = clock
+        self.owner = owner
+        self.sender = sender
+        self.lease_s = lease_s
+        self.base_retry_s = base_retry_s
+        self.batch = batch
+        self.stopping = threading.Event()
+        self._templates = {
+            w.name: render.compile_templates(render.Templates(w.template_title, w.template_body))
+            for w in policy.watchlists
+            if w.template_title or w.template_body
+        }
+
+    def run_once(self) -> DeliveryReport:
+        with self.sessions.begin() as s:
+            claimed = astore.claim_due(
+                s, self.clock(), lease_s=self.lease_s, owner=self.owner, limit=self.batch
+            )
+        if not claimed:
+            return DeliveryReport()
+        queues: dict[str, list[astore.Claimed]] = {}
+        for c in claimed:
+            queues.setdefault(c.target_key, []).append(c)
+        reports: list[DeliveryReport] = []
+        with ThreadPoolExecutor(max_workers=min(len(queues), 8)) as pool:
+            reports = list(pool.map(self._drain, queues.values()))
+        total = DeliveryReport(
+            sum(r.sent for r in reports),
+            sum(r.retried for r in reports),
+            sum(r.failed for r in reports),
+        )
+        log.info("deliver sent=%d retried=%d failed=%d", total.sent, total.retried, total.failed)
+        return total
+
+    def _drain(self, queue: Sequence[astore.Claimed]) -> DeliveryReport:
+        sent = retried = failed = 0
+        for i, item in enumerate(queue):
+            if self.stopping.is_set():
+                self._release(queue[i:])
+                break
+            outcome = self._deliver(item)
+            if outcome == "sent":
+                sent += 1
+                continue
+            if outcome == "failed":
+                failed += 1
+                continue
+            retried += 1
+            self._release(queue[i + 1 :])
+            break
+        return DeliveryReport(sent, retried, failed)
+
+    def _release(self, rest: Sequence[astore.Claimed]) -> None:
+        if rest:
+            with self.sessions.begin() as s:
+                astore.release(s, [c.id for c in rest])
+
+    def _deliver(self, item: astore.Claimed) -> str:
+        target = self.policy.target(item.target_key)
+        if target is None:
+            with self.sessions.begin() as s:
+                astore.mark_failed(s, item.id, "target no longer in the config")
+            return "failed"
+        try:
+            message = self._message(item, target)
+        except AlertsError as e:
+            with self.sessions.begin() as s:
+                astore.mark_failed(s, item.id, f"cannot render: {e}")
+            return "failed"
+        if message is None:
+            with self.sessions.begin() as s:
+                astore.mark_failed(s, item.id, "nothing left to send (article deleted)")
+            return "failed"
+        with self.sessions.begin() as s:
+            if not astore.record_attempt(s, item.id, self.owner, self.clock()):
+                return "sent"  # another daemon took it over after our lease ran out
+        try:
+            self.sender(target.url, message, idempotency_key=f"newswatch-{item.id}")
+        except NotifyError as e:
+            return self._failed_attempt(item, e.reason)
+        with self.sessions.begin() as s:
+            astore.mark_sent(s, item.id, self.clock())
+        log.debug("sent delivery=%d target=%s", item.id, item.target_key)
+        return "sent"
+
+    def _failed_attempt(self, item: astore.Claimed, reason: str) -> str:
+        now = self.clock()
+        attempts = item.attempts + 1
+        expired = now - item.created_at >= timedelta(seconds=self.policy.delivery_expiry_s)
+        with self.sessions.begin() as s:
+            if expired:
+                astore.mark_failed(s, item.id, reason)
+                log.warning(
+                    "delivery failed for good id=%d target=%s: %s", item.id, item.target_key, reason
+                )
+                return "failed"
+            delay = retry_delay(
+                attempts,
+                base_s=self.base_retry_s,
+                cap_s=self.policy.max_backoff_s,
+                jitter_key=str(item.id),
+            )
+            astore.mark_retry(s, item.id, item.target_key, reason, now + timedelta(seconds=delay))
+        log.warning(
+            "delivery retry id=%d target=%s attempt=%d in=%.0fs: %s",
+            item.id,
+            item.target_key,
+            attempts,
+            delay,
+            reason,
+        )
+        return "retry"
+
+    def _message(self, item: astore.Claimed, target: Target) -> render.Message | None:
+        info = _target_info(target.url)
+        fmt = info.body_format
+        if item.kind in ("ops", "test") and item.payload is not None:
+            return render.Message(str(item.payload["title"]), str(item.payload["body"]), "text")
+        if item.article_id is None or item.watchlist is None:
+            return None
+        with self.sessions() as s:
+            article = istore.articles_by_id(s, [item.article_id]).get(item.article_id)
+            hits = astore.hits_for_article(s, item.watchlist, item.article_id)
+        if article is None or not hits:
+            return None
+        alert = render.AlertItem(
+            watchlist=item.watchlist,
+            title=article.title,
+            link=article.link,
+            feed=article.feed_name,
+            published=article.published,
+            hits=tuple(
+                render.AlertHit(
+                    h.name, h.matched, h.field, h.snippet, h.snippet_start, h.snippet_end, h.reason
+                )
+                for h in hits
+            ),
+            delivery_id=f"newswatch-{item.id}",
+        )
+        return render.render_instant(
+            alert,
+            body_format=fmt,
+            tz=self.policy.timezone,
+            templates=self._templates.get(item.watchlist),
+            title_max=info.title_max,
+            body_max=info.body_max,
+        )

@@ -1,0 +1,18 @@
+"""The alerts package's exception root and its resource-carrying subclasses."""
+
+
+class AlertsError(Exception):
+    """Root of every error raised by the alerts package."""
+
+
+class NotifyError(AlertsError):
+    """A notification target refused or could not be reached."""
+
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(f"{target}: {reason}")
+        self.target = target
+        self.reason = reason
+
+
+class TemplateError(AlertsError):
+    """A user template does not compile or render."""

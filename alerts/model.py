@@ -1,0 +1,102 @@
+"""Frozen values that cross the alerts package's boundaries (watchlists, targets, hits)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from alerts.matching import WatchName
+
+Clock = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One Apprise URL of a named notifier; `key` identifies it without the secret URL."""
+
+    notifier: str
+    url: str
+    rate_limit: tuple[int, float] | None = None
+
+    @property
+    def key(self) -> str:
+        digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        return f"{self.notifier}:{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class Watchlist:
+    name: str
+    names: tuple[WatchName, ...]
+    targets: tuple[Target, ...]
+    mode: str = "instant"
+    schedule: str | None = None
+    quiet_hours: Clock | None = None
+    followup_after: int | None = None
+    template_title: str | None = None
+    template_body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPolicy:
+    """Everything the alert pipeline and the delivery job need from the config."""
+
+    watchlists: tuple[Watchlist, ...]
+    ops_targets: tuple[Target, ...] = ()
+    timezone: tzinfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    delivery_expiry_s: float = 24 * 3600
+    max_backoff_s: float = 3600.0
+
+    def watchlist(self, name: str) -> Watchlist | None:
+        return next((w for w in self.watchlists if w.name == name), None)
+
+    def target(self, key: str) -> Target | None:
+        for w in self.watchlists:
+            for t in w.targets:
+                if t.key == key:
+                    return t
+        return next((t for t in self.ops_targets if t.key == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class HitView:
+    """A stored hit as `newswatch hits` shows it."""
+
+    id: int
+    watchlist: str
+    name: str
+    matched: str
+    field: str
+    snippet: str
+    variant: str
+    reason: str
+    article_id: int
+    url: str | None
+    title: str
+    feed: str
+    published: datetime | None
+    first_seen: datetime
+    story: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryView:
+    """A row of the outbox as `newswatch deliveries` shows it."""
+
+    id: int
+    kind: str
+    watchlist: str | None
+    notifier: str
+    target: str
+    status: str
+    attempts: int
+    article_id: int | None
+    title: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    last_error: str | None

@@ -1,0 +1,477 @@
+"""Stored hits, stories and the delivery outbox: the ORM tables and their queries.
+
+ORM rows never leave this module. Functions take a Session so the pipeline can
+write hits and their deliveries in one transaction (the outbox).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from alerts.model import DeliveryView, HitView
+from ingest.db import Base
+from ingest.storage import ArticleRow, FeedRow, UTCDateTime
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class StoryRow(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_article_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleStoryRow(Base):
+    __tablename__ = "article_stories"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class DigestStateRow(Base):
+    """Where each (watchlist, target) digest period last ended, so each period is sent once."""
+
+    __tablename__ = "digest_state"
+
+    watchlist: Mapped[str] = mapped_column(String(200), primary_key=True)
+    target_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HitRow(Base):
+    __tablename__ = "hits"
+    __table_args__ = (
+        Index("uq_hits_watchlist_article_name", "watchlist", "article_id", "name", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watchlist: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(500))
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    matched: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(20))
+    snippet: Mapped[str] = mapped_column(Text)
+    snippet_start: Mapped[int] = mapped_column(Integer)
+    snippet_end: Mapped[int] = mapped_column(Integer)
+    variant: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class DeliveryRow(Base):
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(500), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    watchlist: Mapped[str | None] = mapped_column(String(200))
+    notifier: Mapped[str] = mapped_column(String(200))
+    target_key: Mapped[str] = mapped_column(String(300), index=True)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    story_id: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@dataclass(frozen=True, slots=True)
+class NewHit:
+    watchlist: str
+    name: str
+    article_id: int
+    matched: str
+    field: str
+    snippet: str
+    snippet_start: int
+    snippet_end: int
+    variant: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    dedupe_key: str
+    kind: str
+    notifier: str
+    target_key: str
+    due_at: datetime
+    watchlist: str | None = None
+    article_id: int | None = None
+    story_id: int | None = None
+    payload: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery claimed by one daemon for one attempt."""
+
+    id: int
+    kind: str
+    watchlist: str | None
+    notifier: str
+    target_key: str
+    article_id: int | None
+    story_id: int | None
+    payload: dict[str, Any] | None
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHit:
+    name: str
+    matched: str
+    field: str
+    snippet: str
+    snippet_start: int
+    snippet_end: int
+    reason: str
+
+
+def existing_hit_keys(session: Session, article_ids: Sequence[int]) -> set[tuple[str, int, str]]:
+    found: set[tuple[str, int, str]] = set()
+    for i in range(0, len(article_ids), 500):
+        rows = session.execute(
+            select(HitRow.watchlist, HitRow.article_id, HitRow.name).where(
+                HitRow.article_id.in_(article_ids[i : i + 500])
+            )
+        )
+        found.update((w, a, n) for w, a, n in rows)
+    return found
+
+
+def add_hits(session: Session, hits: Iterable[NewHit], now: datetime) -> int:
+    """Insert hits not stored yet; returns how many were new."""
+    hits = list(hits)
+    known = existing_hit_keys(session, sorted({h.article_id for h in hits}))
+    added = 0
+    for h in hits:
+        if (h.watchlist, h.article_id, h.name) in known:
+            continue
+        known.add((h.watchlist, h.article_id, h.name))
+        session.add(
+            HitRow(
+                watchlist=h.watchlist,
+                name=h.name,
+                article_id=h.article_id,
+                matched=h.matched,
+                field=h.field,
+                snippet=h.snippet,
+                snippet_start=h.snippet_start,
+                snippet_end=h.snippet_end,
+                variant=h.variant,
+                reason=h.reason,
+                created_at=now,
+            )
+        )
+        added += 1
+    return added
+
+
+def enqueue(session: Session, deliveries: Iterable[NewDelivery], now: datetime) -> int:
+    """Add deliveries to the outbox unless their dedupe key is already there."""
+    items = list(deliveries)
+    keys = [d.dedupe_key for d in items]
+    known: set[str] = set()
+    for i in range(0, len(keys), 500):
+        known.update(
+            session.scalars(
+                select(DeliveryRow.dedupe_key).where(DeliveryRow.dedupe_key.in_(keys[i : i + 500]))
+            )
+        )
+    added = 0
+    for d in items:
+        if d.dedupe_key in known:
+            continue
+        known.add(d.dedupe_key)
+        session.add(
+            DeliveryRow(
+                dedupe_key=d.dedupe_key,
+                kind=d.kind,
+                watchlist=d.watchlist,
+                notifier=d.notifier,
+                target_key=d.target_key,
+                article_id=d.article_id,
+                story_id=d.story_id,
+                payload=json.dumps(d.payload) if d.payload is not None else None,
+                status=PENDING,
+                attempts=0,
+                created_at=now,
+                next_attempt_at=d.due_at,
+                reported=0,
+            )
+        )
+        added += 1
+    return added
+
+
+def claim_due(
+    session: Session, now: datetime, *, lease_s: float, owner: str, limit: int
+) -> list[Claimed]:
+    """Lease due deliveries, oldest first; an expired lease (a crashed sender) is due again."""
+    query = (
+        select(DeliveryRow)
+        .where(
+            DeliveryRow.status == PENDING,
+            DeliveryRow.next_attempt_at <= now,
+            (DeliveryRow.lease_until.is_(None)) | (DeliveryRow.lease_until < now),
+        )
+        .order_by(DeliveryRow.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    lease = now + timedelta(seconds=lease_s)
+    for row in rows:
+        row.lease_until, row.lease_owner = lease, owner
+    return [
+        Claimed(
+            id=r.id,
+            kind=r.kind,
+            watchlist=r.watchlist,
+            notifier=r.notifier,
+            target_key=r.target_key,
+            article_id=r.article_id,
+            story_id=r.story_id,
+            payload=json.loads(r.payload) if r.payload else None,
+            attempts=r.attempts,
+            created_at=r.created_at,
+        )
+        for r in rows
+    ]
+
+
+def record_attempt(session: Session, delivery_id: int, owner: str, now: datetime) -> bool:
+    """Count an attempt before sending; False when the lease was lost to another daemon."""
+    result = session.execute(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.id == delivery_id,
+            DeliveryRow.status == PENDING,
+            DeliveryRow.lease_owner == owner,
+        )
+        .values(attempts=DeliveryRow.attempts + 1, attempted_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_sent(session: Session, delivery_id: int, now: datetime) -> None:
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(status=SENT, sent_at=now, lease_until=None, lease_owner=None, last_error=None)
+    )
+
+
+def release(session: Session, ids: Sequence[int]) -> None:
+    """Give back leases on deliveries not attempted in this run."""
+    if ids:
+        session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(ids), DeliveryRow.status == PENDING)
+            .values(lease_until=None, lease_owner=None)
+        )
+
+
+def mark_retry(
+    session: Session, delivery_id: int, target_key: str, error: str, retry_at: datetime
+) -> None:
+    """Schedule a retry; later deliveries to the same target wait too, to keep their order."""
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(
+            last_error=error[:2000], next_attempt_at=retry_at, lease_until=None, lease_owner=None
+        )
+    )
+    session.execute(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.target_key == target_key,
+            DeliveryRow.status == PENDING,
+            DeliveryRow.id > delivery_id,
+            DeliveryRow.next_attempt_at < retry_at,
+        )
+        .values(next_attempt_at=retry_at)
+    )
+
+
+def mark_failed(session: Session, delivery_id: int, error: str) -> None:
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(status=FAILED, last_error=error[:2000], lease_until=None, lease_owner=None)
+    )
+
+
+def failed_unreported(session: Session) -> list[DeliveryView]:
+    rows = session.scalars(
+        select(DeliveryRow).where(
+            DeliveryRow.status == FAILED, DeliveryRow.reported == 0, DeliveryRow.kind != "ops"
+        )
+    )
+    return [_delivery_view(r, None) for r in rows]
+
+
+def mark_reported(session: Session, ids: Sequence[int]) -> None:
+    if ids:
+        session.execute(update(DeliveryRow).where(DeliveryRow.id.in_(ids)).values(reported=1))
+
+
+def requeue(session: Session, now: datetime, *, delivery_id: int | None, failed: bool) -> int:
+    """Put a delivery (or every failed one) back in the queue; returns how many."""
+    query = update(DeliveryRow)
+    if delivery_id is not None:
+        query = query.where(DeliveryRow.id == delivery_id, DeliveryRow.status != PENDING)
+    elif failed:
+        query = query.where(DeliveryRow.status == FAILED)
+    else:
+        return 0
+    result = session.execute(
+        query.values(
+            status=PENDING,
+            next_attempt_at=now,
+            created_at=now,
+            lease_until=None,
+            lease_owner=None,
+            reported=0,
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def hits_for_article(session: Session, watchlist: str, article_id: int) -> list[StoredHit]:
+    rows = session.scalars(
+        select(HitRow)
+        .where(HitRow.watchlist == watchlist, HitRow.article_id == article_id)
+        .order_by(HitRow.id)
+    )
+    return [
+        StoredHit(r.name, r.matched, r.field, r.snippet, r.snippet_start, r.snippet_end, r.reason)
+        for r in rows
+    ]
+
+
+def list_hits(
+    session: Session,
+    *,
+    watchlist: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[HitView]:
+    query = (
+        select(HitRow, ArticleRow, FeedRow.name, ArticleStoryRow.story_id)
+        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .outerjoin(ArticleStoryRow, ArticleStoryRow.article_id == HitRow.article_id)
+        .order_by(HitRow.created_at.desc(), HitRow.id.desc())
+    )
+    if watchlist is not None:
+        query = query.where(HitRow.watchlist == watchlist)
+    if since is not None:
+        query = query.where(HitRow.created_at >= since)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        HitView(
+            id=h.id,
+            watchlist=h.watchlist,
+            name=h.name,
+            matched=h.matched,
+            field=h.field,
+            snippet=h.snippet,
+            variant=h.variant,
+            reason=h.reason,
+            article_id=a.id,
+            url=a.link,
+            title=a.title,
+            feed=feed,
+            published=a.published,
+            first_seen=a.first_seen,
+            story=story,
+        )
+        for h, a, feed, story in session.execute(query)
+    ]
+
+
+def list_deliveries(
+    session: Session, *, status: str | None = None, limit: int | None = None
+) -> list[DeliveryView]:
+    query = (
+        select(DeliveryRow, ArticleRow.title)
+        .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+        .order_by(DeliveryRow.id.desc())
+    )
+    if status is not None:
+        query = query.where(DeliveryRow.status == status)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_delivery_view(r, title) for r, title in session.execute(query)]
+
+
+def _delivery_view(r: DeliveryRow, title: str | None) -> DeliveryView:
+    return DeliveryView(
+        id=r.id,
+        kind=r.kind,
+        watchlist=r.watchlist,
+        notifier=r.notifier,
+        target=r.target_key,
+        status=r.status,
+        attempts=r.attempts,
+        article_id=r.article_id,
+        title=title,
+        created_at=r.created_at,
+        next_attempt_at=r.next_attempt_at if r.status == PENDING else None,
+        sent_at=r.sent_at,
+        last_error=r.last_error,
+    )
+
+
+def purge_for_articles(session: Session, article_ids: Sequence[int]) -> None:
+    """Retention: drop hits and story links of articles about to be deleted."""
+    for i in range(0, len(article_ids), 500):
+        chunk = article_ids[i : i + 500]
+        session.execute(delete(HitRow).where(HitRow.article_id.in_(chunk)))
+        session.execute(delete(ArticleStoryRow).where(ArticleStoryRow.article_id.in_(chunk)))
+        session.execute(
+            delete(DeliveryRow).where(
+                DeliveryRow.article_id.in_(chunk), DeliveryRow.status != PENDING
+            )
+        )

@@ -1,0 +1,99 @@
+"""Frozen values that cross the ingest package's boundaries (no I/O, no ORM)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    """What the fetcher needs to ask for one feed (validators make it conditional)."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """The outcome of one HTTP fetch; errors are data, never exceptions.
+
+    `status` is the final HTTP status (0 when no response arrived). `body` is the
+    decoded (decompressed) body, cut at the size limit. `error` is a short human
+    reason when the fetch failed. `permanent_url` is set when a 301/308 moved the feed.
+    """
+
+    url: str
+    status: int
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    permanent_url: str | None = None
+    retry_after_s: float | None = None
+    max_age_s: float | None = None
+    gone: bool = False
+    elapsed_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status == 200
+
+    @property
+    def not_modified(self) -> bool:
+        return self.error is None and self.status == 304
+
+    def header(self, name: str) -> str | None:
+        lname = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lname:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    """One feed entry as newswatch keeps it: text fields plain unicode, times UTC."""
+
+    identity: str
+    title: str
+    link: str | None
+    summary: str
+    content: str
+    published: datetime | None
+    updated: datetime | None
+    author: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A parsed feed: its entries plus feed-level facts (title, link, ttl)."""
+
+    title: str | None
+    link: str | None
+    entries: tuple[ParsedEntry, ...]
+    bozo: str | None = None
+    ttl_s: float | None = None
+    language: str | None = None
+    feed_links: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored, handed to downstream consumers (alerts)."""
+
+    id: int
+    feed_id: int
+    feed_name: str
+    identity: str
+    title: str
+    link: str | None
+    summary: str
+    content: str
+    published: datetime | None
+    first_seen: datetime
+    language: str | None = None
+    alertable: bool = True

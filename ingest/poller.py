@@ -1,0 +1,303 @@
+"""One poll cycle: claim due feeds, fetch them concurrently, parse what changed, store.
+
+The orchestrator of the ingest package: it calls the fetcher and storage (I/O) and
+the parser and schedule decisions (pure). A failing feed becomes state on its row;
+nothing one feed does can stop the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest import storage
+from ingest.errors import NotAFeed, ParseError
+from ingest.fetch import Fetcher, FetchLimits
+from ingest.model import FetchRequest, FetchResult, ParsedFeed
+from ingest.parse import parse_feed, raw_item_fingerprints
+from ingest.schedule import next_check_at
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PollSettings:
+    backfill_s: float | None = 7 * 86400  # None: alert the whole backlog
+    respect_ttl: bool = False
+    max_backoff_s: float = 6 * 3600
+    lease_s: float = 900.0
+    batch: int = 1000
+    parse_workers: int = 0  # 0: parse in this process
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    feeds: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    new_articles: int = 0
+    elapsed_s: float = 0.0
+    recovered: tuple[str, ...] = field(default=())
+
+    def line(self) -> str:
+        return (
+            f"poll feeds={self.feeds} ok={self.ok} not_modified={self.not_modified} "
+            f"unchanged={self.unchanged} errors={self.errors} new_articles={self.new_articles} "
+            f"elapsed={self.elapsed_s:.2f}s"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    feed: ParsedFeed | None
+    error: str | None = None
+    links: tuple[str, ...] = ()
+
+
+def _parse_job(body: bytes, headers: dict[str, str], url: str) -> _Parsed:
+    try:
+        return _Parsed(parse_feed(body, headers, url))
+    except NotAFeed as e:
+        return _Parsed(None, e.reason, e.feed_links)
+    except ParseError as e:
+        return _Parsed(None, e.reason)
+
+
+class Poller:
+    """Polls due feeds; owns a parse worker pool that lives as long as it does."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        *,
+        owner: str,
+        limits: FetchLimits | None = None,
+        settings: PollSettings | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.owner = owner
+        self.limits = limits or FetchLimits()
+        self.settings = settings or PollSettings()
+        self._pool: Executor | None = None
+        self.stopping = threading.Event()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def poll(self, *, force: bool = False) -> PollReport:
+        """Poll every due feed (every enabled feed when `force`) once."""
+        return asyncio.run(self.poll_async(force=force))
+
+    async def poll_async(self, *, force: bool = False) -> PollReport:
+        started = time.monotonic()
+        totals: dict[str, int] = {}
+        recovered: list[str] = []
+        polled = 0
+        async with Fetcher(self.limits) as fetcher:
+            while not self.stopping.is_set():
+                with self.sessions.begin() as s:
+                    due = storage.claim_due(
+                        s,
+                        self.clock(),
+                        lease_s=self.settings.lease_s,
+                        owner=self.owner,
+                        limit=self.settings.batch,
+                        force=force,
+                    )
+                if not due:
+                    break
+                polled += len(due)
+                await self._poll_batch(fetcher, due, totals, recovered)
+                if force and len(due) < self.settings.batch:
+                    break
+        report = PollReport(
+            feeds=polled,
+            ok=totals.get("ok", 0),
+            not_modified=totals.get("not modified", 0),
+            unchanged=totals.get("unchanged", 0),
+            errors=totals.get("error", 0) + totals.get("gone", 0),
+            new_articles=totals.get("new", 0),
+            elapsed_s=time.monotonic() - started,
+            recovered=tuple(recovered),
+        )
+        log.info("%s", report.line())
+        return report
+
+    async def _poll_batch(
+        self,
+        fetcher: Fetcher,
+        due: list[storage.DueFeed],
+        totals: dict[str, int],
+        recovered: list[str],
+    ) -> None:
+        by_url = {d.url: d for d in due}
+        requests = [FetchRequest(d.url, d.etag, d.last_modified) for d in due]
+        tasks: set[asyncio.Task[None]] = set()
+        async for req, result in fetcher.fetch_all(requests):
+            feed = by_url[req.url]
+            task = asyncio.create_task(self._finish(fetcher, feed, result, totals, recovered))
+            tasks.add(task)
+        if tasks:
+            await asyncio.gather(*tasks)
+
+    async def _finish(
+        self,
+        fetcher: Fetcher,
+        feed: storage.DueFeed,
+        result: FetchResult,
+        totals: dict[str, int],
+        recovered: list[str],
+    ) -> None:
+        try:
+            outcome, entries_new = await self._decide(fetcher, feed, result)
+        except Exception as e:  # a bug on one feed must not stop the cycle
+            log.exception("poll crashed feed=%s", feed.url)
+            outcome, entries_new = self._error_outcome(feed, result, f"internal error: {e!r}"), 0
+        totals[outcome.status] = totals.get(outcome.status, 0) + 1
+        totals["new"] = totals.get("new", 0) + entries_new
+        if outcome.status in ("error", "gone"):
+            log.warning("feed error feed=%s url=%s: %s", feed.name, feed.url, outcome.error)
+
+    async def _decide(
+        self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
+    ) -> tuple[storage.FeedOutcome, int]:
+        if result.not_modified:
+            return self._store(feed, self._ok_outcome(feed, result, "not modified"), None)
+        if not result.ok:
+            status = "gone" if result.gone else "error"
+            return self._store(
+                feed, self._error_outcome(feed, result, result.error or "failed", status), None
+            )
+        digest = hashlib.sha256(result.body).hexdigest()
+        if digest == feed.body_hash:
+            return self._store(feed, self._ok_outcome(feed, result, "unchanged"), None)
+        fingerprints = raw_item_fingerprints(result.body)
+        if fingerprints and feed.fingerprints and fingerprints <= feed.fingerprints:
+            outcome = self._ok_outcome(feed, result, "unchanged", digest, fingerprints)
+            return self._store(feed, outcome, None)
+        parsed = await self._parse(result)
+        note = None
+        if parsed.feed is None and parsed.links:
+            found = await fetcher.fetch(FetchRequest(parsed.links[0]))
+            if found.ok:
+                parsed = await self._parse(found)
+                if parsed.feed is not None:
+                    note = f"discovered feed {found.url} from the HTML page at {result.url}"
+                    result = found
+                    digest = hashlib.sha256(found.body).hexdigest()
+                    fingerprints = raw_item_fingerprints(found.body)
+        if parsed.feed is None:
+            return self._store(
+                feed, self._error_outcome(feed, result, parsed.error or "not a feed"), None
+            )
+        outcome = self._ok_outcome(feed, result, "ok", digest, fingerprints, parsed.feed, note=note)
+        return self._store(feed, outcome, parsed.feed)
+
+    async def _parse(self, result: FetchResult) -> _Parsed:
+        headers = dict(result.headers)
+        loop = asyncio.get_running_loop()
+        if self.settings.parse_workers > 0:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.settings.parse_workers)
+            return await loop.run_in_executor(
+                self._pool, _parse_job, result.body, headers, result.url
+            )
+        return _parse_job(result.body, headers, result.url)
+
+    def _ok_outcome(
+        self,
+        feed: storage.DueFeed,
+        result: FetchResult,
+        status: str,
+        digest: str | None = None,
+        fingerprints: frozenset[str] | None = None,
+        parsed: ParsedFeed | None = None,
+        note: str | None = None,
+    ) -> storage.FeedOutcome:
+        now = self.clock()
+        ttl = parsed.ttl_s if parsed is not None else feed.ttl_s
+        when, reason = next_check_at(
+            now,
+            interval_s=feed.interval_s,
+            consecutive_errors=0,
+            retry_after_s=result.retry_after_s,
+            max_age_s=result.max_age_s,
+            ttl_s=ttl,
+            respect_ttl=self.settings.respect_ttl,
+            jitter_key=feed.url,
+            max_backoff_s=self.settings.max_backoff_s,
+        )
+        log.debug("next check feed=%s at=%s: %s", feed.url, when.isoformat(), reason)
+        moved = result.permanent_url
+        if moved and moved != feed.url:
+            note = note or f"moved permanently to {moved}"
+        new_url = moved or (result.url if note and note.startswith("discovered") else None)
+        return storage.FeedOutcome(
+            status=status,
+            next_check_at=when,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            body_hash=digest,
+            fingerprints=fingerprints,
+            new_url=new_url if new_url != feed.url else None,
+            note=note,
+            ttl_s=parsed.ttl_s if parsed is not None else None,
+            title=parsed.title if parsed is not None else None,
+        )
+
+    def _error_outcome(
+        self, feed: storage.DueFeed, result: FetchResult, error: str, status: str = "error"
+    ) -> storage.FeedOutcome:
+        now = self.clock()
+        when, _reason = next_check_at(
+            now,
+            interval_s=feed.interval_s,
+            consecutive_errors=feed.error_count + 1,
+            retry_after_s=result.retry_after_s,
+            jitter_key=feed.url,
+            max_backoff_s=self.settings.max_backoff_s,
+        )
+        note = (
+            "410 Gone: stopped polling; remove the feed or re-add it" if status == "gone" else None
+        )
+        return storage.FeedOutcome(status=status, next_check_at=when, error=error, note=note)
+
+    def _store(
+        self, feed: storage.DueFeed, outcome: storage.FeedOutcome, parsed: ParsedFeed | None
+    ) -> tuple[storage.FeedOutcome, int]:
+        now = self.clock()
+        new = 0
+        with self.sessions.begin() as s:
+            if parsed is not None:
+                cutoff, undated = self._alert_cutoff(feed, now)
+                new = storage.add_articles(
+                    s, feed.id, parsed.entries, now, alert_cutoff=cutoff, undated_alertable=undated
+                )
+            storage.record_outcome(s, feed.id, outcome, now)
+        return outcome, new
+
+    def _alert_cutoff(self, feed: storage.DueFeed, now: datetime) -> tuple[datetime | None, bool]:
+        backfill = self.settings.backfill_s
+        if not feed.first_poll or backfill is None:
+            return None, True
+        return now - timedelta(seconds=backfill), backfill > 0
+
+
+def default_parse_workers() -> int:
+    return min(os.cpu_count() or 1, 4)

@@ -1,0 +1,499 @@
+"""Stored feeds and articles: the ORM tables and every query over them.
+
+ORM rows never leave this module; callers get frozen values from ingest.model.
+Functions take a Session so that a caller can compose one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from ingest.db import Base
+from ingest.model import ParsedEntry, StoredArticle
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, whatever the backend stores."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    config_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    interval_s: Mapped[float] = mapped_column(Float)
+    etag: Mapped[str | None] = mapped_column(String(1000))
+    last_modified: Mapped[str | None] = mapped_column(String(200))
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    item_fingerprints: Mapped[str | None] = mapped_column(Text)
+    next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status: Mapped[str | None] = mapped_column(String(40))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failing_reported: Mapped[bool] = mapped_column(Boolean, default=False)
+    recovered_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gone: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    ttl_s: Mapped[float | None] = mapped_column(Float)
+    title: Mapped[str | None] = mapped_column(String(1000))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "identity", name="uq_articles_feed_identity"),
+        Index("ix_articles_unprocessed", "processed_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    identity: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(40))
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    alertable: Mapped[bool] = mapped_column(Boolean, default=True)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """A feed as configured."""
+
+    name: str
+    url: str
+    interval_s: float
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DueFeed:
+    """A feed claimed for one poll, with the state the fetch and decisions need."""
+
+    id: int
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    fingerprints: frozenset[str]
+    interval_s: float
+    error_count: int
+    ttl_s: float | None
+    first_poll: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What one poll of a feed decided, to be written back."""
+
+    status: str  # "ok", "not modified", "unchanged", "error", "gone"
+    next_check_at: datetime
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    fingerprints: frozenset[str] | None = None
+    new_url: str | None = None
+    note: str | None = None
+    ttl_s: float | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """A feed's health as `newswatch feeds` shows it."""
+
+    id: int
+    name: str
+    url: str
+    config_url: str
+    enabled: bool
+    status: str
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    error_count: int
+    last_error: str | None
+    failing_since: datetime | None
+    next_check_at: datetime
+    articles: int
+    per_day: float
+    note: str | None
+
+
+def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> None:
+    """Make the feeds table follow the config; removed feeds are disabled, never deleted."""
+    rows = {r.config_url: r for r in session.scalars(select(FeedRow))}
+    wanted = {s.url for s in specs}
+    for spec in specs:
+        row = rows.get(spec.url)
+        if row is None:
+            session.add(
+                FeedRow(
+                    name=spec.name,
+                    config_url=spec.url,
+                    url=spec.url,
+                    enabled=spec.enabled,
+                    interval_s=spec.interval_s,
+                    next_check_at=now,
+                    error_count=0,
+                    created_at=now,
+                    gone=False,
+                    failing_reported=False,
+                )
+            )
+            continue
+        if row.interval_s != spec.interval_s and row.next_check_at > now + timedelta(
+            seconds=spec.interval_s
+        ):
+            row.next_check_at = now
+        row.name, row.interval_s, row.enabled = spec.name, spec.interval_s, spec.enabled
+    for url, row in rows.items():
+        if url not in wanted and row.enabled:
+            row.enabled = False
+
+
+def claim_due(
+    session: Session, now: datetime, *, lease_s: float, owner: str, limit: int, force: bool = False
+) -> list[DueFeed]:
+    """Claim up to `limit` due feeds for `owner` (SKIP LOCKED where the backend has it)."""
+    query = select(FeedRow).where(
+        FeedRow.enabled.is_(True),
+        FeedRow.gone.is_(False),
+        or_(FeedRow.lease_until.is_(None), FeedRow.lease_until < now),
+    )
+    if not force:
+        query = query.where(FeedRow.next_check_at <= now)
+    query = query.order_by(FeedRow.next_check_at).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    lease = now + timedelta(seconds=lease_s)
+    for row in rows:
+        row.lease_until, row.lease_owner = lease, owner
+    return [
+        DueFeed(
+            id=r.id,
+            name=r.name,
+            url=r.url,
+            etag=r.etag,
+            last_modified=r.last_modified,
+            body_hash=r.body_hash,
+            fingerprints=frozenset(json.loads(r.item_fingerprints or "[]")),
+            interval_s=r.interval_s,
+            error_count=r.error_count,
+            ttl_s=r.ttl_s,
+            first_poll=r.last_success_at is None,
+        )
+        for r in rows
+    ]
+
+
+def record_outcome(session: Session, feed_id: int, outcome: FeedOutcome, now: datetime) -> bool:
+    """Write a poll's outcome; returns True when the feed just recovered from failing."""
+    row = session.get_one(FeedRow, feed_id)
+    recovered = False
+    row.lease_until = row.lease_owner = None
+    row.last_checked_at = now
+    row.next_check_at = outcome.next_check_at
+    row.last_status = outcome.status
+    if outcome.note:
+        row.note = outcome.note
+    if outcome.new_url:
+        row.url = outcome.new_url
+    if outcome.status in ("error", "gone"):
+        row.error_count += 1
+        row.last_error = outcome.error
+        row.failing_since = row.failing_since or now
+        row.gone = outcome.status == "gone"
+        return False
+    recovered = row.failing_reported
+    if recovered:
+        row.recovered_from = row.failing_since
+    row.error_count, row.failing_since, row.failing_reported = 0, None, False
+    row.last_success_at = now
+    if outcome.etag is not None or outcome.status == "ok":
+        row.etag = outcome.etag
+    if outcome.last_modified is not None or outcome.status == "ok":
+        row.last_modified = outcome.last_modified
+    if outcome.body_hash is not None:
+        row.body_hash = outcome.body_hash
+    if outcome.fingerprints is not None:
+        row.item_fingerprints = json.dumps(sorted(outcome.fingerprints))
+    if outcome.ttl_s is not None:
+        row.ttl_s = outcome.ttl_s
+    if outcome.title:
+        row.title = outcome.title[:1000]
+    return recovered
+
+
+def failing_unreported(session: Session, since: datetime) -> list[tuple[int, str, str, datetime]]:
+    """Feeds failing since before `since` that have not been reported yet."""
+    rows = session.scalars(
+        select(FeedRow).where(
+            FeedRow.enabled.is_(True),
+            FeedRow.failing_since.is_not(None),
+            FeedRow.failing_since <= since,
+            FeedRow.failing_reported.is_(False),
+        )
+    )
+    return [(r.id, r.name, r.last_error or "", r.failing_since or since) for r in rows]
+
+
+def mark_failing_reported(session: Session, feed_id: int) -> None:
+    session.execute(update(FeedRow).where(FeedRow.id == feed_id).values(failing_reported=True))
+
+
+def recovered_unreported(session: Session) -> list[tuple[int, str, datetime]]:
+    """Feeds that were reported failing and have worked since."""
+    rows = session.scalars(select(FeedRow).where(FeedRow.recovered_from.is_not(None)))
+    return [(r.id, r.name, r.recovered_from) for r in rows if r.recovered_from is not None]
+
+
+def mark_recovery_reported(session: Session, feed_id: int) -> None:
+    session.execute(update(FeedRow).where(FeedRow.id == feed_id).values(recovered_from=None))
+
+
+def known_identities(session: Session, feed_id: int, identities: Iterable[str]) -> set[str]:
+    wanted = list(identities)
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        found.update(
+            session.scalars(
+                select(ArticleRow.identity).where(
+                    ArticleRow.feed_id == feed_id, ArticleRow.identity.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
+def add_articles(
+    session: Session,
+    feed_id: int,
+    entries: Sequence[ParsedEntry],
+    now: datetime,
+    *,
+    alert_cutoff: datetime | None,
+    undated_alertable: bool = True,
+) -> int:
+    """Store entries not seen before on this feed; returns how many were new.
+
+    `alert_cutoff`: entries published before it are stored but not alerted
+    (the backfill rule for a newly added feed); undated entries count as new.
+    """
+    unique: dict[str, ParsedEntry] = {}
+    for entry in entries:
+        unique.setdefault(entry.identity[:2000], entry)
+    known = known_identities(session, feed_id, unique)
+    new = [e for ident, e in unique.items() if ident not in known]
+    for entry in new:
+        if alert_cutoff is None:
+            alertable = True
+        elif entry.published is None:
+            alertable = undated_alertable
+        else:
+            alertable = entry.published >= alert_cutoff
+        session.add(
+            ArticleRow(
+                feed_id=feed_id,
+                identity=entry.identity[:2000],
+                title=entry.title,
+                link=entry.link,
+                summary=entry.summary,
+                content=entry.content,
+                author=entry.author,
+                language=entry.language,
+                published=entry.published,
+                first_seen=now,
+                alertable=alertable,
+            )
+        )
+    return len(new)
+
+
+def _to_article(row: ArticleRow, feed_name: str) -> StoredArticle:
+    return StoredArticle(
+        id=row.id,
+        feed_id=row.feed_id,
+        feed_name=feed_name,
+        identity=row.identity,
+        title=row.title,
+        link=row.link,
+        summary=row.summary,
+        content=row.content,
+        published=row.published,
+        first_seen=row.first_seen,
+        language=row.language,
+        alertable=row.alertable,
+    )
+
+
+def unprocessed_articles(session: Session, limit: int) -> list[StoredArticle]:
+    """Articles no downstream consumer has processed yet, oldest first (locked on PostgreSQL)."""
+    query = (
+        select(ArticleRow, FeedRow.name)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .where(ArticleRow.processed_at.is_(None))
+        .order_by(ArticleRow.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=ArticleRow)
+    return [_to_article(row, name) for row, name in session.execute(query)]
+
+
+def mark_processed(session: Session, ids: Sequence[int], now: datetime) -> None:
+    for i in range(0, len(ids), 500):
+        session.execute(
+            update(ArticleRow).where(ArticleRow.id.in_(ids[i : i + 500])).values(processed_at=now)
+        )
+
+
+def articles_since(
+    session: Session, since: datetime, limit: int | None = None
+) -> list[StoredArticle]:
+    """Stored articles first seen at or after `since`, oldest first."""
+    query = (
+        select(ArticleRow, FeedRow.name)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .where(ArticleRow.first_seen >= since)
+        .order_by(ArticleRow.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [_to_article(row, name) for row, name in session.execute(query)]
+
+
+def articles_by_id(session: Session, ids: Iterable[int]) -> dict[int, StoredArticle]:
+    wanted = list(set(ids))
+    out: dict[int, StoredArticle] = {}
+    for i in range(0, len(wanted), 500):
+        query = (
+            select(ArticleRow, FeedRow.name)
+            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .where(ArticleRow.id.in_(wanted[i : i + 500]))
+        )
+        out.update({row.id: _to_article(row, name) for row, name in session.execute(query)})
+    return out
+
+
+def delete_articles_before(session: Session, before: datetime) -> list[int]:
+    """Retention: processed articles first seen before `before` (caller purges dependants)."""
+    return list(
+        session.scalars(
+            select(ArticleRow.id).where(
+                ArticleRow.first_seen < before, ArticleRow.processed_at.is_not(None)
+            )
+        )
+    )
+
+
+def purge_articles(session: Session, ids: Sequence[int]) -> None:
+    from sqlalchemy import delete
+
+    for i in range(0, len(ids), 500):
+        session.execute(delete(ArticleRow).where(ArticleRow.id.in_(ids[i : i + 500])))
+
+
+def feed_statuses(session: Session, now: datetime) -> list[FeedStatus]:
+    counts = dict(
+        session.execute(select(ArticleRow.feed_id, func.count()).group_by(ArticleRow.feed_id)).all()
+    )
+    week = now - timedelta(days=7)
+    recent = dict(
+        session.execute(
+            select(ArticleRow.feed_id, func.count())
+            .where(ArticleRow.first_seen >= week)
+            .group_by(ArticleRow.feed_id)
+        ).all()
+    )
+    out = []
+    for r in session.scalars(select(FeedRow).order_by(FeedRow.id)):
+        age_days = max((now - r.created_at).total_seconds() / 86400, 1.0)
+        out.append(
+            FeedStatus(
+                id=r.id,
+                name=r.name,
+                url=r.url,
+                config_url=r.config_url,
+                enabled=r.enabled,
+                status=_status_word(r),
+                last_checked_at=r.last_checked_at,
+                last_success_at=r.last_success_at,
+                error_count=r.error_count,
+                last_error=r.last_error,
+                failing_since=r.failing_since,
+                next_check_at=r.next_check_at,
+                articles=counts.get(r.id, 0),
+                per_day=recent.get(r.id, 0) / min(age_days, 7.0),
+                note=r.note,
+            )
+        )
+    return out
+
+
+def _status_word(row: FeedRow) -> str:
+    if not row.enabled:
+        return "disabled"
+    if row.gone:
+        return "gone"
+    if row.failing_since is not None:
+        return "failing"
+    if row.last_checked_at is None:
+        return "new"
+    if row.last_status == "not modified":
+        return "not modified"
+    return "ok"

@@ -1,0 +1,3 @@
+"""The composition root: config, CLI, daemon wiring."""
+
+__version__ = "0.1.0"

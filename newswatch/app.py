@@ -1,0 +1,286 @@
+"""Wiring: settings to engine, stores, poller, alert pipeline and deliverer.
+
+The CLI and the daemon both build one App and call its cycle steps.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts import notify
+from alerts import storage as astore
+from alerts.deliver import Deliverer, DeliveryReport, Sender
+from alerts.matching import WatchName
+from alerts.model import AlertPolicy, Target, Watchlist
+from alerts.ops import notice
+from alerts.pipeline import MatchReport, WatchlistMatcher, process_batch
+from ingest import storage as istore
+from ingest.db import make_engine, make_sessions
+from ingest.fetch import FetchLimits
+from ingest.poller import Poller, PollReport, PollSettings, default_parse_workers
+from newswatch import migrate
+from newswatch.clock import utcnow
+from newswatch.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(Exception):
+    """The configured database cannot be opened or migrated."""
+
+
+def policy_from(settings: Settings) -> AlertPolicy:
+    def targets(names: tuple[str, ...]) -> tuple[Target, ...]:
+        out: list[Target] = []
+        for name in names:
+            n = settings.notifier(name)
+            if n is not None:
+                out.extend(Target(n.name, url, n.rate_limit) for url in n.urls)
+        return tuple(out)
+
+    watchlists = tuple(
+        Watchlist(
+            name=w.name,
+            names=tuple(
+                WatchName(
+                    key=n.name,
+                    name=n.name,
+                    aliases=n.aliases,
+                    exclude=n.exclude,
+                    variants=n.variants,
+                )
+                for n in w.names
+            ),
+            targets=targets(w.notify),
+            mode=w.mode,
+            schedule=w.schedule,
+            quiet_hours=w.quiet_hours,
+            followup_after=w.followup_after,
+            template_title=w.template_title,
+            template_body=w.template_body,
+        )
+        for w in settings.watchlists
+    )
+    ops = targets(("ops",)) if settings.notifier("ops") else ()
+    return AlertPolicy(
+        watchlists=watchlists,
+        ops_targets=ops,
+        timezone=settings.tz,
+        delivery_expiry_s=settings.defaults.delivery_expiry_s,
+        max_backoff_s=min(settings.defaults.max_backoff_s, 3600.0),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CycleReport:
+    poll: PollReport
+    matched: MatchReport
+    delivered: DeliveryReport
+
+    def line(self) -> str:
+        return (
+            f"{self.poll.line()} matched_articles={self.matched.articles} "
+            f"hits={self.matched.hits} queued={self.matched.deliveries} "
+            f"sent={self.delivered.sent} retrying={self.delivered.retried} "
+            f"failed={self.delivered.failed}"
+        )
+
+
+class App:
+    """One newswatch instance over one database."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        sender: Sender | None = None,
+        parse_workers: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.policy = policy_from(settings)
+        self._sender = sender
+        self._parse_workers = parse_workers
+        notify.register_console()
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_sessions(self.engine)
+
+    def open(self) -> None:
+        """Migrate the schema and make the feeds table follow the config."""
+        try:
+            migrate.upgrade(self.engine)
+            with self.sessions.begin() as s:
+                istore.sync_feeds(
+                    s,
+                    [
+                        istore.FeedSpec(f.name, f.url, f.interval_s, f.enabled)
+                        for f in self.settings.feeds
+                    ],
+                    self.clock(),
+                )
+        except SQLAlchemyError as e:
+            raise DatabaseUnavailable(_describe_db_error(self.settings.database_url, e)) from e
+
+    @cached_property
+    def matcher(self) -> WatchlistMatcher:
+        return WatchlistMatcher(self.policy.watchlists)
+
+    @cached_property
+    def poller(self) -> Poller:
+        d = self.settings.defaults
+        limits = FetchLimits(
+            timeout_s=d.timeout_s,
+            max_bytes=d.max_body_bytes,
+            concurrency=d.concurrency,
+            per_host=d.per_host,
+            host_gap_s=d.host_gap_s,
+            **({"user_agent": d.user_agent} if d.user_agent else {}),
+        )
+        workers = default_parse_workers() if self._parse_workers is None else self._parse_workers
+        return Poller(
+            self.sessions,
+            self.clock,
+            owner=self.owner,
+            limits=limits,
+            settings=PollSettings(
+                backfill_s=d.backfill_s,
+                respect_ttl=d.respect_ttl,
+                max_backoff_s=d.max_backoff_s,
+                parse_workers=workers,
+            ),
+        )
+
+    @cached_property
+    def deliverer(self) -> Deliverer:
+        kwargs = {"sender": self._sender} if self._sender is not None else {}
+        return Deliverer(self.sessions, self.policy, self.clock, owner=self.owner, **kwargs)
+
+    def poll(self, *, force: bool = False) -> PollReport:
+        return self.poller.poll(force=force)
+
+    def match(self) -> MatchReport:
+        """Match every unprocessed article, one transaction per batch."""
+        articles = hits = queued = 0
+        while True:
+            with self.sessions.begin() as s:
+                r = process_batch(s, self.policy, self.matcher, self.clock())
+            articles, hits, queued = articles + r.articles, hits + r.hits, queued + r.deliveries
+            if r.articles == 0:
+                break
+        return MatchReport(articles, hits, queued)
+
+    def deliver(self) -> DeliveryReport:
+        sent = retried = failed = 0
+        while True:
+            r = self.deliverer.run_once()
+            sent, retried, failed = sent + r.sent, retried + r.retried, failed + r.failed
+            if r.sent + r.failed == 0 or self.deliverer.stopping.is_set():
+                break
+        return DeliveryReport(sent, retried, failed)
+
+    def cycle(self, *, force: bool = False) -> CycleReport:
+        poll = self.poll(force=force)
+        matched = self.match()
+        delivered = self.deliver()
+        return CycleReport(poll, matched, delivered)
+
+    def retention(self) -> int:
+        """Delete processed articles older than `[defaults] retention` with their hits."""
+        before = self.clock() - timedelta(seconds=self.settings.defaults.retention_s)
+        with self.sessions.begin() as s:
+            ids = istore.delete_articles_before(s, before)
+            astore.purge_for_articles(s, ids)
+            istore.purge_articles(s, ids)
+        return len(ids)
+
+    def maintenance(self) -> None:
+        """Retention, and operator notices for feeds failing too long or recovered,
+        and for deliveries given up."""
+        deleted = self.retention()
+        now = self.clock()
+        ops = self.policy.ops_targets
+        limit = timedelta(seconds=self.settings.defaults.failing_alert_after_s)
+        with self.sessions.begin() as s:
+            for feed_id, name, error, since in istore.failing_unreported(s, now - limit):
+                istore.mark_failing_reported(s, feed_id)
+                if ops:
+                    astore.enqueue(
+                        s,
+                        notice(
+                            ops,
+                            f"feed-failing:{feed_id}:{since.isoformat()}",
+                            f"newswatch: feed failing: {name}",
+                            f"The feed {name} has failed since {since:%Y-%m-%d %H:%M} UTC.\n"
+                            f"Last error: {error}",
+                            now,
+                        ),
+                        now,
+                    )
+            for feed_id, name, since in istore.recovered_unreported(s):
+                istore.mark_recovery_reported(s, feed_id)
+                if ops:
+                    astore.enqueue(
+                        s,
+                        notice(
+                            ops,
+                            f"feed-recovered:{feed_id}:{since.isoformat()}",
+                            f"newswatch: feed recovered: {name}",
+                            f"The feed {name} works again "
+                            f"(it failed from {since:%Y-%m-%d %H:%M} UTC).",
+                            now,
+                        ),
+                        now,
+                    )
+            failed = astore.failed_unreported(s)
+            astore.mark_reported(s, [d.id for d in failed])
+            if ops:
+                for d in failed:
+                    astore.enqueue(
+                        s,
+                        notice(
+                            ops,
+                            f"delivery-failed:{d.id}",
+                            f"newswatch: alert undeliverable to {d.notifier}",
+                            f"Delivery {d.id} ({d.title or d.kind}) to {d.target} was given up "
+                            f"after {d.attempts} attempts: {d.last_error}",
+                            now,
+                        ),
+                        now,
+                    )
+        log.info("maintenance deleted_articles=%d", deleted)
+
+    def close(self) -> None:
+        if "poller" in self.__dict__:
+            self.poller.close()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def _describe_db_error(url: str, e: SQLAlchemyError) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        shown = "(unparseable URL)"
+    reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+    return f"database {shown}: {reason}"

@@ -1,0 +1,130 @@
+"""The `newswatch` command line: argument parsing, output formats and exit codes.
+
+Exit codes: 0 success, 1 an operation failed (a feed, a send), 2 bad usage or config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from newswatch import __version__
+from newswatch.app import App, DatabaseUnavailable
+from newswatch.config import ConfigError, Settings, config_path, load
+from newswatch.durations import parse_duration
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # --config/-v/-q may stand before or after the command; SUPPRESS keeps a later
+    # subparser from overwriting an earlier value with its default.
+    for name, default in (("config", None), ("verbose", 0), ("quiet", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    _setup_logging(args.verbose, args.quiet)
+    handler: Command | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except ConfigError as e:
+        for line in e.problems:
+            print(f"{e.path}: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+class UsageError(Exception):
+    """A command-line value is wrong (not a config problem)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from newswatch import commands
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        "-c",
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="config file (default: $NEWSWATCH_CONFIG, else ./config.toml)",
+    )
+    common.add_argument("--verbose", "-v", action="count", default=argparse.SUPPRESS)
+    common.add_argument("--quiet", "-q", action="store_true", default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="newswatch",
+        description="Poll news feeds, match people's names in any spelling, alert once per story.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"newswatch {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands.register(sub, common)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return load(config_path(args.config))
+
+
+def open_app(args: argparse.Namespace, **kwargs: Any) -> App:
+    app = App(settings_from(args), **kwargs)
+    app.open()
+    return app
+
+
+def since_arg(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def print_json_lines(rows: Sequence[dict[str, Any]]) -> None:
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[str(h) for h in headers], *[["" if c is None else str(c) for c in r] for r in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("apscheduler", "apprise", "alembic", "aiohttp", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

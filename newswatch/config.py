@@ -1,0 +1,517 @@
+"""config.toml: read with tomllib, validated strictly into frozen settings.
+
+Every error names the file, the key path and the bad value; nothing is written
+while loading. `${ENV_VAR}` may stand in any string (for secrets).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newswatch.durations import parse_duration, parse_size
+
+DEFAULT_PATH = "config.toml"
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(s|m|h|d)\s*$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+MODES = ("instant", "digest")
+
+
+class ConfigError(Exception):
+    """The config file is missing, unreadable or invalid; `problems` lists each one."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {p}" for p in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class NameSettings:
+    name: str
+    aliases: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    variants: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    name: str
+    url: str
+    interval_s: float
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistSettings:
+    name: str
+    names: tuple[NameSettings, ...]
+    notify: tuple[str, ...]
+    mode: str = "instant"
+    schedule: str | None = None
+    quiet_hours: tuple[tuple[int, int], tuple[int, int]] | None = None
+    followup_after: int | None = None
+    template_title: str | None = None
+    template_body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotifierSettings:
+    name: str
+    urls: tuple[str, ...]
+    rate_limit: tuple[int, float] | None = None  # (count, per seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Defaults:
+    interval_s: float = 15 * 60
+    backfill_s: float | None = 7 * 86400  # None means "all"
+    timezone: str = "UTC"
+    timeout_s: float = 30.0
+    max_body_bytes: int = 16 * 1024 * 1024
+    concurrency: int = 50
+    per_host: int = 2
+    host_gap_s: float = 0.0
+    retention_s: float = 180 * 86400
+    failing_alert_after_s: float = 2 * 86400
+    delivery_expiry_s: float = 24 * 3600
+    respect_ttl: bool = False
+    max_backoff_s: float = 6 * 3600
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    path: str
+    database_url: str
+    defaults: Defaults
+    feeds: tuple[FeedSettings, ...]
+    notifiers: tuple[NotifierSettings, ...]
+    watchlists: tuple[WatchlistSettings, ...]
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.defaults.timezone)
+
+    def notifier(self, name: str) -> NotifierSettings | None:
+        return next((n for n in self.notifiers if n.name == name), None)
+
+
+def config_path(cli_value: str | None) -> str:
+    """`--config`, else $NEWSWATCH_CONFIG, else ./config.toml."""
+    return cli_value or os.environ.get("NEWSWATCH_CONFIG") or DEFAULT_PATH
+
+
+def load(path: str, environ: dict[str, str] | None = None) -> Settings:
+    """Read and validate `path`; raises ConfigError listing every problem found."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found"]) from None
+    except OSError as e:
+        raise ConfigError(path, [f"cannot read: {e.strerror}"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, [f"not UTF-8 text (byte {e.start})"]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, [f"invalid TOML: {e}"]) from None
+    return parse(data, path, os.environ.copy() if environ is None else environ)
+
+
+def parse(data: dict[str, Any], path: str, environ: dict[str, str]) -> Settings:
+    """Validate an already-decoded TOML document."""
+    v = _Validator(environ)
+    data = v.expand(data, "")
+    top = v.table(data, "", {"database", "defaults", "feeds", "notifiers", "watchlists"})
+    database = v.table(top.get("database", {}), "database", {"url"})
+    url = v.string(database, "database", "url", "sqlite:///newswatch.db")
+    # A deployment (docker-compose) passes the database, password included, this way.
+    url = environ.get("NEWSWATCH_DATABASE_URL") or url or "sqlite:///newswatch.db"
+    defaults = _defaults(v, v.table(top.get("defaults", {}), "defaults", set(_DEFAULT_KEYS)))
+    notifiers = _notifiers(v, top.get("notifiers", {}))
+    feeds = _feeds(v, top.get("feeds", []), defaults)
+    known = {n.name for n in notifiers}
+    watchlists = _watchlists(v, top.get("watchlists", []), known)
+    if v.problems:
+        raise ConfigError(path, v.problems)
+    return Settings(path, url, defaults, feeds, notifiers, watchlists)
+
+
+_DEFAULT_KEYS = {
+    "interval": "interval_s",
+    "backfill": "backfill_s",
+    "timezone": "timezone",
+    "timeout": "timeout_s",
+    "max_body": "max_body_bytes",
+    "concurrency": "concurrency",
+    "per_host": "per_host",
+    "host_gap": "host_gap_s",
+    "retention": "retention_s",
+    "failing_alert_after": "failing_alert_after_s",
+    "delivery_expiry": "delivery_expiry_s",
+    "respect_ttl": "respect_ttl",
+    "max_backoff": "max_backoff_s",
+    "user_agent": "user_agent",
+}
+
+
+def _defaults(v: _Validator, t: dict[str, Any]) -> Defaults:
+    values: dict[str, Any] = {}
+    for key, attr in _DEFAULT_KEYS.items():
+        if key not in t:
+            continue
+        where = f"defaults.{key}"
+        raw = t[key]
+        value: Any
+        if key == "backfill":
+            value = v.backfill(raw, where)
+        elif key == "timezone":
+            value = v.timezone(raw, where)
+        elif key == "max_body":
+            value = v.convert(raw, where, parse_size)
+        elif key in ("concurrency", "per_host"):
+            value = v.positive_int(raw, where)
+        elif key == "respect_ttl":
+            value = v.boolean(raw, where)
+        elif key == "user_agent":
+            value = v.string(t, "defaults", key, None)
+        else:
+            value = v.duration(raw, where)
+        if value is not _INVALID and (value is not None or key == "backfill"):
+            values[attr] = value
+    return replace(Defaults(), **values)
+
+
+def _notifiers(v: _Validator, raw: Any) -> tuple[NotifierSettings, ...]:
+    if not isinstance(raw, dict):
+        v.fail("notifiers", raw, "must be a table of name = [urls]")
+        return ()
+    out = []
+    for name, value in raw.items():
+        where = f"notifiers.{name}"
+        rate: tuple[int, float] | None = None
+        if isinstance(value, dict):
+            v.table(value, where, {"urls", "rate_limit"})
+            if "rate_limit" in value:
+                rate = v.rate(value["rate_limit"], f"{where}.rate_limit")
+            value = value.get("urls")
+            where = f"{where}.urls"
+        urls = v.string_list(value, where, allow_single=True)
+        if not urls:
+            v.fail(where, value, "needs at least one Apprise URL")
+        for i, url in enumerate(urls):
+            if "://" not in url:
+                v.fail(
+                    f"{where}[{i}]", url, 'is not an Apprise URL like "mailto://…" or "json://…"'
+                )
+        out.append(NotifierSettings(name, tuple(urls), rate))
+    return tuple(out)
+
+
+def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, ...]:
+    items = v.array_of_tables(raw, "feeds")
+    out: list[FeedSettings] = []
+    seen_urls: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for i, t in enumerate(items):
+        where = f"feeds[{i}]"
+        v.table(t, where, {"name", "url", "interval", "enabled"})
+        url = v.string(t, where, "url", None, required=True) or ""
+        if url and not re.match(r"^https?://[^\s/]+", url):
+            v.fail(f"{where}.url", url, "is not an http(s) URL")
+        name = v.string(t, where, "name", None) or url
+        interval = defaults.interval_s
+        if "interval" in t:
+            interval = v.duration(t["interval"], f"{where}.interval") or interval
+        enabled = v.boolean(t.get("enabled", True), f"{where}.enabled")
+        if url in seen_urls:
+            v.fail(f"{where}.url", url, f"repeats feeds[{seen_urls[url]}].url")
+        if name in seen_names:
+            v.fail(f"{where}.name", name, f"repeats feeds[{seen_names[name]}].name")
+        seen_urls.setdefault(url, i)
+        seen_names.setdefault(name, i)
+        out.append(FeedSettings(name, url, interval, bool(enabled)))
+    return tuple(out)
+
+
+_WATCHLIST_KEYS = {
+    "name",
+    "names",
+    "notify",
+    "mode",
+    "schedule",
+    "quiet_hours",
+    "followup_after",
+    "template_title",
+    "template_body",
+}
+
+
+def _watchlists(v: _Validator, raw: Any, notifiers: set[str]) -> tuple[WatchlistSettings, ...]:
+    out = []
+    seen: set[str] = set()
+    for i, t in enumerate(v.array_of_tables(raw, "watchlists")):
+        where = f"watchlists[{i}]"
+        v.table(t, where, _WATCHLIST_KEYS)
+        name = v.string(t, where, "name", None, required=True) or f"#{i}"
+        if name in seen:
+            v.fail(f"{where}.name", name, "repeats an earlier watchlist name")
+        seen.add(name)
+        names = _names(v, t.get("names"), f"{where}.names")
+        notify = v.string_list(t.get("notify", []), f"{where}.notify", allow_single=True)
+        for j, n in enumerate(notify):
+            if n not in notifiers:
+                known = ", ".join(sorted(notifiers)) or "none defined"
+                v.fail(f"{where}.notify[{j}]", n, f"is not a notifier in [notifiers] ({known})")
+        mode = v.string(t, where, "mode", "instant") or "instant"
+        if mode not in MODES:
+            v.fail(f"{where}.mode", mode, 'must be "instant" or "digest"')
+        schedule = v.string(t, where, "schedule", None)
+        if schedule is not None:
+            v.check(schedule, f"{where}.schedule", _check_schedule)
+        elif mode == "digest":
+            v.fail(f"{where}.schedule", None, 'is required when mode = "digest"')
+        quiet = None
+        if "quiet_hours" in t:
+            quiet = v.quiet_hours(t["quiet_hours"], f"{where}.quiet_hours")
+        followup = None
+        if "followup_after" in t:
+            followup = v.positive_int(t["followup_after"], f"{where}.followup_after")
+        titles = v.string(t, where, "template_title", None)
+        body = v.string(t, where, "template_body", None)
+        for key, source in (("template_title", titles), ("template_body", body)):
+            if source is not None:
+                v.check(source, f"{where}.{key}", _check_template)
+        out.append(
+            WatchlistSettings(
+                name, names, tuple(notify), mode, schedule, quiet, followup, titles, body
+            )
+        )
+    return tuple(out)
+
+
+def _names(v: _Validator, raw: Any, where: str) -> tuple[NameSettings, ...]:
+    if raw is None:
+        v.fail(where, None, "is required: a list of names")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        v.fail(where, raw, "must be a non-empty list of names")
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        at = f"{where}[{i}]"
+        if isinstance(item, str):
+            if not item.strip():
+                v.fail(at, item, "is empty")
+                continue
+            out.append(NameSettings(item.strip()))
+        elif isinstance(item, dict):
+            v.table(item, at, {"name", "aliases", "exclude", "variants"})
+            name = v.string(item, at, "name", None, required=True)
+            aliases = v.string_list(item.get("aliases", []), f"{at}.aliases")
+            exclude = v.string_list(item.get("exclude", []), f"{at}.exclude")
+            variants = v.boolean(item.get("variants", True), f"{at}.variants")
+            if name:
+                out.append(NameSettings(name.strip(), tuple(aliases), tuple(exclude), variants))
+        else:
+            v.fail(at, item, 'must be a string or a table {name = "…", aliases = […]}')
+    return tuple(out)
+
+
+def _check_schedule(text: str) -> None:
+    from alerts.schedule import parse_schedule
+
+    parse_schedule(text)
+
+
+def _check_template(text: str) -> None:
+    import jinja2
+
+    try:
+        jinja2.Environment(autoescape=True).parse(text)
+    except jinja2.TemplateSyntaxError as e:
+        raise ValueError(f"template error on line {e.lineno}: {e.message}") from None
+
+
+_INVALID: Any = object()
+
+
+class _Validator:
+    """Collects problems as `key.path: "value" reason` while walking the document."""
+
+    def __init__(self, environ: dict[str, str]) -> None:
+        self.environ = environ
+        self.problems: list[str] = []
+
+    def fail(self, where: str, value: Any, reason: str) -> None:
+        if value is None:
+            self.problems.append(f"{where}: {reason}")
+        else:
+            self.problems.append(f"{where}: {_show(value)} {reason}")
+
+    def expand(self, value: Any, where: str) -> Any:
+        if isinstance(value, str):
+            return self._expand_string(value, where)
+        if isinstance(value, dict):
+            return {k: self.expand(x, _join(where, k)) for k, x in value.items()}
+        if isinstance(value, list):
+            return [self.expand(x, f"{where}[{i}]") for i, x in enumerate(value)]
+        return value
+
+    def _expand_string(self, text: str, where: str) -> str:
+        def sub(m: re.Match[str]) -> str:
+            var = m.group(1)
+            if var not in self.environ:
+                self.problems.append(f"{where}: environment variable ${{{var}}} is not set")
+                return ""
+            return self.environ[var]
+
+        return _ENV.sub(sub, text)
+
+    def table(self, value: Any, where: str, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(where or "(top level)", value, "must be a table")
+            return {}
+        for key in value:
+            if key not in allowed:
+                hint = ", ".join(sorted(allowed))
+                self.problems.append(f"{_join(where, key)}: unknown key (expected one of: {hint})")
+        return value
+
+    def array_of_tables(self, value: Any, where: str) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+            self.fail(where, value, f"must be an array of tables ([[{where}]])")
+            return []
+        return value
+
+    def string(
+        self, t: dict[str, Any], where: str, key: str, default: str | None, required: bool = False
+    ) -> str | None:
+        if key not in t:
+            if required:
+                self.problems.append(f"{_join(where, key)}: is required")
+            return default
+        value = t[key]
+        if not isinstance(value, str):
+            self.fail(_join(where, key), value, "must be a string")
+            return default
+        if required and not value.strip():
+            self.fail(_join(where, key), value, "must not be empty")
+        return value
+
+    def string_list(self, value: Any, where: str, allow_single: bool = False) -> list[str]:
+        if allow_single and isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            self.fail(where, value, "must be a list of strings")
+            return []
+        return list(value)
+
+    def boolean(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            self.fail(where, value, "must be true or false")
+            return True
+        return value
+
+    def positive_int(self, value: Any, where: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(where, value, "must be a whole number ≥ 1")
+            return None
+        return value
+
+    def duration(self, value: Any, where: str) -> float | None:
+        if not isinstance(value, str):
+            self.fail(where, value, 'must be a duration string like "5m"')
+            return None
+        try:
+            seconds = parse_duration(value)
+        except ValueError:
+            self.fail(where, value, 'is not a duration like "90s", "5m", "1h" or "1d"')
+            return None
+        if seconds <= 0:
+            self.fail(where, value, "must be longer than zero")
+            return None
+        return seconds
+
+    def backfill(self, value: Any, where: str) -> Any:
+        if value in ("all",):
+            return None
+        if value in ("0", 0):
+            return 0.0
+        seconds = self.duration(value, where)
+        return _INVALID if seconds is None else seconds
+
+    def timezone(self, value: Any, where: str) -> str | None:
+        if not isinstance(value, str):
+            self.fail(where, value, 'must be an IANA time zone name like "Europe/Vilnius"')
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail(where, value, 'is not an IANA time zone name like "Europe/Vilnius"')
+            return None
+        return value
+
+    def rate(self, value: Any, where: str) -> tuple[int, float] | None:
+        found = _RATE.match(value) if isinstance(value, str) else None
+        if not found or int(found.group(1)) < 1:
+            self.fail(where, value, 'is not a rate like "20/h"')
+            return None
+        return int(found.group(1)), parse_duration("1" + found.group(2))
+
+    def quiet_hours(self, value: Any, where: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        parts = value.split("-") if isinstance(value, str) else []
+        clocks = [_CLOCK.match(p.strip()) for p in parts]
+        if len(parts) != 2 or not all(clocks):
+            self.fail(where, value, 'is not a time range like "22:00-07:00"')
+            return None
+        a, b = ((int(c.group(1)), int(c.group(2))) for c in clocks if c)
+        if a == b:
+            self.fail(where, value, "is an empty range")
+            return None
+        return a, b
+
+    def convert(self, value: Any, where: str, fn: Callable[[str], Any]) -> Any | None:
+        if not isinstance(value, str):
+            self.fail(where, value, "must be a string")
+            return None
+        try:
+            return fn(value)
+        except ValueError as e:
+            self.problems.append(f"{where}: {e}")
+            return None
+
+    def check(self, value: str, where: str, fn: Callable[[str], None]) -> None:
+        try:
+            fn(value)
+        except ValueError as e:
+            self.fail(where, value, str(e))
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def iter_problems(err: ConfigError) -> Iterator[str]:
+    yield from (f"{err.path}: {p}" for p in err.problems)
