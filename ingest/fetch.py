@@ -223,7 +223,12 @@ class Fetcher:
                 headers = tuple((k, v) for k, v in resp.headers.items())
                 if resp.status != 200:
                     return resp.status, headers, b""
-                return resp.status, headers, await self._read(resp)
+                try:
+                    body = await self._read(resp)
+                except (aiohttp.ClientError, OSError) as e:
+                    # Keep the status: "200, then reset mid-body" tells more than "0".
+                    raise _Failed(resp.status, _describe(e)) from e
+                return resp.status, headers, body
 
     async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
         # aiohttp decompresses chunk by chunk, so counting here also bounds a gzip bomb.

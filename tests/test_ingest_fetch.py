@@ -59,6 +59,8 @@ def server() -> Iterator[FeedServer]:
         )
         srv.route("/deflate", body=zlib.compress(FEED), headers={"Content-Encoding": "deflate"})
         srv.route("/slow", body=FEED, delay_s=0.05)
+        srv.route("/slower", body=FEED, delay_s=0.3)
+        srv.route("/bad-gzip", body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
         yield srv
 
 
@@ -82,6 +84,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("/mixed", {"status": 200, "permanent": None}),
     ("/loop-a", {"status": 301, "error": "redirect loop"}),
     ("/chain0", {"status": 302, "error": "too many redirects (more than 5)"}),
+    ("/chain3", {"status": 200, "error": None, "permanent": None}),  # exactly 5 hops
     ("/no-location", {"status": 302, "error": "HTTP 302 without Location"}),
     ("/missing", {"status": 404, "error": "HTTP 404", "gone": False}),
     ("/gone", {"status": 410, "error": "HTTP 410", "gone": True}),
@@ -91,10 +94,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("/500", {"status": 500, "error": "HTTP 500", "retry_after_s": None}),
     ("/stall-headers", {"status": 0, "error": "timed out after 0.5s"}),
     ("/stall-body", {"status": 0, "error": "timed out after 0.5s"}),
-    ("/reset", {"status": 0, "error": "connection reset mid-body"}),
+    ("/reset", {"status": 200, "error": "connection reset mid-body", "ok": False}),
     ("/huge", {"status": 200, "error": "body exceeds 1048576 bytes", "body": b""}),
     ("/huge-declared", {"status": 200, "error": "body exceeds 1048576 bytes"}),
     ("/bomb", {"status": 200, "error": "body exceeds 1048576 bytes"}),
+    ("/bad-gzip", {"status": 200, "error": "bad compressed body", "ok": False}),
 ]
 
 
@@ -191,3 +195,13 @@ def test_fetch_all_stops_cleanly_when_consumer_breaks(server: FeedServer) -> Non
         raise AssertionError("nothing yielded")
 
     assert asyncio.run(run()).ok
+
+
+def test_fetch_all_yields_as_completed(server: FeedServer) -> None:
+    reqs = [FetchRequest(server.url("/slower")), FetchRequest(server.url("/feed"))]
+
+    async def run() -> list[str]:
+        async with Fetcher(FetchLimits(per_host=2)) as f:
+            return [req.url async for req, _ in f.fetch_all(reqs)]
+
+    assert asyncio.run(run()) == [server.url("/feed"), server.url("/slower")]

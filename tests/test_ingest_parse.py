@@ -11,6 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from ingest.discover import feed_links
 from ingest.errors import NotAFeed, ParseError
 from ingest.parse import neutralize_dtd, parse_feed, raw_item_fingerprints
 
@@ -241,6 +242,39 @@ def test_html_page_is_not_a_feed_but_names_its_feeds(html: bytes, links: tuple[s
     with pytest.raises(NotAFeed) as info:
         parse_feed(html, {"Content-Type": "text/html; charset=utf-8"}, URL)
     assert info.value.feed_links == links
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<link rel="alternate" type="application/rss+xml" href="rss">', ("http://h.org/d/rss",)),
+        ('<link rel="alternate feed" type="application/atom+xml" href="/a">', ("http://h.org/a",)),
+        (
+            '<base href="http://cdn.org/x/"><link rel=alternate type=application/rss+xml href=f>',
+            ("http://cdn.org/x/f",),
+        ),
+        (
+            '<link rel="alternate" type="application/rss+xml; charset=utf-8" href="//o.org/f">',
+            ("http://o.org/f",),
+        ),
+        ('<link rel="alternate" type="text/html" href="/page">', ()),
+        ('<link rel="stylesheet" type="application/rss+xml" href="/not">', ()),
+        ('<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">', ()),
+        ('<link rel="alternate" type="application/rss+xml">', ()),
+        (
+            '<link rel="alternate" type="application/rss+xml" href="/f">'
+            '<link rel="alternate" type="application/rss+xml" href="http://h.org/f">',
+            ("http://h.org/f",),
+        ),
+        (
+            "<html><head><link rel=alternate type=application/rss+xml href='/f'><title>cut",
+            ("http://h.org/f",),
+        ),
+    ],
+)
+def test_feed_links(html: str, expected: tuple[str, ...]) -> None:
+    assert feed_links(html, "http://h.org/d/page.html") == expected
+    assert feed_links(html.encode(), "http://h.org/d/page.html") == expected
 
 
 def test_one_bad_entry_is_skipped_and_bozo_recorded() -> None:
