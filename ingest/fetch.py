@@ -198,7 +198,9 @@ class Fetcher:
             if hops > self.limits.max_redirects:
                 raise _Failed(status, f"too many redirects (more than {self.limits.max_redirects})")
             all_permanent = all_permanent and status in _PERMANENT
-        permanent_url = str(url) if hops and all_permanent else None
+        # A move is only worth recording once the new address actually serves the feed.
+        moved = hops and all_permanent and status in (200, 304)
+        permanent_url = str(url) if moved else None
         return self._result(
             req=req,
             url=str(url),

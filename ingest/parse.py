@@ -186,7 +186,8 @@ def _ttl_s(feed: Any) -> float | None:
 
 
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.I | re.S,
 )
 
 
@@ -322,6 +323,7 @@ def _replacement(root: str, header: str, subset: str) -> str:
 
 _ITEM_BLOCK = re.compile(rb"<((?:[\w.-]+:)?(?:item|entry))[\s>].*?</\1\s*>", re.S)
 _ITEM_OPEN = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>]")
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _XML_DECL_ENC = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']([^\"']+)", re.I)
 _ASCII_COMPATIBLE = re.compile(
     r"^(?:utf-?8|us-ascii|ascii|iso-8859-\d+|latin-?1|windows-125\d|cp125\d|koi8-[ru]|"
@@ -342,7 +344,7 @@ def raw_item_fingerprints(body: bytes) -> frozenset[str] | None:
     decl = _XML_DECL_ENC.search(body[:512])
     if decl and not _ASCII_COMPATIBLE.match(decl.group(1).decode("latin-1").strip()):
         return None
-    if b"<!DOCTYPE" in body or b"<!doctype" in body or b"<!ENTITY" in body:
+    if _DECLARATION.search(body):
         return None
     blocks = [m.group() for m in _ITEM_BLOCK.finditer(body)]
     if not blocks or len(blocks) != len(_ITEM_OPEN.findall(body)):

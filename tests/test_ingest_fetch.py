@@ -29,6 +29,7 @@ def server() -> Iterator[FeedServer]:
         srv.redirect("/t302", "/feed", 302)
         srv.redirect("/t307", "/feed", 307)
         srv.redirect("/mixed", "/t302", 301)
+        srv.redirect("/moved-to-404", "/missing", 301)
         srv.redirect("/loop-a", "/loop-b", 301)
         srv.redirect("/loop-b", "/loop-a", 301)
         for i in range(8):
@@ -82,6 +83,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("/t302", {"status": 200, "permanent": None}),
     ("/t307", {"status": 200, "permanent": None}),
     ("/mixed", {"status": 200, "permanent": None}),
+    ("/moved-to-404", {"status": 404, "error": "HTTP 404", "permanent": None}),
     ("/loop-a", {"status": 301, "error": "redirect loop"}),
     ("/chain0", {"status": 302, "error": "too many redirects (more than 5)"}),
     ("/chain3", {"status": 200, "error": None, "permanent": None}),  # exactly 5 hops

@@ -236,6 +236,12 @@ def test_not_a_feed(body: bytes) -> None:
             ("http://example.org/atom", "http://other.org/f"),
         ),
         (b"<html><body><p>no feeds</p></body></html>", ()),
+        (
+            b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html><head><link '
+            b'rel="alternate" type="application/atom+xml" href="/atom.xml"/></head></html>',
+            ("http://example.org/atom.xml",),
+        ),
     ],
 )
 def test_html_page_is_not_a_feed_but_names_its_feeds(html: bytes, links: tuple[str, ...]) -> None:
@@ -309,6 +315,7 @@ def test_duplicate_identities_keep_the_first() -> None:
         (b'<?xml version="1.0" encoding="utf-16"?><rss><item>a</item></rss>', None),
         ("<rss><item>a</item></rss>".encode("utf-16"), None),
         (BILLION_LAUGHS, None),
+        (b'<!DocType rss [<!ENTITY e "x">]><rss><item>&e;</item></rss>', None),
     ],
 )
 def test_raw_item_fingerprints(body: bytes, expected_count: int | None) -> None:
