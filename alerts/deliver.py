@@ -192,6 +192,10 @@ class Deliverer:
         with self.sessions() as s:
             article = istore.articles_by_id(s, [item.article_id]).get(item.article_id)
             hits = astore.hits_for_article(s, item.watchlist, item.article_id)
+            also: tuple[str, ...] = ()
+            if item.kind == "followup" and item.story_id is not None:
+                outlets = astore.story_outlets(s, item.story_id)
+                also = tuple(o for o in outlets if article is None or o != article.feed_name)
         if article is None or not hits:
             return None
         alert = render.AlertItem(
@@ -207,6 +211,7 @@ class Deliverer:
                 for h in hits
             ),
             delivery_id=f"newswatch-{item.id}",
+            also_reported=also,
         )
         return render.render_instant(
             alert,

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from alerts import storage as astore
-from alerts.matching import Match, Matcher, WatchName
+from alerts.matching import Match, Matcher, WatchName, html_to_text
 from alerts.model import AlertPolicy, Watchlist
+from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
 from ingest.model import StoredArticle
 
@@ -103,27 +104,118 @@ def instant_deliveries(
     return out
 
 
+def story_doc(article: StoredArticle, people: frozenset[str]) -> StoryDoc:
+    """The grouper's view of an article: plain text, and when it was published."""
+    when = article.published or article.first_seen
+    if when > article.first_seen:  # a feed dating its entries in the future
+        when = article.first_seen
+    text = article.summary if len(article.summary) >= len(article.content) else article.content
+    return StoryDoc(
+        article_id=article.id,
+        source=article.feed_name,
+        title=html_to_text(article.title),
+        text=html_to_text(text)[:4000],
+        published=when,
+        lang=article.language,
+        people=people,
+    )
+
+
+def people_in(found: dict[str, dict[str, Match]]) -> frozenset[str]:
+    return frozenset(name for names in found.values() for name in names)
+
+
+def place_in_story(
+    session: Session, grouper: StoryGrouper, doc: StoryDoc, title: str, now: datetime
+) -> tuple[int, bool]:
+    """Story id for the article, and whether it joined an existing story."""
+    known = astore.story_of(session, doc.article_id)
+    if known is not None:  # the batch is being repeated after a crash
+        return known, True
+    placement = grouper.place(doc)
+    if placement.story_id is None:
+        story = astore.create_story(session, doc.article_id, title, now)
+        astore.assign_story(session, doc.article_id, story, "first report", now)
+        grouper.add(doc, story)
+        return story, False
+    astore.assign_story(session, doc.article_id, placement.story_id, placement.reason, now)
+    grouper.add(doc, placement.story_id)
+    log.debug("story article=%d joins=%d: %s", doc.article_id, placement.story_id, placement.reason)
+    return placement.story_id, True
+
+
+def story_deliveries(
+    session: Session,
+    policy: AlertPolicy,
+    article: StoredArticle,
+    found: dict[str, dict[str, Match]],
+    story: int,
+    joined: bool,
+    now: datetime,
+) -> list[astore.NewDelivery]:
+    """Instant alerts for a story's first report, or for names the story had not named;
+    a follow-up once `followup_after` further outlets carry the story."""
+    out: list[astore.NewDelivery] = []
+    for name, names in found.items():
+        w = policy.watchlist(name)
+        if w is None:
+            continue
+        fresh = set(names)
+        if joined:
+            fresh -= astore.names_alerted_in_story(session, name, story, article.id)
+        if fresh:
+            out.extend(
+                replace(d, story_id=story) for d in instant_deliveries(policy, article, [name], now)
+            )
+            continue
+        if w.followup_after is None or w.mode != "instant":
+            continue
+        outlets = astore.story_outlets(session, story)
+        if len(outlets) - 1 >= w.followup_after:
+            out.extend(
+                astore.NewDelivery(
+                    dedupe_key=f"followup:{w.name}:{story}:{t.key}",
+                    kind="followup",
+                    notifier=t.notifier,
+                    target_key=t.key,
+                    due_at=now,
+                    watchlist=w.name,
+                    article_id=article.id,
+                    story_id=story,
+                )
+                for t in w.targets
+            )
+    return out
+
+
 def process_batch(
     session: Session,
     policy: AlertPolicy,
     matcher: WatchlistMatcher,
     now: datetime,
     *,
+    grouper: StoryGrouper | None = None,
     limit: int = 200,
 ) -> MatchReport:
-    """Match one batch of unprocessed articles inside the caller's transaction."""
+    """Match and place one batch of unprocessed articles inside the caller's transaction."""
     articles = istore.unprocessed_articles(session, limit)
     hits = deliveries = 0
     for article in articles:
         found = matcher.hits(article)
+        story, joined = None, False
+        if grouper is not None:
+            doc = story_doc(article, people_in(found))
+            story, joined = place_in_story(session, grouper, doc, article.title, now)
         if not found:
             continue
         hits += astore.add_hits(session, new_hits(article, found), now)
         if article.alertable:
-            deliveries += astore.enqueue(
-                session, instant_deliveries(policy, article, list(found), now), now
-            )
-        log.debug("matched article=%d watchlists=%s", article.id, ",".join(found))
+            if story is None:
+                queued = instant_deliveries(policy, article, list(found), now)
+            else:
+                queued = story_deliveries(session, policy, article, found, story, joined, now)
+            deliveries += astore.enqueue(session, queued, now)
+        log.debug("matched article=%d watchlists=%s story=%s", article.id, ",".join(found), story)
     istore.mark_processed(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)
 

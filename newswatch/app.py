@@ -24,7 +24,8 @@ from alerts.deliver import Deliverer, DeliveryReport, Sender
 from alerts.matching import WatchName
 from alerts.model import AlertPolicy, Target, Watchlist
 from alerts.ops import notice
-from alerts.pipeline import MatchReport, WatchlistMatcher, process_batch
+from alerts.pipeline import MatchReport, WatchlistMatcher, people_in, process_batch, story_doc
+from alerts.stories import StoryGrouper
 from ingest import storage as istore
 from ingest.db import make_engine, make_sessions
 from ingest.fetch import FetchLimits
@@ -34,6 +35,7 @@ from newswatch.clock import utcnow
 from newswatch.config import Settings
 
 log = logging.getLogger(__name__)
+STORY_WINDOW = timedelta(hours=48)
 
 
 class DatabaseUnavailable(Exception):
@@ -145,6 +147,22 @@ class App:
         return WatchlistMatcher(self.policy.watchlists)
 
     @cached_property
+    def grouper(self) -> StoryGrouper:
+        """The story grouper, warmed with the stored articles of the last window."""
+        grouper = StoryGrouper(window=STORY_WINDOW)
+        since = self.clock() - STORY_WINDOW
+        with self.sessions() as s:
+            members = astore.story_members_since(s, since)
+            articles = istore.articles_by_id(s, [a for a, _ in members])
+        for article_id, story_id in members:
+            article = articles.get(article_id)
+            if article is not None:
+                people = people_in(self.matcher.hits(article))
+                grouper.add(story_doc(article, people), story_id)
+        log.info("stories warmed articles=%d", len(members))
+        return grouper
+
+    @cached_property
     def poller(self) -> Poller:
         d = self.settings.defaults
         limits = FetchLimits(
@@ -182,10 +200,11 @@ class App:
         articles = hits = queued = 0
         while True:
             with self.sessions.begin() as s:
-                r = process_batch(s, self.policy, self.matcher, self.clock())
+                r = process_batch(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
             articles, hits, queued = articles + r.articles, hits + r.hits, queued + r.deliveries
             if r.articles == 0:
                 break
+        self.grouper.evict(self.clock() - STORY_WINDOW)
         return MatchReport(articles, hits, queued)
 
     def deliver(self) -> DeliveryReport:
