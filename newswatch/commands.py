@@ -12,7 +12,7 @@ from alerts import storage as astore
 from alerts.errors import NotifyError
 from alerts.matching import Matcher, WatchName
 from ingest import storage as istore
-from newswatch import cli
+from newswatch import cli, feedcmds
 from newswatch.durations import format_duration
 
 
@@ -51,6 +51,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = add("rematch", cmd_rematch, "re-run the watchlists over stored articles")
     p.add_argument("--since", type=cli.since_arg, default=30 * 86400.0, metavar="DURATION")
+
+    feedcmds.register(add)
+
+    p = add("stories", cmd_stories, "stories: reports of one event grouped across outlets")
+    p.add_argument("--since", type=cli.since_arg, metavar="DURATION", help="e.g. 2d, 12h")
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", action="store_true", help="JSON Lines")
 
     p = add("deliveries", cmd_deliveries, "the delivery outbox")
     p.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
@@ -351,3 +358,42 @@ def _delivery_json(d: Any) -> dict[str, Any]:
         "sent_at": cli.iso(d.sent_at),
         "last_error": d.last_error,
     }
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    app = cli.open_app(args)
+    try:
+        since = app.clock() - timedelta(seconds=args.since) if args.since else None
+        with app.sessions() as s:
+            stories = astore.list_stories(s, since, args.limit)
+    finally:
+        app.close()
+    if args.json:
+        cli.print_json_lines(
+            [
+                {
+                    "story": st.id,
+                    "title": st.title,
+                    "first_seen": cli.iso(st.first_seen),
+                    "last_seen": cli.iso(st.last_seen),
+                    "outlets": list(st.outlets),
+                    "names": list(st.names),
+                    "articles": [
+                        {"id": a, "title": t, "url": link, "feed": feed}
+                        for a, t, link, feed in st.articles
+                    ],
+                }
+                for st in stories
+            ]
+        )
+        return cli.EXIT_OK
+    for st in stories:
+        names = f" [{', '.join(st.names)}]" if st.names else ""
+        print(f"story {st.id}: {st.title[:90]}{names}")
+        print(
+            f"  {st.first_seen:%Y-%m-%d %H:%M} .. {st.last_seen:%Y-%m-%d %H:%M}, "
+            f"{len(st.articles)} reports from {len(st.outlets)} outlets"
+        )
+        for _, title, _, feed in st.articles:
+            print(f"    {feed}: {title[:80]}")
+    return cli.EXIT_OK
