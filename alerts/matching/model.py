@@ -1,0 +1,36 @@
+"""Boundary values of the name matcher: what a user watches and what a hit looks like."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class WatchName:
+    """One watched person, as configured by the user."""
+
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    variants: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One mention of a watched name in an article field.
+
+    Offsets are into ``html_to_text(<field>)``; ``snippet_start``/``snippet_end``
+    locate the mention inside ``snippet``.
+    """
+
+    key: str
+    matched: str
+    field: str
+    start: int
+    end: int
+    snippet: str
+    snippet_start: int
+    snippet_end: int
+    variant: str
+    reason: str

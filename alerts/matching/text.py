@@ -1,0 +1,74 @@
+"""HTML to display text: tags dropped (attribute values never become text), entities decoded.
+
+Owns nothing else: normalisation for matching lives in ``normalize``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_RAW = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+# A tag must start with a letter (or "/" + letter) so that "a < b" in plain text survives.
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+# Invisible characters that split a word without meaning anything: soft hyphen, zero-width
+# space/joiners, word joiner, BOM. np-019 style feeds put U+00AD inside surnames.
+_CLEAN: dict[int, str | None] = {
+    **dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None),
+    **dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " "),
+}
+
+
+def _tag(m: re.Match[str]) -> str:
+    return "\n" if m.group(1).lower() in _BLOCK else ""
+
+
+def html_to_text(s: str) -> str:
+    """Strip tags, decode entities, drop soft hyphens and zero-width characters."""
+    if "<" in s:
+        s = _COMMENT.sub("", s)
+        s = _RAW.sub("", s)
+        s = _TAG.sub(_tag, s)
+    if "&" in s:
+        s = html.unescape(s)
+    return s.translate(_CLEAN)

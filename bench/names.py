@@ -1,0 +1,324 @@
+"""Name-matching benchmark: quality on the labelled eval set, and speed at scale.
+
+    python bench/names.py                  # precision/recall on ../shared/eval/names_public.jsonl
+    python bench/names.py --scale          # MB/s, build time and peak RSS at 10 / 1k / 100k names
+
+Each mode prints a plain table; --scale compares against a naive regex alternation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from alerts.matching import Matcher, WatchName
+
+ENTITIES = {
+    "E1": "Ales Bialiatski",
+    "E2": "Viktor Babaryka",
+    "E3": "Maria Kolesnikova",
+    "E4": "Sviatlana Tsikhanouskaya",
+    "E5": "Alexander Lukashenko",
+    "E6": "Tatsiana Khomich",
+}
+DEFAULT_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+
+
+def six_names() -> list[WatchName]:
+    return [WatchName(key=k, name=v) for k, v in ENTITIES.items()]
+
+
+def load(eval_dir: Path) -> list[dict[str, object]]:
+    with (eval_dir / "names_public.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 1.0
+
+
+def quality(eval_dir: Path) -> tuple[float, float]:
+    items = load(eval_dir)
+    matcher = Matcher.build(six_names())
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    misses: list[str] = []
+    alarms: list[str] = []
+    for it in items:
+        truth = set(it["entities"])  # type: ignore[arg-type]
+        hits = matcher.match(str(it["title"]), str(it["summary"]))
+        found = {h.key for h in hits}
+        lang = str(it["lang"])
+        for e in sorted(found | truth):
+            for group in (e, f"lang:{lang}", "all"):
+                if e in found and e in truth:
+                    tp[group] += 1
+                elif e in found:
+                    fp[group] += 1
+                else:
+                    fn[group] += 1
+            if e in found and e not in truth:
+                why = "; ".join(f"{h.matched!r} ({h.reason})" for h in hits if h.key == e)
+                alarms.append(f"{it['id']} {lang} {e}: {why}")
+            elif e in truth and e not in found:
+                misses.append(f"{it['id']} {lang} {e}: {it['notes']}")
+    groups = ["all", *sorted(ENTITIES), *sorted({k for k in tp | fp | fn if k.startswith("lang:")})]
+    print(f"{'group':<10} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
+    for g in groups:
+        p = _ratio(tp[g], tp[g] + fp[g])
+        r = _ratio(tp[g], tp[g] + fn[g])
+        print(f"{g:<10} {tp[g]:>4} {fp[g]:>4} {fn[g]:>4} {p:>10.3f} {r:>8.3f}")
+    print(f"\nmisses ({len(misses)}):")
+    for line in misses:
+        print("  " + line)
+    print(f"false alarms ({len(alarms)}):")
+    for line in alarms:
+        print("  " + line)
+    return _ratio(tp["all"], tp["all"] + fp["all"]), _ratio(tp["all"], tp["all"] + fn["all"])
+
+
+# -- scale ------------------------------------------------------------------------------------
+
+_FIRST = [
+    "Aliaksandr",
+    "Alexei",
+    "Andrei",
+    "Anton",
+    "Artsiom",
+    "Barys",
+    "Dzmitry",
+    "Eduard",
+    "Ihar",
+    "Ivan",
+    "Kiryl",
+    "Leanid",
+    "Maksim",
+    "Mikalai",
+    "Mikhail",
+    "Oleg",
+    "Paval",
+    "Raman",
+    "Siarhei",
+    "Stanislau",
+    "Uladzimir",
+    "Vadzim",
+    "Viktar",
+    "Yury",
+    "Zmitser",
+    "John",
+    "Peter",
+    "Thomas",
+    "Michael",
+    "David",
+    "Hans",
+    "Pierre",
+    "Jan",
+    "Piotr",
+    "Krzysztof",
+]
+_FIRST_F = [
+    "Alena",
+    "Anastasia",
+    "Anna",
+    "Daria",
+    "Hanna",
+    "Iryna",
+    "Katsiaryna",
+    "Ksenia",
+    "Larysa",
+    "Maryia",
+    "Natallia",
+    "Nina",
+    "Olga",
+    "Palina",
+    "Sviatlana",
+    "Tatsiana",
+    "Valiantsina",
+    "Volha",
+    "Yulia",
+    "Zhanna",
+    "Maria",
+    "Laura",
+    "Ewa",
+    "Agnieszka",
+]
+_ONSET = [
+    "b",
+    "v",
+    "h",
+    "d",
+    "zh",
+    "z",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "f",
+    "kh",
+    "ts",
+    "ch",
+    "sh",
+    "br",
+    "dr",
+    "kr",
+    "pr",
+    "tr",
+    "hr",
+    "zv",
+    "sm",
+    "st",
+    "sk",
+    "bl",
+    "kl",
+    "pl",
+]
+_VOWEL = ["a", "e", "i", "o", "u", "ia", "ie", "ya", "y"]
+_END_M = [
+    "ov",
+    "ev",
+    "in",
+    "ski",
+    "tski",
+    "enka",
+    "enko",
+    "uk",
+    "iuk",
+    "ich",
+    "evich",
+    "ovich",
+    "ka",
+    "ets",
+    "ak",
+    "ik",
+    "au",
+]
+_END_F = ["ova", "eva", "ina", "skaya", "tskaya", "enka", "enko", "uk", "ich", "ka", "ava"]
+
+
+def generate_names(n: int) -> list[WatchName]:
+    """Deterministic, plausible, mostly distinct Slavic/Western full names."""
+    out: list[WatchName] = []
+    i = 0
+    while len(out) < n:
+        a, b, c, d = i % 37, (i // 37) % 9, (i // 333) % 37, (i // 12321) % 9
+        root = _ONSET[a % len(_ONSET)] + _VOWEL[b] + _ONSET[c % len(_ONSET)] + _VOWEL[d][:1]
+        female = i % 3 == 0
+        if female:
+            first = _FIRST_F[i % len(_FIRST_F)]
+            end = _END_F[(i // 7) % len(_END_F)]
+        else:
+            first = _FIRST[i % len(_FIRST)]
+            end = _END_M[(i // 7) % len(_END_M)]
+        surname = (root + end).capitalize()
+        i += 1
+        name = f"{first} {surname}"
+        out.append(WatchName(key=f"n{i}", name=name))
+    return out
+
+
+def corpus(eval_dir: Path, size: int) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    for fname in ("names_public.jsonl", "stories_public.jsonl"):
+        path = eval_dir / fname
+        if path.exists():
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    d = json.loads(line)
+                    items.append((d["title"], d["summary"]))
+    out: list[tuple[str, str]] = []
+    total = 0
+    while total < size:
+        for t, s in items:
+            out.append((t, s))
+            total += len(t.encode()) + len(s.encode())
+    return out
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class RegexBaseline:
+    """The obvious approach: one big case-insensitive alternation of literal forms."""
+
+    def __init__(self, names: Iterable[WatchName]) -> None:
+        forms: list[str] = []
+        for n in names:
+            parts = n.name.split()
+            forms.append(re.escape(n.name))
+            forms.append(re.escape(parts[-1]) + r"(?:a|u|e|y|i|om|ogo|oj|'s)?")
+        self.rx = re.compile(r"\b(?:" + "|".join(forms) + r")\b", re.I)
+
+    def match(self, title: str, summary: str) -> int:
+        return len(self.rx.findall(title)) + len(self.rx.findall(summary))
+
+
+def scale(eval_dir: Path, sizes: list[int], mb: float) -> None:
+    docs = corpus(eval_dir, int(mb * 1_000_000))
+    nbytes = sum(len(t.encode()) + len(s.encode()) for t, s in docs)
+    print(f"corpus: {len(docs)} articles, {nbytes / 1e6:.1f} MB\n")
+    print(
+        f"{'names':>8} {'impl':<8} {'build s':>8} {'MB/s':>8} {'hits':>8} {'RSS MB':>8}"
+        f" {'x base':>7}"
+    )
+    for n in sizes:
+        names = generate_names(n)
+        rows: list[tuple[str, float, float, int]] = []
+        for impl in ("matcher", "regex"):
+            if impl == "regex" and n > 1000:
+                continue
+            t0 = time.perf_counter()
+            m: Matcher | RegexBaseline = (
+                Matcher.build(names) if impl == "matcher" else RegexBaseline(names)
+            )
+            build = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            hits = 0
+            for t, s in docs:
+                r = m.match(t, s)
+                hits += r if isinstance(r, int) else len(r)
+            speed = nbytes / 1e6 / (time.perf_counter() - t0)
+            rows.append((impl, build, speed, hits))
+        base = next((r[2] for r in rows if r[0] == "regex"), None)
+        for impl, build, speed, hits in rows:
+            ratio = f"{speed / base:.2f}" if base else "-"
+            print(
+                f"{n:>8} {impl:<8} {build:>8.2f} {speed:>8.1f} {hits:>8} {rss_mb():>8.0f}"
+                f" {ratio:>7}"
+            )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
+    ap.add_argument("--scale", action="store_true")
+    ap.add_argument("--sizes", default="10,1000,100000")
+    ap.add_argument("--mb", type=float, default=4.0, help="article text per size, in MB")
+    args = ap.parse_args()
+    if not (args.eval_dir / "names_public.jsonl").exists():
+        print(f"no eval data at {args.eval_dir}", file=sys.stderr)
+        return 2
+    if args.scale:
+        scale(args.eval_dir, [int(x) for x in args.sizes.split(",")], args.mb)
+        return 0
+    p, r = quality(args.eval_dir)
+    print(f"\nprecision {p:.3f} recall {r:.3f} (target 0.97 / 0.97)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,232 @@
+"""Specification of the name matcher, as tables of (name, text, expected) cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from alerts.matching import Match, Matcher, WatchName, html_to_text
+
+SIX = {
+    "E1": "Ales Bialiatski",
+    "E2": "Viktor Babaryka",
+    "E3": "Maria Kolesnikova",
+    "E4": "Sviatlana Tsikhanouskaya",
+    "E5": "Alexander Lukashenko",
+    "E6": "Tatsiana Khomich",
+}
+EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def six() -> Matcher:
+    return Matcher.build(WatchName(key=k, name=v) for k, v in SIX.items())
+
+
+def keys(matches: list[Match]) -> set[str]:
+    return {m.key for m in matches}
+
+
+# (entity, text, expected reason substring) — every text must name that entity.
+MATCHES = [
+    # Latin transliterations
+    ("E1", "A letter from Bialiatski arrived.", "surname"),
+    ("E1", "Bialiatsky wrote again.", "surname"),
+    ("E1", "Supporters of Byalyatski gathered.", "surname"),
+    ("E1", "Byalyatsky was moved.", "surname"),
+    ("E1", "Beliatski is ill.", "surname"),
+    ("E1", "Belyatsky, the laureate, spoke.", "surname"),
+    ("E1", "Nagroda dla Białackiego.", "Polish genitive"),
+    ("E1", "List od Bialacki dotarł.", "surname"),
+    ("E1", "Ein Brief von Bjaljazki.", "surname"),
+    ("E1", "Laiškas Bialiackiui.", "Lithuanian"),
+    ("E1", "Bialiackis parašė.", "Lithuanian"),
+    ("E1", "Aleś Bialacki pisze.", "full name"),
+    # Cyrillic
+    ("E1", "Алесь Бяляцкі піша.", "full name"),
+    ("E1", "Правозащитник Беляцкий остаётся в колонии.", "surname"),
+    ("E1", "Біляцький отримав листи.", "surname"),
+    ("E1", "Калегі Бяляцкага сабраліся.", "genitive"),
+    ("E1", "Письмо от Беляцкого пришло.", "genitive"),
+    ("E1", "Перадалі Бяляцкаму кнігі.", "dative"),
+    # inflection and derivation
+    ("E2", "Прыхільнікі Бабарыкі сабраліся.", "genitive"),
+    ("E2", "Rozmowa o Babaryce.", "Polish"),
+    ("E2", "Kampania Wiktara Babaryki.", "full name"),
+    ("E2", "Babaryka's lawyer spoke.", "surname"),
+    ("E2", "Babaryka’s lawyer spoke.", "surname"),
+    ("E2", "Ukraine: Віктор Бабарико залишається у в'язниці.", "full name"),
+    ("E2", "Сторонники Бабарико собрались.", "surname"),
+    ("E3", "Письмо Колесниковой пришло.", "genitive"),
+    ("E3", "Marii Kalesnikawej zdjęcie.", "full name"),
+    ("E3", "Kolesnikowas Schwester.", "German genitive"),
+    ("E3", "Masha Kolesnikova plays the flute.", "full name"),
+    ("E4", "Tsikhanouskaya-led talks began.", "surname"),
+    ("E4", "Join #StandWithTsikhanouskaya today.", "surname"),
+    ("E4", "Тихановская заявила о поддержке.", "surname"),
+    ("E4", "Ціханоўскую падтрымалі.", "accusative"),
+    ("E4", "Swiatłana Cichanouska przestrzegła.", "full name"),
+    ("E4", "Cichanoŭskaja vystupiła.", "surname"),
+    ("E4", "Svetlana Tikhanovskaia a rencontré.", "full name"),
+    ("E4", "Tichanowskaja warnt.", "surname"),
+    ("E5", "Anti-Lukashenko protests grew.", "surname"),
+    ("E5", "Nie można ufać Łukaszence.", "Polish"),
+    ("E5", "Rozmowa z Łukaszenkę.", "surname"),
+    ("E5", "Le président Loukachenko a dit.", "surname"),
+    ("E5", "Lukaschenko warnt.", "surname"),
+    ("E5", "Лукашэнка сказаў.", "surname"),
+    ("E5", "Визит Александра Лукашенко перенесён.", "full name"),
+    ("E5", "Lukashenko's son Viktor was appointed.", "surname"),
+    ("E5", "Vilnius: Lukašenka kalbėjo.", "surname"),
+    ("E6", "Tacciana Chomič sakała.", "full name"),
+    ("E6", "Chomicz i jego rodzina.", "surname"),
+    ("E6", "Tatiana Khomitch à Paris.", "full name"),
+    ("E6", "Татьяна Хомич рассказала.", "full name"),
+    # text as it arrives
+    ("E4", "TSIKHANOUSKAYA SPEAKS", "surname"),
+    ("E5", "ЛУКАШЭНКА: НЕ", "surname"),
+    ("E4", "Sviatlana Tsikha\u00adnouskaya met MPs.", "full name"),
+    ("E4", "Sviatlana Tsikha&shy;nouskaya met MPs.", "full name"),
+    ("E3", "Maryia&nbsp;Kalesnikava's letters.", "full name"),
+    ("E3", "Maryia\u00a0Kalesnikava&#8217;s letters.", "full name"),
+    ("E4", "Sviatlana Tsikha\u200bnouskaya met MPs.", "full name"),
+    ("E4", "<p><span>Sviatlana</span> <span>Tsikhanouskaya</span></p>", "full name"),
+    ("E4", "Tsikha<b>nou</b>skaya spoke", "surname"),
+    ("E1", "books recommended by Ales Bia-\nliatski in letters", "full name"),
+    ("E1", "books by Ales Bia- \n  liatski", "full name"),
+    ("E5", "Lukashеnko met", "surname"),  # Cyrillic "е" inside a Latin word
+    ("E5", "Лукaшенко встретился", "surname"),  # Latin "a" inside a Cyrillic word
+    ("E1", "Bialiatski\nsaid", "surname"),
+    ("E2", "Viktor\n  Babaryka said", "full name"),
+    ("E1", "#FreeBialiatski trends", "surname"),
+]
+
+
+@pytest.mark.parametrize(("ent", "text", "reason"), MATCHES)
+def test_matches(six: Matcher, ent: str, text: str, reason: str) -> None:
+    found = [m for m in six.match("", text) if m.key == ent]
+    assert found, six.explain(text)
+    assert any(reason in m.reason for m in found), [m.reason for m in found]
+
+
+# (entity, text) — the text must not be taken as naming that entity.
+NON_MATCHES = [
+    ("E3", "Hockey player Kolesnikov scored twice."),
+    ("E3", "Фермер Колесников собрал урожай."),
+    ("E3", "Trener Kolesnikow powiedział."),
+    ("E3", "Мастак Ігар Калеснікаў адкрыў выставу."),
+    ("E3", "Фермер Сергей Колесников. Хозяйство Колесникова без кредитов."),
+    ("E3", "Skater Anna Kolesnikova won. Kolesnikova said she was happy."),
+    ("E3", "Kolesnikova lands triple axel. Skater Anna Kolesnikova, from Georgia."),
+    ("E3", "Tenisistka Jelena Kolesnikowa w półfinale."),
+    ("E3", "Alexander Kolesnikov, her father, spoke."),
+    ("E3", "Masha plays the flute every night."),
+    ("E3", "Kolesnik and колесник are different words."),
+    ("E4", "Her husband Siarhei Tsikhanouski remains in prison."),
+    ("E4", "Tsikhanouski said."),
+    ("E4", "Jan Cichanowski, sołtys wsi."),
+    ("E4", "Violinist Maria Tikhonova wins."),
+    ("E4", "Crowd chants 'Sviatlana!' at concert."),
+    ("E5", "Viktor Lukashenko was appointed. Lukashenko thanked the council."),
+    ("E5", "Dmitry Lukashenko chairs the club."),
+    ("E5", "Дзмітрый Лукашэнка адкрыў турнір."),
+    ("E5", "Dmitri Lukaschenko übernimmt."),
+    ("E5", "Виктора Лукашенко избрали."),
+    ("E5", "Viktoras Lukašenka lankėsi."),
+    ("E5", 'Read more at <a href="https://example.org/tag/lukashenko">our site</a>.'),
+    ("E5", '<img alt="Lukashenko" src="x.png"> A photo.'),
+    ("E2", "Eduard Babaryka, his son, spoke. Babaryka thanked supporters."),
+    ("E2", "A village Babaryki lies near Minsk."),
+    ("E2", "in the village of Babaryki"),
+    ("E2", "Babar the elephant and the emperor Babur."),
+    ("E2", "Тренер Иван Бабарыкин продлил контракт."),
+    ("E1", "The Białystok market. W Białymstoku."),
+    ("E1", "The Bialik Prize was announced."),
+    ("E1", "Michael Ballack retired."),
+    ("E6", "Pianist Ales Khomich released an album."),
+    ("E6", "Khomichenko scored."),
+]
+
+
+@pytest.mark.parametrize(("ent", "text"), NON_MATCHES)
+def test_non_matches(six: Matcher, ent: str, text: str) -> None:
+    assert ent not in keys(six.match("", text)), six.explain(text)
+
+
+def test_match_fields_offsets_and_snippet(six: Matcher) -> None:
+    title = "Письмо <b>Беляцкого</b>"
+    summary = "x " * 200 + "Ales Bialiatski said. " + "y " * 200
+    found = six.match(title, summary)
+    assert [(m.field, m.key) for m in found] == [("title", "E1"), ("summary", "E1")]
+    t, s = found
+    assert t.matched == "Беляцкого" == html_to_text(title)[t.start : t.end]
+    assert t.variant == "беляцкого"
+    assert "genitive" in t.reason
+    assert s.matched == "Ales Bialiatski" and s.reason.startswith("full name")
+    assert s.snippet[s.snippet_start : s.snippet_end] == "Ales Bialiatski"
+    assert 160 <= len(s.snippet) <= 240
+    assert s.snippet.startswith("…") and s.snippet.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("watch", "text", "expected"),
+    [
+        (
+            WatchName("k", "Maria Kolesnikova", aliases=("Masha Kolesnikova",)),
+            "Masha Kolesnikova",
+            True,
+        ),
+        (WatchName("k", "Viktor Babaryka", exclude=("Eduard Babaryka",)), "Eduard Babaryka", False),
+        (
+            WatchName("k", "Viktor Babaryka", exclude=("Eduard Babaryka",)),
+            "Eduarda Babaryki",
+            False,
+        ),
+        (WatchName("k", "Viktor Babaryka", exclude=("Eduard Babaryka",)), "Babaryka", True),
+        (WatchName("k", "Nasha Niva", variants=False), "NASHA NIVA reports", True),
+        (WatchName("k", "Nasha Niva", variants=False), "Nasha Niva's report", True),
+        (WatchName("k", "Nasha Niva", variants=False), "Nashei Nivy report", False),
+        (WatchName("k", "Nasha Niva", variants=False), "Niva", False),
+        (WatchName("k", "Алесь Бяляцкі"), "Ales Bialiatski", True),
+        (WatchName("k", "Алесь Бяляцкі"), "Беляцкого", True),
+        (WatchName("k", "Lukashenko"), "Лукашэнка", True),
+        (WatchName("k", "Tsikhanouskaya"), "Tsikhanouski", False),
+    ],
+)
+def test_config_options(watch: WatchName, text: str, expected: bool) -> None:
+    m = Matcher.build([watch])
+    assert bool(m.match(text, "")) is expected, m.explain(text)
+
+
+def test_forms_and_explain(six: Matcher) -> None:
+    forms = dict(six.forms("E1"))
+    assert "bialiatskogo" in forms or any(f.startswith("bialiatsk") for f in forms)
+    lines = six.explain("Dmitry Lukashenko spoke. Alexander Lukashenko listened.")
+    assert any("rejected" in line and "Dmitry" in line for line in lines)
+    assert any("accepted" in line and "full name" in line for line in lines)
+
+
+def test_html_to_text() -> None:
+    assert (
+        html_to_text('<a href="/tag/x">Tsikha&shy;nouskaya</a>&nbsp;said') == "Tsikhanouskaya said"
+    )
+    assert html_to_text("a < b and c > d") == "a < b and c > d"
+    assert html_to_text("one<br>two<p>three</p>") == "one\ntwo\nthree\n"
+
+
+def test_eval_set_quality(six: Matcher) -> None:
+    path = EVAL_DIR / "names_public.jsonl"
+    if not path.exists():
+        pytest.skip(f"labelled eval data not found at {path} (../shared is absent)")
+    tp = fp = fn = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        found = keys(six.match(item["title"], item["summary"]))
+        truth = set(item["entities"])
+        tp += len(found & truth)
+        fp += len(found - truth)
+        fn += len(truth - found)
+    assert tp / (tp + fp) >= 0.97
+    assert tp / (tp + fn) >= 0.97
