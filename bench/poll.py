@@ -1,0 +1,346 @@
+"""Poll-cycle benchmark: newswatch's Poller against lemon24's `reader` over the same feeds.
+
+Run: .venv/bin/python bench/poll.py --n 1000 --reps 3
+     .venv/bin/python bench/poll.py --n 10000 --only newswatch --scenario steady
+
+N feeds of 50 entries (English, Russian and Belarusian text, some HTML) are served from a
+separate server process on several loopback addresses (feeds spread over hosts, as in life,
+so the per-host limit of 2 is honoured without serializing everything). Each measurement
+runs in a fresh worker process so its peak RSS is its own. Scenarios:
+
+  cold       fresh database, every entry new
+  304        warm database, the server honours conditional GET
+  unchanged  warm database, the server ignores validators (identical 200 bodies)
+  steady     warm database, conditional GET, 5% of feeds gained one entry
+
+newswatch: `ingest.poller.Poller(parse_workers=2).poll(force=True)` on a fresh SQLite file.
+reader: `make_reader(path).update_feeds()` (default storage; `scheduled=False` after cold,
+so it polls every feed as newswatch's `force` does). Medians over reps, alternating order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+
+SCENARIOS = ("cold", "304", "unchanged", "steady")
+TARGETS = {"cold": 0.4, "304": 0.1, "unchanged": 0.05, "steady": 0.1}
+ENTRIES = 50
+HOSTS = 16
+BUMP_EVERY = 20  # steady: every 20th feed (5%) gained one entry
+
+# --- feed generation (server side) -------------------------------------------------------
+
+_EN = (
+    "court appeal hearing minister opposition protest election sanctions border journalist "
+    "detained released statement parliament economy trade visit summit talks energy prices "
+    "report human rights activist verdict sentence campaign leader exile government"
+).split()
+_RU = (
+    "суд апелляция заседание министр оппозиция протест выборы санкции граница журналист "
+    "задержан освобождён заявление парламент экономика торговля визит переговоры энергия"
+).split()
+_BE = "суд апеляцыя пасяджэнне міністр апазіцыя пратэст выбары санкцыі мяжа журналіст".split()
+_NAMES = (
+    "Ales Bialiatski",
+    "Viktor Babaryka",
+    "Maria Kolesnikova",
+    "Алесь Бяляцкі",
+    "Виктор Бабарыко",
+    "Sviatlana Tsikhanouskaya",
+)
+_BASE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _words(rng: random.Random, vocab: list[str], n: int) -> str:
+    return " ".join(rng.choice(vocab) for _ in range(n))
+
+
+def _item(feed: int, k: int) -> str:
+    rng = random.Random(feed * 100_003 + k)
+    vocab = _RU if feed % 5 == 0 else _BE if feed % 7 == 0 else _EN
+    title = _words(rng, vocab, 7).capitalize()
+    if rng.random() < 0.1:
+        title += f" — {rng.choice(_NAMES)}"
+    summary = _words(rng, vocab, 40)
+    if k % 3 == 0:
+        summary = f"<p>{summary[:120]} <b>{rng.choice(_NAMES)}</b></p><p>{summary[120:]}</p>"
+    published = _BASE + timedelta(hours=k)
+    return (
+        f'<item><guid isPermaLink="false">f{feed}-e{k}</guid><title>{escape(title)}</title>'
+        f"<link>https://news{feed % 97}.example/{feed}/{k}</link>"
+        f"<description>{escape(summary)}</description>"
+        f"<pubDate>{format_datetime(published)}</pubDate></item>"
+    )
+
+
+def feed_body(feed: int, version: int) -> bytes:
+    # Version v carries entries v .. v+49, newest first: each bump adds one, drops the oldest.
+    items = "\n".join(_item(feed, k) for k in range(version + ENTRIES - 1, version - 1, -1))
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Outlet {feed}</title><link>https://news{feed % 97}.example/</link>"
+        f"<description>News from outlet {feed}</description>\n{items}\n</channel></rss>"
+    ).encode()
+
+
+def serve(ready: multiprocessing.synchronize.Event, ports: multiprocessing.Queue[int]) -> None:
+    """The feed server process: /f{i}.xml, plus POST /_ctl to set the scenario."""
+    from aiohttp import web
+
+    state = {"mode": "conditional", "bump": False}
+    cache: dict[tuple[int, int], bytes] = {}
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if request.path == "/_ctl":
+            state.update(await request.json())
+            cache.clear()
+            return web.Response(text="ok")
+        name = request.path.lstrip("/")
+        if not (name.startswith("f") and name.endswith(".xml")):
+            return web.Response(status=404)
+        feed = int(name[1:-4])
+        version = 1 if state["bump"] and feed % BUMP_EVERY == 0 else 0
+        etag = f'"{feed}-{version}"'
+        modified = format_datetime(_BASE + timedelta(days=version), usegmt=True)
+        headers = {"ETag": etag, "Last-Modified": modified}
+        if state["mode"] == "conditional" and (
+            request.headers.get("If-None-Match") == etag
+            or request.headers.get("If-Modified-Since") == modified
+        ):
+            return web.Response(status=304, headers=headers)
+        body = cache.get((feed, version))
+        if body is None:
+            body = cache[(feed, version)] = feed_body(feed, version)
+        headers["Content-Type"] = "application/rss+xml; charset=utf-8"
+        return web.Response(body=body, headers=headers)
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", handle)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        port = runner.addresses[0][1]
+        for h in range(2, HOSTS + 1):
+            await web.TCPSite(runner, f"127.0.0.{h}", port, backlog=1024).start()
+        ports.put(port)
+        ready.set()
+        import asyncio
+
+        await asyncio.Event().wait()
+
+    import asyncio
+
+    asyncio.run(main())
+
+
+def feed_urls(port: int, n: int) -> list[str]:
+    return [f"http://127.0.0.{i % HOSTS + 1}:{port}/f{i}.xml" for i in range(n)]
+
+
+def control(port: int, **state: object) -> None:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/_ctl", data=json.dumps(state).encode(), method="POST"
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        resp.read()
+
+
+# --- workers (one process per measurement) -----------------------------------------------
+
+
+def _rss_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, child
+
+
+def work_newswatch(db: Path, urls: list[str], scenario: str) -> dict[str, float]:
+    from ingest import storage
+    from ingest.db import make_engine, make_sessions
+    from ingest.poller import Poller, PollSettings
+    from newswatch import migrate
+
+    engine = make_engine(f"sqlite:///{db}")
+    sessions = make_sessions(engine)
+    now = datetime.now(UTC)
+    if scenario == "cold":
+        migrate.upgrade(engine)
+        with sessions.begin() as s:
+            storage.sync_feeds(
+                s, [storage.FeedSpec(f"Outlet {i}", u, 900.0) for i, u in enumerate(urls)], now
+            )
+    poller = Poller(
+        sessions,
+        lambda: datetime.now(UTC),
+        owner="bench",
+        settings=PollSettings(parse_workers=2),
+    )
+    started = time.perf_counter()
+    report = poller.poll(force=True)
+    wall = time.perf_counter() - started
+    poller.close()
+    engine.dispose()
+    own, child = _rss_mb()
+    return {
+        "wall": wall,
+        "rss": own,
+        "child_rss": child,
+        "new": report.new_articles,
+        "errors": report.errors,
+    }
+
+
+def work_reader(db: Path, urls: list[str], scenario: str) -> dict[str, float]:
+    # reader's vendored feedparser imports `sgmllib`; the venv has the same module under
+    # feedparser 6.0.14's name, so alias it rather than install a second copy.
+    import feedparser_sgmllib
+
+    sys.modules.setdefault("sgmllib", feedparser_sgmllib)
+    from reader import make_reader
+
+    r = make_reader(str(db))
+    if scenario == "cold":
+        for u in urls:
+            r.add_feed(u)
+    before = r.get_entry_counts().total
+    started = time.perf_counter()
+    r.update_feeds(scheduled=scenario == "cold")
+    wall = time.perf_counter() - started
+    after = r.get_entry_counts().total
+    errors = sum(1 for f in r.get_feeds() if f.last_exception is not None)
+    r.close()
+    own, child = _rss_mb()
+    return {"wall": wall, "rss": own, "child_rss": child, "new": after - before, "errors": errors}
+
+
+def worker_main(lib: str, db: str, urls_file: str, scenario: str) -> None:
+    urls = Path(urls_file).read_text().split()
+    fn = work_newswatch if lib == "newswatch" else work_reader
+    print(json.dumps(fn(Path(db), urls, scenario)))
+
+
+def run_worker(lib: str, db: Path, urls_file: Path, scenario: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", lib, str(db), str(urls_file), scenario],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+# --- the driver --------------------------------------------------------------------------
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--n", type=int, default=1000, help="feeds")
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--only", choices=["newswatch", "reader"])
+    p.add_argument("--scenario", choices=SCENARIOS, action="append")
+    p.add_argument("--worker", nargs=4, metavar=("LIB", "DB", "URLS", "SCENARIO"))
+    args = p.parse_args()
+    if args.worker:
+        worker_main(*args.worker)
+        return
+    libs = [args.only] if args.only else ["newswatch", "reader"]
+    wanted = args.scenario or list(SCENARIOS)
+    ready = multiprocessing.Event()
+    ports: multiprocessing.Queue[int] = multiprocessing.Queue()
+    server = multiprocessing.Process(target=serve, args=(ready, ports), daemon=True)
+    server.start()
+    ready.wait(30)
+    port = ports.get(timeout=5)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-poll-"))
+    urls_file = tmp / "urls.txt"
+    urls_file.write_text("\n".join(feed_urls(port, args.n)))
+    results: dict[tuple[str, str], list[dict[str, float]]] = {}
+    try:
+        for rep in range(args.reps):
+            order = libs if rep % 2 == 0 else libs[::-1]
+            for scenario in ("cold", *[s for s in SCENARIOS[1:] if s in wanted]):
+                for lib in order:
+                    warm = tmp / f"{lib}-warm.db"
+                    db = tmp / f"{lib}-run.db"
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{db}{suffix}").unlink(missing_ok=True)
+                    if scenario != "cold":
+                        shutil.copy(warm, db)
+                    control(
+                        port,
+                        mode="ignore" if scenario == "unchanged" else "conditional",
+                        bump=scenario == "steady",
+                    )
+                    r = run_worker(lib, db, urls_file, scenario)
+                    if scenario == "cold":
+                        _checkpoint(db)
+                        shutil.copy(db, warm)
+                    results.setdefault((lib, scenario), []).append(r)
+                    print(
+                        f"rep {rep + 1} {scenario:<10} {lib:<10} {r['wall']:8.3f}s "
+                        f"new={int(r['new'])} errors={int(r['errors'])} rss={r['rss']:.0f}MB",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    finally:
+        server.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+    _table(args.n, libs, [s for s in SCENARIOS if s in wanted], results)
+
+
+def _checkpoint(db: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _table(
+    n: int,
+    libs: list[str],
+    scenarios: list[str],
+    results: dict[tuple[str, str], list[dict[str, float]]],
+) -> None:
+    print(f"\nN = {n} feeds x {ENTRIES} entries, medians over reps, wall seconds")
+    head = f"{'scenario':<11}" + "".join(f"{lib:>12}" for lib in libs)
+    if len(libs) == 2:
+        head += f"{'ratio':>8}{'target':>8}"
+    head += f"{'nw rss MB':>11}{'nw worker MB':>14}"
+    print(head)
+    for sc in scenarios:
+        walls = [statistics.median(r["wall"] for r in results[(lib, sc)]) for lib in libs]
+        line = f"{sc:<11}" + "".join(f"{w:>12.3f}" for w in walls)
+        if len(libs) == 2:
+            ratio = walls[0] / walls[1]
+            ok = "ok" if ratio <= TARGETS[sc] else "MISS"
+            line += f"{ratio:>8.3f}{'<=' + str(TARGETS[sc]):>8} {ok}"
+        nw = results.get(("newswatch", sc))
+        if nw:
+            line += f"{max(r['rss'] for r in nw):>11.0f}{max(r['child_rss'] for r in nw):>14.0f}"
+        print(line)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
