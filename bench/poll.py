@@ -49,16 +49,72 @@ BUMP_EVERY = 20  # steady: every 20th feed (5%) gained one entry
 
 # --- feed generation (server side) -------------------------------------------------------
 
-_EN = (
-    "court appeal hearing minister opposition protest election sanctions border journalist "
-    "detained released statement parliament economy trade visit summit talks energy prices "
-    "report human rights activist verdict sentence campaign leader exile government"
-).split()
-_RU = (
-    "суд апелляция заседание министр оппозиция протест выборы санкции граница журналист "
-    "задержан освобождён заявление парламент экономика торговля визит переговоры энергия"
-).split()
-_BE = "суд апеляцыя пасяджэнне міністр апазіцыя пратэст выбары санкцыі мяжа журналіст".split()
+_EN = [
+    "court",
+    "appeal",
+    "hearing",
+    "minister",
+    "opposition",
+    "protest",
+    "election",
+    "sanctions",
+    "border",
+    "journalist",
+    "detained",
+    "released",
+    "statement",
+    "parliament",
+    "economy",
+    "trade",
+    "visit",
+    "summit",
+    "talks",
+    "energy",
+    "prices",
+    "report",
+    "human",
+    "rights",
+    "activist",
+    "verdict",
+    "sentence",
+    "campaign",
+    "leader",
+    "exile",
+    "government",
+]
+_RU = [
+    "суд",
+    "апелляция",
+    "заседание",
+    "министр",
+    "оппозиция",
+    "протест",
+    "выборы",
+    "санкции",
+    "граница",
+    "журналист",
+    "задержан",
+    "освобождён",
+    "заявление",
+    "парламент",
+    "экономика",
+    "торговля",
+    "визит",
+    "переговоры",
+    "энергия",
+]
+_BE = [
+    "суд",
+    "апеляцыя",
+    "пасяджэнне",
+    "міністр",
+    "апазіцыя",
+    "пратэст",
+    "выбары",
+    "санкцыі",
+    "мяжа",
+    "журналіст",
+]
 _NAMES = (
     "Ales Bialiatski",
     "Viktor Babaryka",
@@ -223,11 +279,11 @@ def work_reader(db: Path, urls: list[str], scenario: str) -> dict[str, float]:
     if scenario == "cold":
         for u in urls:
             r.add_feed(u)
-    before = r.get_entry_counts().total
+    before = r.get_entry_counts().total or 0
     started = time.perf_counter()
     r.update_feeds(scheduled=scenario == "cold")
     wall = time.perf_counter() - started
-    after = r.get_entry_counts().total
+    after = r.get_entry_counts().total or 0
     errors = sum(1 for f in r.get_feeds() if f.last_exception is not None)
     r.close()
     own, child = _rss_mb()
