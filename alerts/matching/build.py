@@ -14,7 +14,7 @@ from typing import NamedTuple
 from alerts.matching.given import GIVEN, given_stem, given_stems
 from alerts.matching.inflect import stems
 from alerts.matching.model import WatchName
-from alerts.matching.normalize import normalize, tokens
+from alerts.matching.normalize import tokens
 from alerts.matching.phonetic import key
 from alerts.matching.spelling import alternatives
 
@@ -42,7 +42,7 @@ class Entity:
 
 
 def words_of(s: str) -> list[str]:
-    return tokens(normalize(s)).split()
+    return tokens(s).split()
 
 
 def word_key(w: str) -> str:

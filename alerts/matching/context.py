@@ -1,7 +1,7 @@
 """What surrounds a surname: the word before it (a given name? a place noun?) and after it.
 
-Works on the normalised text and its token mask (``normalize.tokens``), which have the same
-length as the display text, so positions are display positions.
+Works on the display text and its word mask (``normalize.tokens``), which have the same
+length, so positions are display positions.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ _PLACE_LINKS = frozenset({"of", "de", "du", "d"})
 _PLACE_AFTER = ("village", "street", "district", "region", "airport", "square", "station")
 
 
-def prev_word(norm: str, tok: str, pos: int) -> tuple[int, int] | None:
+def prev_word(plain: str, tok: str, pos: int) -> tuple[int, int] | None:
     """Span of the word before ``pos`` if only white space separates them."""
     j = pos - 1
-    while j >= 0 and norm[j] in " \n":
+    while j >= 0 and plain[j].isspace():
         j -= 1
     if j < 0 or j == pos - 1 or tok[j] == " ":
         return None
@@ -38,11 +38,11 @@ def prev_word(norm: str, tok: str, pos: int) -> tuple[int, int] | None:
     return j + 1, end
 
 
-def next_word(norm: str, tok: str, pos: int) -> tuple[int, int] | None:
+def next_word(plain: str, tok: str, pos: int) -> tuple[int, int] | None:
     """Span of the word after ``pos`` if only white space separates them."""
     j = pos
-    n = len(norm)
-    while j < n and norm[j] in " \n":
+    n = len(plain)
+    while j < n and plain[j].isspace():
         j += 1
     if j >= n or j == pos or tok[j] == " ":
         return None
@@ -52,23 +52,23 @@ def next_word(norm: str, tok: str, pos: int) -> tuple[int, int] | None:
     return start, j
 
 
-def word(norm: str, span: tuple[int, int]) -> str:
-    return norm[span[0] : span[1]].replace(JOINER, "")
+def word(tok: str, span: tuple[int, int]) -> str:
+    return tok[span[0] : span[1]].replace(JOINER, "")
 
 
 def is_patronymic(w: str) -> bool:
     return len(w) > 5 and bool(_PATRONYMIC.search(w))
 
 
-def names_a_place(norm: str, tok: str, start: int, end: int) -> bool:
+def names_a_place(plain: str, tok: str, start: int, end: int) -> bool:
     """True when the word at [start, end) follows or precedes a place noun."""
-    before = prev_word(norm, tok, start)
+    before = prev_word(plain, tok, start)
     if before is not None:
-        w = word(norm, before)
+        w = word(tok, before)
         if w in _PLACE_LINKS:
-            before = prev_word(norm, tok, before[0])
-            w = word(norm, before) if before is not None else ""
+            before = prev_word(plain, tok, before[0])
+            w = word(tok, before) if before is not None else ""
         if w.startswith(_PLACE_BEFORE):
             return True
-    after = next_word(norm, tok, end)
-    return after is not None and word(norm, after).startswith(_PLACE_AFTER)
+    after = next_word(plain, tok, end)
+    return after is not None and word(tok, after).startswith(_PLACE_AFTER)

@@ -46,10 +46,11 @@ def forms(ent: Entity, entries: list[Entry]) -> list[tuple[str, str]]:
     return out
 
 
-def describe(key: str, plain: str, c: Candidate, accepted: bool) -> str:
+def describe(key: str, plain: str, c: Candidate, accepted: bool, base: int = 0) -> str:
     """One line: what was found, where, and the verdict with its reason."""
     verdict = "accepted" if accepted else "rejected"
     why = c.status if not c.label else f"{c.status}, {c.label}"
     if c.detail:
         why = f"{why} ({c.detail})"
-    return f"{key}: {plain[c.start : c.end]!r} at {c.start}-{c.end} {verdict}: {why}"
+    at = f"{c.start - base}-{c.end - base}"
+    return f"{key}: {plain[c.start : c.end]!r} at {at} {verdict}: {why}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from alerts.matching.normalize import normalize, tokens
+from alerts.matching.normalize import tokens
 from alerts.matching.phonetic import key
 
 _MALE = """
@@ -142,7 +142,7 @@ def given_stems(word_key: str) -> tuple[str, ...]:
 
 
 def spelling_key(word: str) -> str:
-    return key(tokens(normalize(word))).strip()
+    return key(tokens(word)).strip()
 
 
 class GivenNames:
@@ -179,4 +179,6 @@ class GivenNames:
 GIVEN = GivenNames([("m", g) for g in _groups(_MALE)] + [("f", g) for g in _groups(_FEMALE)])
 
 # Exact spellings, for given names too short for a distinctive stem ("Anna", "Jan").
-SPELLINGS = frozenset(normalize(w) for block in (_MALE, _FEMALE) for g in _groups(block) for w in g)
+SPELLINGS = frozenset(
+    tokens(w).strip() for block in (_MALE, _FEMALE) for g in _groups(block) for w in g
+)

@@ -1,9 +1,10 @@
-"""Length-preserving normalisation of display text for matching.
+"""Length-preserving normalisation of display text into a word mask for matching.
 
-Every character maps to exactly one character, so an offset into the normalised text is an
-offset into the display text. Case and Latin diacritics go; the carons (š č ž) and Polish ż
-stay because they carry a consonant the phonetic key needs. Homoglyphs are folded by word
-majority. A word hyphenated across a line break is joined by turning the break into NUL
+Every character maps to exactly one character, so an offset into the result is an offset
+into the display text. Letters are lower-cased and lose their Latin marks (the carons
+š ž č and Polish ż stay: they carry a consonant the phonetic key needs); every other
+character becomes a space. Homoglyphs are folded by word majority (a Cyrillic "о" in a
+Latin word). A word hyphenated across a line break is joined by turning the break into NUL
 "joiner" characters that the phonetic key deletes.
 """
 
@@ -14,63 +15,54 @@ import unicodedata
 
 JOINER = "\x00"
 
-# Letters that form words; everything else separates words.
 LATIN_LETTERS = "a-zßšžčżæœ"
 CYRILLIC_LETTERS = "а-яёіїєґўйьъ"
 TOKEN_CHARS = LATIN_LETTERS + CYRILLIC_LETTERS + JOINER
-_NON_TOKEN = re.compile(f"[^{TOKEN_CHARS}]")
 
 _KEEP = set("šžčżŠŽČŻ")
 _SPECIAL = {
-    "ł": "l",
-    "Ł": "l",
-    "ø": "o",
-    "Ø": "o",
-    "đ": "d",
-    "Đ": "d",
-    "ı": "i",
-    "İ": "i",
-    "ẞ": "ß",
-    "Æ": "æ",
-    "Œ": "œ",
-    "ħ": "h",
-    "ŀ": "l",
-    "Ŀ": "l",
-}
-_APOSTROPHES = "’‘ʼʻ`´′"
-_DASHES = "‐‑‒–—―"
+    "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ı": "i", "İ": "i",
+    "ẞ": "ß", "Æ": "æ", "Œ": "œ", "ħ": "h", "ŀ": "l", "Ŀ": "l",
+}  # fmt: skip
 
 
-def _build_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    ranges = [(0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00)]
-    for lo, hi in ranges:
+class _Table(dict[int, str]):
+    """Translation table: anything not listed is a separator (remembered once seen)."""
+
+    def __missing__(self, cp: int) -> str:
+        self[cp] = " "
+        return " "
+
+
+def _build_table() -> _Table:
+    table = _Table()
+    for cp in range(0x80):
+        table[cp] = " "
+    for cp in range(ord("a"), ord("z") + 1):
+        table[cp] = chr(cp)
+        table[cp - 32] = chr(cp)
+    for lo, hi in ((0xC0, 0x250), (0x1E00, 0x1F00)):
         for cp in range(lo, hi):
             ch = chr(cp)
             if ch in _SPECIAL:
                 table[cp] = _SPECIAL[ch]
-                continue
-            if ch in _KEEP:
+            elif ch in _KEEP:
                 table[cp] = ch.lower()
-                continue
-            low = ch.lower()
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c)
-            )
-            if len(base) == 1 and base != ch:
-                table[cp] = base
+            else:
+                base = "".join(
+                    c
+                    for c in unicodedata.normalize("NFKD", ch.lower())
+                    if not unicodedata.combining(c)
+                )
+                if len(base) == 1 and base.isalpha():
+                    table[cp] = base
     for cp in range(0x400, 0x500):
-        ch = chr(cp)
-        low = ch.lower()
-        if len(low) == 1 and low != ch:
+        low = chr(cp).lower()
+        if len(low) == 1 and re.fullmatch(f"[{CYRILLIC_LETTERS}]", low):
             table[cp] = low
     table[ord("ё")] = table[ord("Ё")] = "е"
-    for ch in _APOSTROPHES:
-        table[ord(ch)] = "'"
-    for ch in _DASHES:
-        table[ord(ch)] = "-"
-    for ch in "\t\r\f\v\u00a0\u2007\u202f\u2009\u200a\u2002\u2003":
-        table[ord(ch)] = " "
+    table[ord("ß")] = "ß"
+    table[0] = JOINER
     return table
 
 
@@ -79,6 +71,7 @@ _TABLE = _build_table()
 # Cyrillic letters that look like Latin ones, and back.
 _CYR_TO_LAT = str.maketrans("аеорсухіјѕкмнвт", "aeopcyxijskmhbt")
 _LAT_TO_CYR = str.maketrans("aeopcyxijs", "аеорсухіјѕ")
+_MIXED_HINT = re.compile(f"[a-z][{CYRILLIC_LETTERS}]|[{CYRILLIC_LETTERS}][a-z]")
 _MIXED = re.compile(
     f"[{TOKEN_CHARS}]*(?:[a-z][{CYRILLIC_LETTERS}]|[{CYRILLIC_LETTERS}][a-z])[{TOKEN_CHARS}]*"
 )
@@ -86,7 +79,7 @@ _LAT = re.compile("[a-z]")
 _CYR = re.compile(f"[{CYRILLIC_LETTERS}]")
 # "Bia-\nliatski": a hyphen at a line end followed by a lower-case continuation. A capital
 # after the break ("Anti-\nLukashenko") keeps its hyphen: that is a real compound.
-_BREAK = re.compile(f"(?<=[{TOKEN_CHARS}])-[ \\t]*\\n[ \\t]*(?=[{TOKEN_CHARS}])")
+_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*(?=[^\W\d_])")
 
 
 def _fold(m: re.Match[str]) -> str:
@@ -96,20 +89,13 @@ def _fold(m: re.Match[str]) -> str:
     return word.translate(_CYR_TO_LAT if lat > cyr else _LAT_TO_CYR)
 
 
-def _join(m: re.Match[str]) -> str:
-    return JOINER * (m.end() - m.start())
-
-
-def normalize(plain: str) -> str:
-    """Lower-case, strip Latin marks, fold homoglyphs, join line-break hyphenation; 1:1."""
-    norm = plain.translate(_TABLE)
-    if _MIXED.search(norm):
-        norm = _MIXED.sub(_fold, norm)
-    if "-" in norm and "\n" in norm:
-        norm = _BREAK.sub(_join, norm)
-    return norm
-
-
-def tokens(norm: str) -> str:
-    """Normalised text with every non-word character replaced by a space; 1:1."""
-    return _NON_TOKEN.sub(" ", norm)
+def tokens(plain: str) -> str:
+    """Lower-cased, mark-stripped letters; every non-letter a space; same length as input."""
+    tok = plain.translate(_TABLE)
+    if _MIXED_HINT.search(tok):
+        tok = _MIXED.sub(_fold, tok)
+    if "\n" in plain and _BREAK.search(plain):
+        for m in _BREAK.finditer(plain):
+            if plain[m.end()].islower():
+                tok = tok[: m.start()] + JOINER * (m.end() - m.start()) + tok[m.end() :]
+    return tok

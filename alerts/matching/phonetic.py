@@ -49,7 +49,8 @@ _SINGLE = str.maketrans(
         JOINER: None,
     }
 )  # fmt: skip
-_DOUBLE = re.compile(r"([^ ])\1+")
+_VOWEL_RUN = re.compile("aa+")
+_CONSONANTS = "bcdfgklmnprstvzS"
 _V_BEFORE_CONSONANT = re.compile(r"av(?=[^a ])")
 
 
@@ -65,5 +66,10 @@ def key(tok: str) -> str:
         if a in tok:
             tok = tok.replace(a, b)
     tok = tok.translate(_SINGLE)
-    tok = _DOUBLE.sub(r"\1", tok)
+    if "aa" in tok:
+        tok = _VOWEL_RUN.sub("a", tok)
+    for c in _CONSONANTS:
+        cc = c + c
+        while cc in tok:
+            tok = tok.replace(cc, c)
     return _V_BEFORE_CONSONANT.sub("a", tok)

@@ -8,10 +8,11 @@ from __future__ import annotations
 import html
 import re
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_RAW = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+# Patterns never cross "\x01", the separator the matcher puts between batched fields.
+_COMMENT = re.compile(r"<!--[^\x01]*?-->")
+_RAW = re.compile(r"<(script|style)\b[^>\x01]*>[^\x01]*?</\1\s*>", re.I)
 # A tag must start with a letter (or "/" + letter) so that "a < b" in plain text survives.
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>\x01]*>")
 _BLOCK = frozenset(
     [
         "address",
@@ -58,6 +59,8 @@ _CLEAN: dict[int, str | None] = {
     **dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " "),
 }
 
+_CLEAN_HINT = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007]")
+
 
 def _tag(m: re.Match[str]) -> str:
     return "\n" if m.group(1).lower() in _BLOCK else ""
@@ -71,4 +74,6 @@ def html_to_text(s: str) -> str:
         s = _TAG.sub(_tag, s)
     if "&" in s:
         s = html.unescape(s)
-    return s.translate(_CLEAN)
+    if _CLEAN_HINT.search(s):
+        s = s.translate(_CLEAN)
+    return s
