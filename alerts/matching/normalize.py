@@ -1,8 +1,8 @@
 """Length-preserving normalisation of display text into a word mask for matching.
 
 Every character maps to exactly one character, so an offset into the result is an offset
-into the display text. Letters are lower-cased and lose their Latin marks (the carons
-š ž č and Polish ż stay: they carry a consonant the phonetic key needs); every other
+into the display text. Letters are lower-cased and lose their Latin marks (š ž č and
+Polish ż become ш ж ч ж: they carry a consonant the phonetic key needs); every other
 character becomes a space. Homoglyphs are folded by word majority (a Cyrillic "о" in a
 Latin word). A word hyphenated across a line break is joined by turning the break into NUL
 "joiner" characters that the phonetic key deletes.
@@ -15,87 +15,121 @@ import unicodedata
 
 JOINER = "\x00"
 
-LATIN_LETTERS = "a-zßšžčżæœ"
+LATIN_LETTERS = "a-z"
 CYRILLIC_LETTERS = "а-яёіїєґўйьъ"
 TOKEN_CHARS = LATIN_LETTERS + CYRILLIC_LETTERS + JOINER
 
-_KEEP = set("šžčżŠŽČŻ")
 _SPECIAL = {
     "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ı": "i", "İ": "i",
     "ẞ": "ß", "Æ": "æ", "Œ": "œ", "ħ": "h", "ŀ": "l", "Ŀ": "l",
 }  # fmt: skip
 
 
-class _Table(dict[int, str]):
-    """Translation table: anything not listed is a separator (remembered once seen)."""
-
-    def __missing__(self, cp: int) -> str:
-        self[cp] = " "
-        return " "
+# Latin letters whose caron (or Polish dot) carries a consonant: spelled with the Cyrillic
+# letter of the same sound, which the phonetic key reads the same way ("š" and "ш" -> "S").
+_CARRY = {"š": "ш", "ž": "ж", "č": "ч", "ż": "ж", "ß": "s", "æ": "e", "œ": "e"}
 
 
-def _build_table() -> _Table:
-    table = _Table()
-    for cp in range(0x80):
-        table[cp] = " "
-    for cp in range(ord("a"), ord("z") + 1):
-        table[cp] = chr(cp)
-        table[cp - 32] = chr(cp)
+def _latin_map() -> dict[str, str]:
+    table: dict[str, str] = {}
     for lo, hi in ((0xC0, 0x250), (0x1E00, 0x1F00)):
         for cp in range(lo, hi):
-            ch = chr(cp)
-            if ch in _SPECIAL:
-                table[cp] = _SPECIAL[ch]
-            elif ch in _KEEP:
-                table[cp] = ch.lower()
+            ch = chr(cp).lower()
+            if len(ch) != 1 or ch in table:
+                continue
+            if ch in _CARRY:
+                table[ch] = _CARRY[ch]
+            elif ch in _SPECIAL:
+                table[ch] = _SPECIAL[ch]
             else:
                 base = "".join(
-                    c
-                    for c in unicodedata.normalize("NFKD", ch.lower())
-                    if not unicodedata.combining(c)
+                    c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
                 )
-                if len(base) == 1 and base.isalpha():
-                    table[cp] = base
-    for cp in range(0x400, 0x500):
-        low = chr(cp).lower()
-        if len(low) == 1 and re.fullmatch(f"[{CYRILLIC_LETTERS}]", low):
-            table[cp] = low
-    table[ord("ё")] = table[ord("Ё")] = "е"
-    table[ord("ß")] = "ß"
-    table[0] = JOINER
+                table[ch] = base if len(base) == 1 and base.isascii() and base.isalpha() else " "
     return table
 
 
-_TABLE = _build_table()
+_LATIN = _latin_map()
+_LATIN_EXT = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _mask_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for ch in "abcdefghijklmnopqrstuvwxyz" + "абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґў":
+        b = ch.encode("cp1251")[0]
+        table[b] = b
+    table["ё".encode("cp1251")[0]] = "е".encode("cp1251")[0]
+    table[0] = 0
+    return bytes(table)
+
+
+_MASK = _mask_table()
+
+
+def _latin(m: re.Match[str]) -> str:
+    return _LATIN.get(m.group(), " ")
+
 
 # Cyrillic letters that look like Latin ones, and back.
 _CYR_TO_LAT = str.maketrans("аеорсухіјѕкмнвт", "aeopcyxijskmhbt")
 _LAT_TO_CYR = str.maketrans("aeopcyxijs", "аеорсухіјѕ")
-_MIXED_HINT = re.compile(f"[a-z][{CYRILLIC_LETTERS}]|[{CYRILLIC_LETTERS}][a-z]")
-_MIXED = re.compile(
-    f"[{TOKEN_CHARS}]*(?:[a-z][{CYRILLIC_LETTERS}]|[{CYRILLIC_LETTERS}][a-z])[{TOKEN_CHARS}]*"
-)
-_LAT = re.compile("[a-z]")
-_CYR = re.compile(f"[{CYRILLIC_LETTERS}]")
+
+
+def _script_table() -> bytes:
+    # Latin letter "L" (a homoglyph "h"), Cyrillic "C" (a homoglyph "H"), else space.
+    table = bytearray(b" " * 256)
+    for ch in "abcdefghijklmnopqrstuvwxyz":
+        table[ord(ch)] = ord("h" if ch in "aeopcyxijs" else "L")
+    for ch in "абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґў":
+        table[ch.encode("cp1251")[0]] = ord("H" if ch in "аеорсухікмнвт" else "C")
+    return bytes(table)
+
+
+_SCRIPT = _script_table()
+_MIXED_PAIRS = (b"LH", b"HL", b"hC", b"Ch", b"hH", b"Hh")
 # "Bia-\nliatski": a hyphen at a line end followed by a lower-case continuation. A capital
 # after the break ("Anti-\nLukashenko") keeps its hyphen: that is a real compound.
-_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+_BREAK = re.compile("[-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*")
 
 
-def _fold(m: re.Match[str]) -> str:
-    word = m.group(0)
-    lat = len(_LAT.findall(word))
-    cyr = len(_CYR.findall(word))
-    return word.translate(_CYR_TO_LAT if lat > cyr else _LAT_TO_CYR)
+def _fold_mixed(tok: str, script: bytes) -> str:
+    """Fold homoglyphs in every mixed-script word to the script most of its letters use."""
+    starts: set[int] = set()
+    for pair in _MIXED_PAIRS:
+        i = script.find(pair)
+        while i != -1:
+            starts.add(tok.rfind(" ", 0, i) + 1)
+            i = script.find(pair, i + 1)
+    for start in sorted(starts):
+        end = tok.find(" ", start)
+        end = len(tok) if end == -1 else end
+        word = script[start:end]
+        lat = word.count(b"L") + word.count(b"h")
+        cyr = word.count(b"C") + word.count(b"H")
+        table = _CYR_TO_LAT if lat > cyr else _LAT_TO_CYR
+        tok = tok[:start] + tok[start:end].translate(table) + tok[end:]
+    return tok
 
 
 def tokens(plain: str) -> str:
-    """Lower-cased, mark-stripped letters; every non-letter a space; same length as input."""
-    tok = plain.translate(_TABLE)
-    if _MIXED_HINT.search(tok):
-        tok = _MIXED.sub(_fold, tok)
+    """Lower-cased, mark-stripped letters; every non-letter a space; same length as input.
+
+    Runs as C-level passes: lower(), a cp1251 round trip (each character one byte, anything
+    outside cp1251 a "?") and a byte table that keeps only letters.
+    """
+    if "\u0130" in plain:
+        plain = plain.replace("\u0130", "I")  # the one letter whose lower() grows
+    low = plain.lower()
+    if _LATIN_EXT.search(low):
+        low = _LATIN_EXT.sub(_latin, low)
+    data = low.encode("cp1251", "replace").translate(_MASK)
+    tok = data.decode("cp1251")
+    script = data.translate(_SCRIPT)
+    if any(p in script for p in _MIXED_PAIRS):
+        tok = _fold_mixed(tok, script)
     if "\n" in plain and _BREAK.search(plain):
         for m in _BREAK.finditer(plain):
-            if plain[m.end()].islower():
-                tok = tok[: m.start()] + JOINER * (m.end() - m.start()) + tok[m.end() :]
+            s, e = m.start(), m.end()
+            if s > 0 and e < len(plain) and plain[s - 1].isalpha() and plain[e].islower():
+                tok = tok[:s] + JOINER * (e - s) + tok[e:]
     return tok

@@ -54,12 +54,10 @@ _BLOCK = frozenset(
 )
 # Invisible characters that split a word without meaning anything: soft hyphen, zero-width
 # space/joiners, word joiner, BOM. np-019 style feeds put U+00AD inside surnames.
-_CLEAN: dict[int, str | None] = {
-    **dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None),
-    **dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " "),
-}
-
-_CLEAN_HINT = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007]")
+_CLEAN = (
+    *((ch, "") for ch in "\u00ad\u200b\u200c\u200d\u2060\ufeff"),
+    *((ch, " ") for ch in "\u00a0\u202f\u2007"),
+)
 
 
 def _tag(m: re.Match[str]) -> str:
@@ -74,6 +72,7 @@ def html_to_text(s: str) -> str:
         s = _TAG.sub(_tag, s)
     if "&" in s:
         s = html.unescape(s)
-    if _CLEAN_HINT.search(s):
-        s = s.translate(_CLEAN)
+    for ch, repl in _CLEAN:
+        if ch in s:
+            s = s.replace(ch, repl)
     return s
