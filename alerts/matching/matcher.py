@@ -132,7 +132,7 @@ class Matcher:
     def match_many(self, articles: Sequence[tuple[str, str]]) -> list[list[Match]]:
         """``match`` for many articles at once: same results, far less per-call overhead."""
         batch = self._prepare(articles)
-        cands = self._candidates(batch)
+        cands = self._candidates(batch, keep_rejected=False)
         out: list[list[Match]] = [[] for _ in articles]
         if not cands:
             return out
@@ -182,7 +182,7 @@ class Matcher:
             pos = plain.find(SEP, pos + 1)
         return _Batch(plain, tokens(plain), starts)
 
-    def _candidates(self, b: _Batch) -> list[Candidate]:
+    def _candidates(self, b: _Batch, keep_rejected: bool = True) -> list[Candidate]:
         text = " " + key(b.tok)
         hits = sorted(
             (end - self._entries[slot][0] + 1, slot) for end, slot in self._index.find(text)
@@ -197,6 +197,8 @@ class Matcher:
             end = b.tok.find(" ", pos)
             end = len(b.tok) if end == -1 else end
             self._verify(b, pos, end, b.tok[pos:end], self._entries[slot][1], True, out)
+        if not keep_rejected:
+            out = [c for c in out if c.status != ENDING]
         if "#" in b.plain:
             for m in _HASHTAG.finditer(b.plain):
                 self._hashtag(b, m, out)
@@ -327,9 +329,10 @@ class Matcher:
         accepted: list[Candidate] = []
         seen: set[tuple[int, int]] = set()
         for group in groups.values():
-            supported = any(c.status == FULL for c in group)
-            namesake = any(c.status in (FOREIGN, EXCLUDED) for c in group)
-            other_gender = any(c.status == RELATED for c in group)
+            statuses = {c.status for c in group}
+            supported = FULL in statuses
+            namesake = FOREIGN in statuses or EXCLUDED in statuses
+            other_gender = RELATED in statuses
             for c in group:
                 if c.status == SURNAME and not supported:
                     if namesake:
