@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from feedgen import Item, rss
 from feedserver import FeedServer
 from sinks import SmtpSink, WebhookSink, _Inbox
