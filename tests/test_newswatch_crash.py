@@ -48,17 +48,21 @@ class SlowInbox(_Inbox[Any]):
         super().__init__()
         self.delay_s = delay_s
         self.in_hand = 0
-        self._lock = threading.Lock()
 
     def add(self, item: Any) -> None:
-        with self._lock:
+        with self._cond:
             self.in_hand += 1
+            self._cond.notify_all()
         try:
             time.sleep(self.delay_s)
             super().add(item)
         finally:
-            with self._lock:
+            with self._cond:
                 self.in_hand -= 1
+
+    def wait_in_hand(self, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self.in_hand > 0, timeout)
 
 
 @dataclass
@@ -170,9 +174,9 @@ class Daemon:
         self.proc.wait(timeout=10)
         self._reader.join(timeout=10)
 
-    def terminate(self) -> int:
+    def terminate(self, timeout: float = 15) -> int:
         self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout=15)
+        code = self.proc.wait(timeout=timeout)
         self._reader.join(timeout=10)
         return code
 
