@@ -18,6 +18,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import storage
@@ -64,6 +65,21 @@ class _Parsed:
     feed: ParsedFeed | None
     error: str | None = None
     links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    feed: storage.DueFeed
+    outcome: storage.FeedOutcome
+    parsed: ParsedFeed | None
+
+
+_FLUSH_FEEDS = 250
+_FLUSH_ENTRIES = 5000
+
+
+def _entries(pending: list[_Pending]) -> int:
+    return sum(len(p.parsed.entries) for p in pending if p.parsed is not None)
 
 
 def _parse_job(body: bytes, headers: dict[str, str], url: str) -> _Parsed:
@@ -148,49 +164,87 @@ class Poller:
     ) -> None:
         by_url = {d.url: d for d in due}
         requests = [FetchRequest(d.url, d.etag, d.last_modified) for d in due]
+        pending: list[_Pending] = []
         tasks: set[asyncio.Task[None]] = set()
-        async for req, result in fetcher.fetch_all(requests):
-            feed = by_url[req.url]
-            task = asyncio.create_task(self._finish(fetcher, feed, result, totals, recovered))
-            tasks.add(task)
-        if tasks:
-            await asyncio.gather(*tasks)
 
-    async def _finish(
-        self,
-        fetcher: Fetcher,
-        feed: storage.DueFeed,
-        result: FetchResult,
-        totals: dict[str, int],
-        recovered: list[str],
-    ) -> None:
+        async def finish(feed: storage.DueFeed, result: FetchResult) -> None:
+            try:
+                outcome, parsed = await self._decide(fetcher, feed, result)
+            except Exception as e:  # a bug on one feed must not stop the cycle
+                log.exception("poll crashed feed=%s", feed.url)
+                outcome, parsed = self._error_outcome(feed, result, f"internal error: {e!r}"), None
+            if outcome.status in ("error", "gone"):
+                log.warning("feed error feed=%s url=%s: %s", feed.name, feed.url, outcome.error)
+            pending.append(_Pending(feed, outcome, parsed))
+            # Writes go out in batches: one transaction per feed was most of a 304 pass.
+            if len(pending) >= _FLUSH_FEEDS or _entries(pending) >= _FLUSH_ENTRIES:
+                batch = pending[:]
+                pending.clear()
+                self._flush(batch, totals, recovered)
+
+        async for req, result in fetcher.fetch_all(requests):
+            task = asyncio.create_task(finish(by_url[req.url], result))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        while tasks:
+            await asyncio.gather(*tasks)
+        self._flush(pending, totals, recovered)
+
+    def _flush(self, batch: list[_Pending], totals: dict[str, int], recovered: list[str]) -> None:
+        if not batch:
+            return
         try:
-            outcome, entries_new = await self._decide(fetcher, feed, result)
-        except Exception as e:  # a bug on one feed must not stop the cycle
-            log.exception("poll crashed feed=%s", feed.url)
-            outcome, entries_new = self._error_outcome(feed, result, f"internal error: {e!r}"), 0
-        totals[outcome.status] = totals.get(outcome.status, 0) + 1
-        totals["new"] = totals.get("new", 0) + entries_new
-        if outcome.status in ("error", "gone"):
-            log.warning("feed error feed=%s url=%s: %s", feed.name, feed.url, outcome.error)
+            self._write(batch, totals, recovered)
+        except SQLAlchemyError:
+            # One feed's rows must not lose the others': retry one transaction per feed.
+            log.warning("batched write failed; retrying feed by feed", exc_info=True)
+            for item in batch:
+                try:
+                    self._write([item], totals, recovered)
+                except SQLAlchemyError as e:
+                    log.exception("store failed feed=%s", item.feed.url)
+                    failed = self._error_outcome(
+                        item.feed, FetchResult(item.feed.url, 0), f"storage error: {e}"[:500]
+                    )
+                    self._write([_Pending(item.feed, failed, None)], totals, recovered)
+
+    def _write(self, batch: list[_Pending], totals: dict[str, int], recovered: list[str]) -> None:
+        now = self.clock()
+        counts: dict[str, int] = {}
+        with self.sessions.begin() as s:
+            for item in batch:
+                counts[item.outcome.status] = counts.get(item.outcome.status, 0) + 1
+                if item.parsed is not None:
+                    cutoff, undated = self._alert_cutoff(item.feed, now)
+                    counts["new"] = counts.get("new", 0) + storage.add_articles(
+                        s,
+                        item.feed.id,
+                        item.parsed.entries,
+                        now,
+                        alert_cutoff=cutoff,
+                        undated_alertable=undated,
+                        first_poll=item.feed.first_poll,
+                    )
+            names = storage.record_outcomes(s, [(i.feed, i.outcome) for i in batch], now)
+        for key, n in counts.items():
+            totals[key] = totals.get(key, 0) + n
+        recovered.extend(names)
 
     async def _decide(
         self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
-    ) -> tuple[storage.FeedOutcome, int]:
+    ) -> tuple[storage.FeedOutcome, ParsedFeed | None]:
         if result.not_modified:
-            return self._store(feed, self._ok_outcome(feed, result, "not modified"), None)
+            return self._ok_outcome(feed, result, "not modified"), None
         if not result.ok:
             status = "gone" if result.gone else "error"
-            return self._store(
-                feed, self._error_outcome(feed, result, result.error or "failed", status), None
-            )
+            return self._error_outcome(feed, result, result.error or "failed", status), None
         digest = hashlib.sha256(result.body).hexdigest()
         if digest == feed.body_hash:
-            return self._store(feed, self._ok_outcome(feed, result, "unchanged"), None)
+            return self._ok_outcome(feed, result, "unchanged"), None
         fingerprints = raw_item_fingerprints(result.body)
         if fingerprints and feed.fingerprints and fingerprints <= feed.fingerprints:
             outcome = self._ok_outcome(feed, result, "unchanged", digest, fingerprints)
-            return self._store(feed, outcome, None)
+            return outcome, None
         parsed = await self._parse(result)
         note = None
         if parsed.feed is None and parsed.links:
@@ -203,11 +257,9 @@ class Poller:
                     digest = hashlib.sha256(found.body).hexdigest()
                     fingerprints = raw_item_fingerprints(found.body)
         if parsed.feed is None:
-            return self._store(
-                feed, self._error_outcome(feed, result, parsed.error or "not a feed"), None
-            )
+            return self._error_outcome(feed, result, parsed.error or "not a feed"), None
         outcome = self._ok_outcome(feed, result, "ok", digest, fingerprints, parsed.feed, note=note)
-        return self._store(feed, outcome, parsed.feed)
+        return outcome, parsed.feed
 
     async def _parse(self, result: FetchResult) -> _Parsed:
         headers = dict(result.headers)
@@ -277,20 +329,6 @@ class Poller:
             "410 Gone: stopped polling; remove the feed or re-add it" if status == "gone" else None
         )
         return storage.FeedOutcome(status=status, next_check_at=when, error=error, note=note)
-
-    def _store(
-        self, feed: storage.DueFeed, outcome: storage.FeedOutcome, parsed: ParsedFeed | None
-    ) -> tuple[storage.FeedOutcome, int]:
-        now = self.clock()
-        new = 0
-        with self.sessions.begin() as s:
-            if parsed is not None:
-                cutoff, undated = self._alert_cutoff(feed, now)
-                new = storage.add_articles(
-                    s, feed.id, parsed.entries, now, alert_cutoff=cutoff, undated_alertable=undated
-                )
-            storage.record_outcome(s, feed.id, outcome, now)
-        return outcome, new
 
     def _alert_cutoff(self, feed: storage.DueFeed, now: datetime) -> tuple[datetime | None, bool]:
         backfill = self.settings.backfill_s
