@@ -300,6 +300,9 @@ class Poller:
         if moved and moved != feed.url:
             note = note or f"moved permanently to {moved}"
         new_url = moved or (result.url if note and note.startswith("discovered") else None)
+        if parsed is not None and parsed.bozo and note is None:
+            # Defused DTDs land here too (billion laughs, XXE): the operator should know.
+            note = f"malformed feed, read leniently: {parsed.bozo}"
         return storage.FeedOutcome(
             status=status,
             next_check_at=when,
