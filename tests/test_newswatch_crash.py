@@ -169,6 +169,12 @@ class Daemon:
             if "newswatch running" in line:
                 self.running.set()
 
+    def close(self) -> None:
+        """After a failed assertion: leave no daemon (or parse worker) behind."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
     def kill(self) -> None:
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=10)

@@ -30,11 +30,14 @@ def test_sigterm_during_a_slow_send_finishes_it_and_exits_0(
     config = write_config(tmp_path, w)
     w.publish(random.Random(7), 4)
     daemon = Daemon(config)
-    assert daemon.running.wait(20), "".join(daemon.lines)
-    inbox = w.hook.inbox
-    assert isinstance(inbox, SlowInbox)
-    assert inbox.wait_in_hand(20), "".join(daemon.lines)
-    code = daemon.terminate(timeout=10)
+    try:
+        assert daemon.running.wait(20), "".join(daemon.lines)
+        inbox = w.hook.inbox
+        assert isinstance(inbox, SlowInbox)
+        assert inbox.wait_in_hand(20), "".join(daemon.lines)
+        code = daemon.terminate(timeout=10)
+    finally:
+        daemon.close()
     assert code == 0, "".join(daemon.lines[-20:])
     assert any("newswatch stopped" in line for line in daemon.lines)
     first = {n for t, _, n in received(w) if t == "chat"}
@@ -44,8 +47,9 @@ def test_sigterm_during_a_slow_send_finishes_it_and_exits_0(
     assert daemon.running.wait(20), "".join(daemon.lines)
     try:
         w.hook.wait_for(len(w.expected), timeout=30)
-    finally:
         assert daemon.terminate(timeout=10) == 0
+    finally:
+        daemon.close()
     chat = [n for t, _, n in received(w) if t == "chat"]
     assert sorted(chat) == sorted(w.expected)  # each once: the finished send was recorded
 
