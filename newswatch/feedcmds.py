@@ -1,14 +1,173 @@
-"""Feed management commands: add a feed, import and export OPML."""
+"""Feed management commands: add a feed, import and export OPML.
+
+The config file is the user's: feeds are appended as new `[[feeds]]` tables, the text
+before them is never rewritten, and a write that would leave the file invalid is undone.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from ingest.errors import NotAFeed, ParseError
+from ingest.fetch import Fetcher, FetchLimits
+from ingest.model import FetchRequest, FetchResult, ParsedFeed
+from ingest.opml import parse_opml, render_opml
+from ingest.parse import parse_feed
 from newswatch import cli
+from newswatch.config import ConfigError, Settings, load
+from newswatch.durations import format_duration
 
 Add = Callable[[str, cli.Command, str], argparse.ArgumentParser]
 
 
 def register(add: Add) -> None:
     """Register the feed management subcommands."""
+    p = add("add", cmd_add, "check a feed URL (or a page linking one) and add it to the config")
+    p.add_argument("url")
+    p.add_argument("--name", help="default: the feed's title")
+    p.add_argument("--interval", type=cli.since_arg, metavar="DURATION", help="e.g. 5m, 1h")
+    p = add("import-opml", cmd_import_opml, "add the feeds of an OPML file not configured yet")
+    p.add_argument("file")
+    p = add("export-opml", cmd_export_opml, "write the configured feeds as OPML")
+    p.add_argument("file", nargs="?", help="default: standard output")
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    settings = cli.settings_from(args)
+    url = args.url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise cli.UsageError(f"{url!r} is not an http(s) URL")
+    _refuse_known(settings, url)
+    limits = FetchLimits(
+        timeout_s=settings.defaults.timeout_s, max_bytes=settings.defaults.max_body_bytes
+    )
+    found, feed, problem = asyncio.run(_probe(url, limits))
+    if feed is None:
+        _say(f"error: {url}: {problem}", err=True)
+        return cli.EXIT_FAILED
+    if found != url:
+        _refuse_known(settings, found)
+        _say(f"discovered feed {found} from the page at {url}")
+    name = _unique_name(settings, args.name or feed.title or found)
+    _append(settings, [(name, found, args.interval)])
+    every = format_duration(args.interval or settings.defaults.interval_s)
+    _say(f"added {name!r}: {found} every {every} ({len(feed.entries)} entries now)")
+    return cli.EXIT_OK
+
+
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    settings = cli.settings_from(args)
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as e:
+        raise cli.UsageError(f"{args.file}: {e.strerror or e}") from None
+    try:
+        outlines = parse_opml(data, args.file)
+    except ParseError as e:
+        _say(f"error: {e}", err=True)
+        return cli.EXIT_FAILED
+    known = {f.url for f in settings.feeds}
+    names = {f.name for f in settings.feeds}
+    new: list[tuple[str, str, float | None]] = []
+    for title, url in outlines:
+        if url in known:
+            continue
+        name = _unique(title, names)
+        names.add(name)
+        known.add(url)
+        new.append((name, url, None))
+    if new:
+        _append(settings, new)
+    _say(
+        f"imported {len(new)} feeds from {args.file} "
+        f"({len(outlines) - len(new)} already configured)"
+    )
+    return cli.EXIT_OK
+
+
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    settings = cli.settings_from(args)
+    text = render_opml([(f.name, f.url) for f in settings.feeds], "newswatch feeds")
+    if args.file:
+        Path(args.file).write_text(text, encoding="utf-8")
+        _say(f"exported {len(settings.feeds)} feeds to {args.file}")
+    else:
+        sys.stdout.write(text)
+    return cli.EXIT_OK
+
+
+async def _probe(url: str, limits: FetchLimits) -> tuple[str, ParsedFeed | None, str]:
+    """(feed URL, parsed feed or None, problem): follows one HTML page's feed link."""
+    async with Fetcher(limits) as fetcher:
+        result = await fetcher.fetch(FetchRequest(url))
+        try:
+            return _final_url(result), _parsed(result), ""
+        except NotAFeed as e:
+            if not e.feed_links:
+                return url, None, e.reason
+            linked = await fetcher.fetch(FetchRequest(e.feed_links[0]))
+            try:
+                return _final_url(linked), _parsed(linked), ""
+            except ParseError as e2:
+                return e.feed_links[0], None, f"the page links {e.feed_links[0]}: {e2.reason}"
+        except ParseError as e:
+            return url, None, e.reason
+
+
+def _final_url(result: FetchResult) -> str:
+    # Only a permanent move replaces the address the user gave; a 302 may be a login wall.
+    return result.permanent_url or result.url
+
+
+def _parsed(result: FetchResult) -> ParsedFeed:
+    if not result.ok:
+        raise ParseError(result.url, result.error or f"HTTP {result.status}")
+    return parse_feed(result.body, dict(result.headers), result.url)
+
+
+def _refuse_known(settings: Settings, url: str) -> None:
+    for f in settings.feeds:
+        if f.url == url:
+            raise cli.UsageError(f"{url} is already configured as {f.name!r}")
+
+
+def _unique_name(settings: Settings, wanted: str) -> str:
+    return _unique(wanted, {f.name for f in settings.feeds})
+
+
+def _unique(wanted: str, taken: set[str]) -> str:
+    base = " ".join(wanted.split())[:200] or "feed"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base} ({n})", n + 1
+    return name
+
+
+def _append(settings: Settings, feeds: Sequence[tuple[str, str, float | None]]) -> None:
+    """Append `[[feeds]]` tables to the config file; undo the write if it breaks the file."""
+    path = Path(settings.path)
+    before = path.read_bytes()
+    parts = [] if before.endswith(b"\n") or not before else ["\n"]
+    for name, url, interval in feeds:
+        # JSON string literals are valid TOML basic strings (quotes, backslashes, \\uXXXX).
+        parts.append(f"\n[[feeds]]\nname = {json.dumps(name)}\nurl = {json.dumps(url)}\n")
+        if interval is not None:
+            parts.append(f"interval = {json.dumps(format_duration(interval))}\n")
+    with path.open("ab") as fh:
+        fh.write("".join(parts).encode("utf-8"))
+    try:
+        load(str(path))
+    except ConfigError:
+        with path.open("r+b") as fh:
+            fh.truncate(len(before))
+        raise
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    # Commands print their own output (house CLI style); stdout/stderr directly, no logging.
+    (sys.stderr if err else sys.stdout).write(text + "\n")
