@@ -125,6 +125,7 @@ class Poller:
         totals: dict[str, int] = {}
         recovered: list[str] = []
         polled = 0
+        after_id: int | None = None
         async with Fetcher(self.limits) as fetcher:
             while not self.stopping.is_set():
                 with self.sessions.begin() as s:
@@ -135,13 +136,15 @@ class Poller:
                         owner=self.owner,
                         limit=self.settings.batch,
                         force=force,
+                        # Polled feeds are released at once: without paging, a forced
+                        # cycle over more than one batch would claim them again forever.
+                        after_id=after_id,
                     )
                 if not due:
                     break
                 polled += len(due)
+                after_id = max(d.id for d in due)
                 await self._poll_batch(fetcher, due, totals, recovered)
-                if force and len(due) < self.settings.batch:
-                    break
         report = PollReport(
             feeds=polled,
             ok=totals.get("ok", 0),

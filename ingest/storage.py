@@ -208,9 +208,20 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> No
 
 
 def claim_due(
-    session: Session, now: datetime, *, lease_s: float, owner: str, limit: int, force: bool = False
+    session: Session,
+    now: datetime,
+    *,
+    lease_s: float,
+    owner: str,
+    limit: int,
+    force: bool = False,
+    after_id: int | None = None,
 ) -> list[DueFeed]:
-    """Claim up to `limit` due feeds for `owner` (SKIP LOCKED where the backend has it)."""
+    """Claim up to `limit` due feeds for `owner` (SKIP LOCKED where the backend has it).
+
+    `force` claims feeds whether due or not, in id order from `after_id` on, so a forced
+    cycle over many batches pages through the table instead of claiming a feed twice.
+    """
     t = FeedRow
     query = select(
         t.id,
@@ -231,9 +242,12 @@ def claim_due(
         t.gone.is_(False),
         or_(t.lease_until.is_(None), t.lease_until < now),
     )
-    if not force:
-        query = query.where(t.next_check_at <= now)
-    query = query.order_by(t.next_check_at).limit(limit)
+    if force:
+        if after_id is not None:
+            query = query.where(t.id > after_id)
+        query = query.order_by(t.id).limit(limit)
+    else:
+        query = query.where(t.next_check_at <= now).order_by(t.next_check_at).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.execute(query).all()

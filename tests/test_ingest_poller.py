@@ -1,0 +1,102 @@
+"""The poller on loopback: politeness (conditional GET, max-age, TTL, jitter) reaches storage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from feedgen import Item, rss
+from feedserver import FeedServer
+
+from ingest import storage
+from ingest.db import Base, make_engine, make_sessions
+from ingest.fetch import FetchLimits
+from ingest.poller import Poller, PollSettings
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+ITEMS = [Item(f"i{k}", f"Title {k}", "text", published=NOW - timedelta(hours=k)) for k in range(3)]
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        yield srv
+
+
+def poller(tmp_path: Path, urls: dict[str, str], **settings: object) -> Poller:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    Base.metadata.create_all(engine)
+    sessions = make_sessions(engine)
+    with sessions.begin() as s:
+        storage.sync_feeds(s, [storage.FeedSpec(n, u, 900.0) for n, u in urls.items()], NOW)
+    return Poller(
+        sessions,
+        lambda: NOW,
+        owner="t",
+        limits=FetchLimits(timeout_s=2),
+        settings=PollSettings(**settings),  # type: ignore[arg-type]
+    )
+
+
+def statuses(p: Poller) -> dict[str, storage.FeedStatus]:
+    with p.sessions() as s:
+        return {f.name: f for f in storage.feed_statuses(s, NOW)}
+
+
+def test_second_poll_is_conditional_and_skips_unchanged(server: FeedServer, tmp_path: Path) -> None:
+    server.route("/etag", body=rss(ITEMS), etag='"v1"')
+    server.route("/plain", body=rss(ITEMS))  # ignores validators: same body every time
+    p = poller(tmp_path, {"etag": server.url("/etag"), "plain": server.url("/plain")})
+    first = p.poll(force=True)
+    assert (first.ok, first.new_articles) == (2, 6)
+    second = p.poll(force=True)
+    assert (second.not_modified, second.unchanged, second.new_articles) == (1, 1, 0)
+    assert server.requests[-1].headers.get("If-None-Match") == '"v1"' or any(
+        r.headers.get("If-None-Match") == '"v1"' for r in server.requests if r.path == "/etag"
+    )
+    assert statuses(p)["etag"].status == "not modified"
+    # A body that changed only outside its items (a new build date) is not parsed again.
+    server.route("/plain", body=rss(ITEMS, extra="<lastBuildDate>now</lastBuildDate>"))
+    third = p.poll(force=True)
+    assert (third.unchanged, third.new_articles) == (1, 0)
+    server.route("/plain", body=rss([Item("new", "Fresh", "n"), *ITEMS]))
+    fourth = p.poll(force=True)
+    assert (fourth.ok, fourth.new_articles) == (1, 1)
+    p.close()
+
+
+@pytest.mark.parametrize(
+    ("headers", "extra", "respect_ttl", "at_least_s", "at_most_s"),
+    [
+        ({}, "", False, 900 * 0.9, 900 * 1.1),  # the interval, jittered
+        ({"Cache-Control": "max-age=7200"}, "", False, 7200 * 0.9, 7200 * 1.1),
+        ({}, "<ttl>180</ttl>", False, 900 * 0.9, 900 * 1.1),  # ttl ignored unless asked
+        ({}, "<ttl>180</ttl>", True, 10800 * 0.9, 10800 * 1.1),
+    ],
+)
+def test_next_check_honours_server_hints(
+    server: FeedServer,
+    tmp_path: Path,
+    headers: dict[str, str],
+    extra: str,
+    respect_ttl: bool,
+    at_least_s: float,
+    at_most_s: float,
+) -> None:
+    server.route("/f", body=rss(ITEMS, extra=extra), headers=headers)
+    p = poller(tmp_path, {"f": server.url("/f")}, respect_ttl=respect_ttl)
+    p.poll(force=True)
+    due = statuses(p)["f"].next_check_at
+    assert NOW + timedelta(seconds=at_least_s) <= due <= NOW + timedelta(seconds=at_most_s)
+    p.close()
+
+
+def test_many_feeds_batches_and_parse_workers(server: FeedServer, tmp_path: Path) -> None:
+    urls = {f"f{i}": server.route(f"/f{i}", body=rss(ITEMS, title=f"F{i}")) for i in range(30)}
+    p = poller(tmp_path, urls, batch=7, parse_workers=2)
+    report = p.poll(force=True)
+    assert (report.feeds, report.ok, report.new_articles) == (30, 30, 90)
+    assert all(f.status == "ok" and f.articles == 3 for f in statuses(p).values())
+    p.close()
