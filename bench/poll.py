@@ -44,7 +44,7 @@ sys.path[:0] = [str(ROOT)]
 SCENARIOS = ("cold", "304", "unchanged", "steady")
 TARGETS = {"cold": 0.4, "304": 0.1, "unchanged": 0.05, "steady": 0.1}
 ENTRIES = 50
-HOSTS = 16
+HOSTS = 32
 BUMP_EVERY = 20  # steady: every 20th feed (5%) gained one entry
 
 # --- feed generation (server side) -------------------------------------------------------
@@ -158,7 +158,9 @@ def feed_body(feed: int, version: int) -> bytes:
     ).encode()
 
 
-def serve(ready: multiprocessing.synchronize.Event, ports: multiprocessing.Queue[int]) -> None:
+def serve(
+    n: int, ready: multiprocessing.synchronize.Event, ports: multiprocessing.Queue[int]
+) -> None:
     """The feed server process: /f{i}.xml, plus POST /_ctl to set the scenario."""
     from aiohttp import web
 
@@ -168,7 +170,6 @@ def serve(ready: multiprocessing.synchronize.Event, ports: multiprocessing.Queue
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.path == "/_ctl":
             state.update(await request.json())
-            cache.clear()
             return web.Response(text="ok")
         name = request.path.lstrip("/")
         if not (name.startswith("f") and name.endswith(".xml")):
@@ -190,6 +191,11 @@ def serve(ready: multiprocessing.synchronize.Event, ports: multiprocessing.Queue
         return web.Response(body=body, headers=headers)
 
     async def main() -> None:
+        # Bodies are built before serving, so no client pays for generating them.
+        for feed in range(n):
+            cache[(feed, 0)] = feed_body(feed, 0)
+            if feed % BUMP_EVERY == 0:
+                cache[(feed, 1)] = feed_body(feed, 1)
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", handle)
         runner = web.AppRunner(app, access_log=None)
@@ -324,9 +330,9 @@ def main() -> None:
     wanted = args.scenario or list(SCENARIOS)
     ready = multiprocessing.Event()
     ports: multiprocessing.Queue[int] = multiprocessing.Queue()
-    server = multiprocessing.Process(target=serve, args=(ready, ports), daemon=True)
+    server = multiprocessing.Process(target=serve, args=(args.n, ready, ports), daemon=True)
     server.start()
-    ready.wait(30)
+    ready.wait(600)
     port = ports.get(timeout=5)
     tmp = Path(tempfile.mkdtemp(prefix="bench-poll-"))
     urls_file = tmp / "urls.txt"
