@@ -171,7 +171,7 @@ class App:
             concurrency=d.concurrency,
             per_host=d.per_host,
             host_gap_s=d.host_gap_s,
-            **({"user_agent": d.user_agent} if d.user_agent else {}),
+            user_agent=d.user_agent or FetchLimits().user_agent,
         )
         workers = default_parse_workers() if self._parse_workers is None else self._parse_workers
         return Poller(
@@ -189,8 +189,10 @@ class App:
 
     @cached_property
     def deliverer(self) -> Deliverer:
-        kwargs = {"sender": self._sender} if self._sender is not None else {}
-        return Deliverer(self.sessions, self.policy, self.clock, owner=self.owner, **kwargs)
+        deliverer = Deliverer(self.sessions, self.policy, self.clock, owner=self.owner)
+        if self._sender is not None:
+            deliverer.sender = self._sender
+        return deliverer
 
     def poll(self, *, force: bool = False) -> PollReport:
         return self.poller.poll(force=force)
