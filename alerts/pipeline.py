@@ -106,9 +106,8 @@ def instant_deliveries(
 
 def story_doc(article: StoredArticle, people: frozenset[str]) -> StoryDoc:
     """The grouper's view of an article: plain text, and when it was published."""
-    when = article.published or article.first_seen
-    if when > article.first_seen:  # a feed dating its entries in the future
-        when = article.first_seen
+    # min(): a feed dating its entries in the future must not hold a story open.
+    when = min(article.published or article.first_seen, article.first_seen)
     text = article.summary if len(article.summary) >= len(article.content) else article.content
     return StoryDoc(
         article_id=article.id,
