@@ -104,8 +104,9 @@ def instant_deliveries(
     return out
 
 
-def story_doc(article: StoredArticle, people: frozenset[str]) -> StoryDoc:
-    """The grouper's view of an article: plain text, and when it was published."""
+def story_doc(article: StoredArticle, found: dict[str, dict[str, Match]]) -> StoryDoc:
+    """The grouper's view of an article: plain text, when it was published, and the
+    watched people it names (with how they are written, so their words count once)."""
     # min(): a feed dating its entries in the future must not hold a story open.
     when = min(article.published or article.first_seen, article.first_seen)
     text = article.summary if len(article.summary) >= len(article.content) else article.content
@@ -116,7 +117,9 @@ def story_doc(article: StoredArticle, people: frozenset[str]) -> StoryDoc:
         text=html_to_text(text)[:4000],
         published=when,
         lang=article.language,
-        people=people,
+        people=people_in(found),
+        names=frozenset(m.matched for names in found.values() for m in names.values())
+        | people_in(found),
     )
 
 
@@ -203,7 +206,7 @@ def process_batch(
         found = matcher.hits(article)
         story, joined = None, False
         if grouper is not None:
-            doc = story_doc(article, people_in(found))
+            doc = story_doc(article, found)
             story, joined = place_in_story(session, grouper, doc, article.title, now)
         if not found:
             continue

@@ -38,20 +38,27 @@ WATCHED = (
 )
 DEFAULT_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
-PeopleFinder = Callable[[str, str, str | None], frozenset[str]]
+# (people keys, how they are written here) for a title, a text and a language tag.
+PeopleFinder = Callable[[str, str, str | None], tuple[frozenset[str], frozenset[str]]]
 
 
 def _matcher_people() -> tuple[PeopleFinder, str] | None:
     try:
-        from alerts.matching import Matcher, WatchName  # type: ignore[attr-defined]
+        from alerts.matching import Matcher, WatchName
 
         matcher = Matcher.build([WatchName(key=k, name=n) for k, n in WATCHED])
         matcher.match("Лукашенко", "")
     except Exception:  # any failure means "not landed yet": use the fallback
         return None
 
-    def find(title: str, text: str, lang: str | None) -> frozenset[str]:
-        return frozenset(m.key for m in matcher.match(title, text))
+    configured = dict(WATCHED)
+
+    def find(title: str, text: str, lang: str | None) -> tuple[frozenset[str], frozenset[str]]:
+        # As the pipeline does: the people found, their matched forms, their configured names.
+        found = matcher.match(title, text)
+        people = frozenset(m.key for m in found)
+        names = {m.matched for m in found} | {configured[k] for k in people}
+        return people, frozenset(names)
 
     return find, "alerts.matching"
 
@@ -63,14 +70,16 @@ def _fallback_people() -> tuple[PeopleFinder, str]:
 
     stems = {key: skeleton(name.split()[-1])[:4] for key, name in WATCHED}
 
-    def find(title: str, text: str, lang: str | None) -> frozenset[str]:
-        found = set()
+    def find(title: str, text: str, lang: str | None) -> tuple[frozenset[str], frozenset[str]]:
+        found, names = set(), set()
         for word in re.findall(r"[^\W\d_]{4,}", f"{title} {text}"):
             if not word[0].isupper():
                 continue
             skel = skeleton(word, lang)
-            found.update(k for k, s in stems.items() if skel.startswith(s))
-        return frozenset(found)
+            keys = {k for k, s in stems.items() if skel.startswith(s)}
+            found |= keys
+            names |= {word} if keys else set()
+        return frozenset(found), frozenset(names)
 
     return find, "fallback surname skeletons"
 
@@ -82,7 +91,7 @@ class Item:
     ident: str
 
 
-def load_eval(eval_dir: Path, people: PeopleFinder) -> list[Item]:
+def load_eval(eval_dir: Path, finder: PeopleFinder) -> list[Item]:
     items = []
     path = eval_dir / "stories_public.jsonl"
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -90,6 +99,7 @@ def load_eval(eval_dir: Path, people: PeopleFinder) -> list[Item]:
             continue
         row = json.loads(line)
         published = datetime.fromisoformat(row["published"]).astimezone(UTC)
+        people, names = finder(row["title"], row["summary"], row.get("lang"))
         doc = StoryDoc(
             article_id=n,
             source=row["source"],
@@ -97,7 +107,8 @@ def load_eval(eval_dir: Path, people: PeopleFinder) -> list[Item]:
             text=row["summary"],
             published=published,
             lang=row.get("lang"),
-            people=people(row["title"], row["summary"], row.get("lang")),
+            people=people,
+            names=names,
         )
         items.append(Item(doc, row["cluster"], row["id"]))
     return sorted(items, key=lambda i: (i.doc.published, i.doc.article_id))

@@ -24,7 +24,7 @@ from alerts.deliver import Deliverer, DeliveryReport, Sender
 from alerts.matching import WatchName
 from alerts.model import AlertPolicy, Target, Watchlist
 from alerts.ops import notice
-from alerts.pipeline import MatchReport, WatchlistMatcher, people_in, process_batch, story_doc
+from alerts.pipeline import MatchReport, WatchlistMatcher, process_batch, story_doc
 from alerts.stories import StoryGrouper
 from ingest import storage as istore
 from ingest.db import make_engine, make_sessions
@@ -157,8 +157,7 @@ class App:
         for article_id, story_id in members:
             article = articles.get(article_id)
             if article is not None:
-                people = people_in(self.matcher.hits(article))
-                grouper.add(story_doc(article, people), story_id)
+                grouper.add(story_doc(article, self.matcher.hits(article)), story_id)
         log.info("stories warmed articles=%d", len(members))
         return grouper
 

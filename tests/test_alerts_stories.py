@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from alerts.stories import StoryDoc, StoryGrouper
+from alerts.stories.features import extract
 from alerts.stories.phonetic import skeleton
 
 T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -196,3 +197,82 @@ def test_a_disagreeing_same_language_report_outweighs_a_foreign_resemblance() ->
     grouper.add(TALKS_EN, 4)
     grouper.add(TALKS_BE, 4)
     assert grouper.place(RADIO_EN).story_id is None
+
+
+APPEAL_EN = StoryDoc(
+    article_id=20,
+    source="English outlet",
+    title="Babaryka and Bialiatski named in joint appeal",
+    text="Supporters of Viktor Babaryka's campaign and of Bialiatski signed it.",
+    published=T0,
+    lang=None,
+    people=frozenset({"Viktor Babaryka", "Ales Bialiatski"}),
+    names=frozenset({"Babaryka", "Bialiatski", "Viktor Babaryka", "Ales Bialiatski"}),
+)
+COURT_RU = StoryDoc(
+    article_id=21,
+    source="Russian outlet",
+    title="Суд над Виктором Бабарыкой",
+    text="Защита Виктора Бабарыки подала жалобу.",
+    published=T0 - timedelta(hours=2),
+    lang=None,
+    people=frozenset({"Viktor Babaryka"}),
+    names=frozenset({"Виктором Бабарыкой", "Viktor Babaryka"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param(APPEAL_EN, COURT_RU, id="appeal then court"),
+        pytest.param(COURT_RU, APPEAL_EN, id="court then appeal"),
+    ],
+)
+def test_one_shared_person_is_not_one_event(first: StoryDoc, second: StoryDoc) -> None:
+    grouper = StoryGrouper()
+    grouper.add(first, first.article_id)
+    placement = grouper.place(second)
+    assert placement.story_id is None, placement.reason
+    assert "fktr" not in placement.reason and "brk" not in placement.reason
+
+
+@pytest.mark.parametrize(
+    ("names", "absent", "present"),
+    [
+        # Every form of the mentioned name goes, possessives and other cases included.
+        (frozenset({"Viktor Babaryka"}), {"t:fktr", "c:fktr", "t:brk"}, {"t:kmbk"}),
+        (frozenset({"Babaryka"}), {"t:brk"}, {"t:fktr", "t:kmbk"}),
+        (frozenset(), set(), {"t:fktr", "t:brk", "c:fktr", "t:kmbk"}),
+    ],
+)
+def test_words_of_a_mentioned_name_count_only_as_the_person(
+    names: frozenset[str], absent: set[str], present: set[str]
+) -> None:
+    d = StoryDoc(
+        article_id=1,
+        source="s",
+        title="Babaryka",
+        text="Supporters of Viktor Babaryka's campaign met.",
+        published=T0,
+        lang="en",
+        people=frozenset({"Viktor Babaryka"}),
+        names=names,
+    )
+    keys = extract(d).keys
+    assert "p:Viktor Babaryka" in keys
+    assert not keys & absent, sorted(keys & absent)
+    assert present <= keys, sorted(present - keys)
+
+
+@pytest.mark.parametrize("days", [3, 4, 40])
+@pytest.mark.parametrize("older_first", [True, False])
+def test_the_window_is_between_the_two_reports_whatever_their_order(
+    days: int, older_first: bool
+) -> None:
+    older = doc(30, "ru", FLOOD_RU.title, FLOOD_RU.text, hours=-24 * days)
+    newer = FLOOD_EN
+    first, second = (older, newer) if older_first else (newer, older)
+    grouper = StoryGrouper()
+    # One batch can hold both (the app evicts by the clock only after a batch).
+    grouper.add(first, first.article_id)
+    assert grouper.place(second).story_id is None

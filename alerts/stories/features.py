@@ -55,9 +55,17 @@ def _number_key(value: float) -> str:
     return f"n:{value:g}"
 
 
-def _text_keys(text: str, lang: str | None) -> set[str]:
+def _name_spans(text: str, names: tuple[re.Pattern[str], ...]) -> list[tuple[int, int]]:
+    return [m.span() for pattern in names for m in pattern.finditer(text)]
+
+
+def _text_keys(
+    text: str, lang: str | None, names: tuple[re.Pattern[str], ...], name_skels: set[str]
+) -> set[str]:
+    """Keys of `text`; words inside a name mention go to `name_skels` instead."""
     keys: set[str] = set()
     clean = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    spans = _name_spans(clean, names) if names else []
     pending: float | None = None  # the last number, waiting for "billion"
     prev_end = 0
     for match in _TOKEN.finditer(clean):
@@ -90,6 +98,10 @@ def _text_keys(text: str, lang: str | None) -> set[str]:
             skel = skeleton(token, lang)[:SKELETON_PREFIX]
             if len(skel) < 2 or len(folded) < 3:
                 continue
+            start, end = match.span()
+            if any(s < end and start < e for s, e in spans):
+                name_skels.add(skel)
+                continue
             keys.add(f"t:{skel}")
             # Sentence-initial capitals are mostly ordinary words ("Speaking at ...").
             if token[0].isupper() and not sentence_start:
@@ -102,10 +114,33 @@ def _script(text: str) -> str:
     return "cyr" if cyr * 2 > sum(1 for ch in text if ch.isalpha()) else "lat"
 
 
+def _name_patterns(names: frozenset[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        re.compile(re.escape(unicodedata.normalize("NFC", n.strip())), re.IGNORECASE)
+        for n in sorted(names)
+        if n.strip()
+    )
+
+
 def extract(doc: StoryDoc) -> Features:
-    """All keys of `doc`: its people plus what its title and text say."""
-    title_keys = _text_keys(doc.title, doc.lang)
-    keys = title_keys | _text_keys(doc.text, doc.lang) | {f"p:{p}" for p in doc.people}
+    """All keys of `doc`: its people plus what its title and text say besides them."""
+    names = _name_patterns(doc.names)
+    name_skels = {
+        skel
+        for name in doc.names
+        for token in _TOKEN.findall(name)
+        if not token[0].isdigit() and len(skel := skeleton(token, doc.lang)[:SKELETON_PREFIX]) > 1
+    }
+    title_keys = _text_keys(doc.title, doc.lang, names, name_skels)
+    text_keys = _text_keys(doc.text, doc.lang, names, name_skels)
+    keys = title_keys | text_keys
+    if name_skels:
+        # Another form of a mentioned name ("Бабарыки" beside a matched "Бабарыкой")
+        # is the same person too; the rare ordinary word sharing its frame is the price.
+        named = {f"{kind}:{skel}" for skel in name_skels for kind in "tc"}
+        keys -= named
+        title_keys -= named
+    keys |= {f"p:{p}" for p in doc.people}
     script = _script(doc.title + " " + doc.text)
     return Features(
         keys=frozenset(keys),

@@ -17,6 +17,10 @@ class StoryDoc:
     published: datetime
     lang: str | None = None
     people: frozenset[str] = frozenset()
+    # How those people are written here (matched mentions, configured names). Their
+    # words are the person, already counted once through `people`: counted again as
+    # ordinary words, one shared person would outweigh everything else two reports say.
+    names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
