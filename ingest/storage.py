@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -106,6 +108,9 @@ class ArticleRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     alertable: Mapped[bool] = mapped_column(Boolean, default=True)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+_ARTICLES = cast(Table, ArticleRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,9 +469,9 @@ def add_articles(
                 "alertable": alertable,
             }
         )
-    # Core executemany: the ORM's unit of work costs more than SQLite itself on a cold poll.
+    # Core executemany: the ORM's bulk path costs more than SQLite itself on a cold poll.
     if rows:
-        session.execute(insert(ArticleRow), rows)
+        session.execute(insert(_ARTICLES), rows)
     return len(rows)
 
 
