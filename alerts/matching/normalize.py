@@ -86,7 +86,7 @@ def _script_table() -> bytes:
 
 
 _SCRIPT = _script_table()
-_MIXED_PAIRS = (b"LH", b"HL", b"hC", b"Ch", b"hH", b"Hh")
+_MIXED = re.compile(b"LH|HL|hC|Ch|hH|Hh")
 # "Bia-\nliatski": a hyphen at a line end followed by a lower-case continuation. A capital
 # after the break ("Anti-\nLukashenko") keeps its hyphen: that is a real compound.
 _BREAK = re.compile("[-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*")
@@ -94,12 +94,10 @@ _BREAK = re.compile("[-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*")
 
 def _fold_mixed(tok: str, script: bytes) -> str:
     """Fold homoglyphs in every mixed-script word to the script most of its letters use."""
-    starts: set[int] = set()
-    for pair in _MIXED_PAIRS:
-        i = script.find(pair)
-        while i != -1:
-            starts.add(tok.rfind(" ", 0, i) + 1)
-            i = script.find(pair, i + 1)
+    starts = {tok.rfind(" ", 0, m.start()) + 1 for m in _MIXED.finditer(script)}
+    # Pieces joined once: rebuilding the whole string per word was quadratic in a batch.
+    pieces: list[str] = []
+    done = 0
     for start in sorted(starts):
         end = tok.find(" ", start)
         end = len(tok) if end == -1 else end
@@ -107,8 +105,10 @@ def _fold_mixed(tok: str, script: bytes) -> str:
         lat = word.count(b"L") + word.count(b"h")
         cyr = word.count(b"C") + word.count(b"H")
         table = _CYR_TO_LAT if lat > cyr else _LAT_TO_CYR
-        tok = tok[:start] + tok[start:end].translate(table) + tok[end:]
-    return tok
+        pieces += (tok[done:start], tok[start:end].translate(table))
+        done = end
+    pieces.append(tok[done:])
+    return "".join(pieces)
 
 
 def tokens(plain: str) -> str:
@@ -125,11 +125,16 @@ def tokens(plain: str) -> str:
     data = low.encode("cp1251", "replace").translate(_MASK)
     tok = data.decode("cp1251")
     script = data.translate(_SCRIPT)
-    if any(p in script for p in _MIXED_PAIRS):
+    if _MIXED.search(script):
         tok = _fold_mixed(tok, script)
     if "\n" in plain and _BREAK.search(plain):
+        pieces: list[str] = []
+        done = 0
         for m in _BREAK.finditer(plain):
             s, e = m.start(), m.end()
             if s > 0 and e < len(plain) and plain[s - 1].isalpha() and plain[e].islower():
-                tok = tok[:s] + JOINER * (e - s) + tok[e:]
+                pieces += (tok[done:s], JOINER * (e - s))
+                done = e
+        pieces.append(tok[done:])
+        tok = "".join(pieces)
     return tok
