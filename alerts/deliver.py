@@ -20,7 +20,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import notify, render
+from alerts import modes, notify, render
 from alerts import storage as astore
 from alerts.errors import AlertsError, NotifyError
 from alerts.model import AlertPolicy, Target
@@ -83,6 +83,9 @@ class Deliverer:
         }
 
     def run_once(self) -> DeliveryReport:
+        now = self.clock()
+        modes.enqueue_digests(self.sessions, self.policy, now)
+        modes.hold_alerts(self.sessions, self.policy, now)
         with self.sessions.begin() as s:
             claimed = astore.claim_due(
                 s, self.clock(), lease_s=self.lease_s, owner=self.owner, limit=self.batch
@@ -150,14 +153,22 @@ class Deliverer:
         except NotifyError as e:
             return self._failed_attempt(item, e.reason)
         with self.sessions.begin() as s:
-            astore.mark_sent(s, item.id, self.clock())
+            now = self.clock()
+            astore.mark_sent(s, item.id, now)
+            if item.kind == modes.HELD:
+                astore.mark_held_sent(s, item.id, now)
         log.debug("sent delivery=%d target=%s", item.id, item.target_key)
         return "sent"
 
     def _failed_attempt(self, item: astore.Claimed, reason: str) -> str:
         now = self.clock()
         attempts = item.attempts + 1
-        expired = now - item.created_at >= timedelta(seconds=self.policy.delivery_expiry_s)
+        # A digest waits for its period to end before its first try; expiry counts from then.
+        due = (
+            modes.payload_period(item.payload) if item.kind in (modes.DIGEST, modes.HELD) else None
+        )
+        since = max(item.created_at, due[0].end) if due else item.created_at
+        expired = now - since >= timedelta(seconds=self.policy.delivery_expiry_s)
         with self.sessions.begin() as s:
             if expired:
                 astore.mark_failed(s, item.id, reason)
@@ -187,6 +198,8 @@ class Deliverer:
         fmt = info.body_format
         if item.kind in ("ops", "test") and item.payload is not None:
             return render.Message(str(item.payload["title"]), str(item.payload["body"]), "text")
+        if item.kind in (modes.DIGEST, modes.HELD):
+            return self._digest(item, info)
         if item.article_id is None or item.watchlist is None:
             return None
         with self.sessions() as s:
@@ -218,6 +231,57 @@ class Deliverer:
             body_format=fmt,
             tz=self.policy.timezone,
             templates=self._templates.get(item.watchlist),
+            title_max=info.title_max,
+            body_max=info.body_max,
+        )
+
+    def _digest(self, item: astore.Claimed, info: notify.TargetInfo) -> render.Message | None:
+        """A digest rendered at send time: a scheduled one from the hits of its period,
+        a held one from the alerts it holds."""
+        found = modes.payload_period(item.payload)
+        if found is None:
+            return None
+        period, label = found
+        with self.sessions() as s:
+            if item.kind == modes.DIGEST and item.watchlist is not None:
+                pairs = [
+                    ((item.watchlist, a), h)
+                    for a, h in astore.hits_between(s, item.watchlist, period.start, period.end)
+                ]
+            else:
+                pairs = [
+                    ((w, a), h)
+                    for w, a in astore.held_in(s, item.id)
+                    for h in astore.hits_for_article(s, w, a)
+                ]
+            articles = istore.articles_by_id(s, {a for (_, a), _ in pairs})
+        grouped: dict[tuple[str, int], list[render.AlertHit]] = {}
+        for (w, a), h in pairs:
+            grouped.setdefault((w, a), []).append(
+                render.AlertHit(
+                    h.name, h.matched, h.field, h.snippet, h.snippet_start, h.snippet_end, h.reason
+                )
+            )
+        items = [
+            render.AlertItem(
+                watchlist=w,
+                title=article.title,
+                link=article.link,
+                feed=article.feed_name,
+                published=article.published or article.first_seen,
+                hits=tuple(hits),
+                delivery_id=f"newswatch-{item.id}",
+            )
+            for (w, a), hits in grouped.items()
+            if (article := articles.get(a)) is not None
+        ]
+        if not items:
+            return None
+        return render.render_digest(
+            items,
+            body_format=info.body_format,
+            tz=self.policy.timezone,
+            period_label=label,
             title_max=info.title_max,
             body_max=info.body_max,
         )

@@ -1,15 +1,15 @@
-"""Which digest period is due: pure decisions over a schedule, the last period sent and `now`.
+"""Which digest period is due, and which period holds a quiet-hours or rate-limited alert.
 
-Owns the period arithmetic only; reading hits and enqueueing the message is the
-delivery job's work.
+Pure decisions over a schedule, the last period sent and `now`; reading hits and
+enqueueing the message is the delivery modes job's work (`alerts.modes`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
-from alerts.schedule import Schedule
+from alerts.schedule import Schedule, in_quiet_hours, quiet_end
 
 # A daemon down for months on a minutely cron must not walk every missed firing.
 _MAX_STEPS = 10_000
@@ -44,3 +44,26 @@ def due_period(schedule: Schedule, tz: tzinfo, last_end: datetime, now: datetime
             break
         end = following
     return Period(last_end, end)
+
+
+def rate_window(now: datetime, per_s: float) -> Period:
+    """The rate-limit window holding `now`: windows of `per_s` aligned to the epoch, so an
+    hourly limit runs over clock hours and its overflow goes out at the hour's end."""
+    step = int(per_s)
+    base = int(now.timestamp()) // step * step
+    start = datetime.fromtimestamp(base, now.tzinfo)
+    return Period(start, datetime.fromtimestamp(base + step, now.tzinfo))
+
+
+def quiet_period(
+    arrived: datetime, tz: tzinfo, quiet: tuple[tuple[int, int], tuple[int, int]]
+) -> Period | None:
+    """The quiet period an alert arriving at `arrived` is held in, or None outside one."""
+    if not in_quiet_hours(arrived, tz, quiet):
+        return None
+    end = quiet_end(arrived, tz, quiet)
+    local_end = end.astimezone(tz)
+    start = local_end.replace(hour=quiet[0][0], minute=quiet[0][1])
+    if start >= local_end:
+        start -= timedelta(days=1)
+    return Period(start.astimezone(arrived.tzinfo), end)

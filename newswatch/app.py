@@ -23,6 +23,7 @@ from alerts import storage as astore
 from alerts.deliver import Deliverer, DeliveryReport, Sender
 from alerts.matching import WatchName
 from alerts.model import AlertPolicy, Target, Watchlist
+from alerts.modes import start_digests
 from alerts.ops import notice
 from alerts.pipeline import MatchReport, WatchlistMatcher, process_batch, story_doc
 from alerts.stories import StoryGrouper
@@ -139,6 +140,7 @@ class App:
                     ],
                     self.clock(),
                 )
+            start_digests(self.sessions, self.policy, self.clock())
         except SQLAlchemyError as e:
             raise DatabaseUnavailable(_describe_db_error(self.settings.database_url, e)) from e
 
