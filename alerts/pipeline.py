@@ -116,11 +116,18 @@ def story_doc(article: StoredArticle, found: dict[str, dict[str, Match]]) -> Sto
         title=html_to_text(article.title),
         text=html_to_text(text)[:4000],
         published=when,
-        lang=article.language,
+        lang=primary_language(article.language),
         people=people_in(found),
         names=frozenset(m.matched for names in found.values() for m in names.values())
         | people_in(found),
     )
+
+
+def primary_language(tag: str | None) -> str | None:
+    """The primary subtag ("en-GB" -> "en"): regional variants are one language to the
+    grouper, whose thresholds and spelling rules go by primary language."""
+    primary = (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    return primary or None
 
 
 def people_in(found: dict[str, dict[str, Match]]) -> frozenset[str]:

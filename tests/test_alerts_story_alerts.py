@@ -22,6 +22,7 @@ from feedserver import FeedServer
 from sinks import Post, WebhookSink
 
 from alerts import storage as astore
+from alerts.pipeline import primary_language
 from newswatch.app import App
 from newswatch.cli import main
 from newswatch.config import load
@@ -99,8 +100,9 @@ class Rig:
     config: Path
     tmp: Path
 
-    def serve(self, lang: str, *items: Item) -> None:
-        body = rss(list(items), title=OUTLETS[lang], extra=f"<language>{lang}</language>")
+    def serve(self, lang: str, *items: Item, tag: str | None = None) -> None:
+        language = f"<language>{tag or lang}</language>"
+        body = rss(list(items), title=OUTLETS[lang], extra=language)
         self.feeds.route(f"/{lang}.xml", body=body)
 
     def app(self) -> App:
@@ -165,6 +167,14 @@ def cli_json(rig: Rig, capsys: pytest.CaptureFixture[str], *args: str) -> list[d
 ALL_ITEMS = (*HOSPITAL.values(), CONCERT_EN, HOSPITAL_RU_BABARYKA)
 
 
+@pytest.mark.parametrize(
+    ("tag", "primary"),
+    [("en", "en"), ("en-GB", "en"), ("pl_PL", "pl"), (" RU ", "ru"), ("", None), (None, None)],
+)
+def test_the_grouper_sees_the_primary_language(tag: str | None, primary: str | None) -> None:
+    assert primary_language(tag) == primary
+
+
 def titles(posts: list[Post]) -> list[str]:
     """The article titles the posts are about (the message title adds the name)."""
     out = []
@@ -175,8 +185,8 @@ def titles(posts: list[Post]) -> list[str]:
 
 
 def test_three_outlets_one_event_alert_once(rig: Rig, capsys: pytest.CaptureFixture[str]) -> None:
-    for lang in ("en", "ru", "pl"):
-        rig.serve(lang, HOSPITAL[lang])
+    for lang, tag in (("en", "en-GB"), ("ru", "ru"), ("pl", "pl-PL")):
+        rig.serve(lang, HOSPITAL[lang], tag=tag)
     app = rig.app()
     try:
         rig.run(app)
