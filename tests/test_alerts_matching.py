@@ -230,3 +230,19 @@ def test_eval_set_quality(six: Matcher) -> None:
         fn += len(truth - found)
     assert tp / (tp + fp) >= 0.97
     assert tp / (tp + fn) >= 0.97
+
+
+# Batches where a field ends with no white space before the next one starts, hot articles
+# between cold ones, hashtags and hyphenated line breaks: match_many must equal match.
+BATCHES = [
+    [("Weather today.", "Rain."), ("TSIKHANOUSKAYA: a statement", "She spoke.")],
+    [("Rain", "Sun"), ("Бабарыка", "")],
+    [("", ""), ("#FreeBialiatski", ""), ("Markets", "Stocks fell.")],
+    [("Report", "Letter from Bia-\nliatski."), ("Sport", "Football.")],
+    [("Nothing", "here"), ("Still", "nothing")],
+]
+
+
+@pytest.mark.parametrize("articles", BATCHES)
+def test_match_many_equals_match(six: Matcher, articles: list[tuple[str, str]]) -> None:
+    assert six.match_many(articles) == [six.match(t, s) for t, s in articles]

@@ -111,6 +111,13 @@ def _fold_mixed(tok: str, script: bytes) -> str:
     return "".join(pieces)
 
 
+def line_joins(plain: str) -> list[int]:
+    """Offsets where a hyphenated line break may join two chunks into one word."""
+    if "\n" not in plain:
+        return []
+    return [m.start() for m in _BREAK.finditer(plain)]
+
+
 def tokens(plain: str) -> str:
     """Lower-cased, mark-stripped letters; every non-letter a space; same length as input.
 
