@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from feedgen import Item, rss
@@ -16,7 +17,7 @@ from sinks import Post, SmtpSink, WebhookSink
 
 from alerts import modes
 from alerts import storage as astore
-from alerts.model import DeliveryView
+from alerts.model import AlertPolicy, DeliveryView, Target, Watchlist
 from newswatch.app import App
 from newswatch.config import load
 
@@ -143,6 +144,45 @@ def crash_holding_lease(rig: Rig) -> int:
     """A daemon claims every due delivery and dies before sending; how many it held."""
     with rig.app.sessions.begin() as s:
         return len(astore.claim_due(s, rig.clock(), lease_s=60, owner="dead", limit=100))
+
+
+# --- which alerts are held: a pure plan ---------------------------------------------------
+
+QUIET_WL = Watchlist("night", (), (Target("chat", "json://a"),), quiet_hours=((22, 0), (7, 0)))
+LIMITED = Target("mail", "mailto://b", rate_limit=(2, 3600.0))
+BUSY_WL = Watchlist("busy", (), (LIMITED,))
+POLICY = AlertPolicy((QUIET_WL, BUSY_WL), timezone=ZoneInfo("Europe/Vilnius"))
+
+
+def row(id: int, watchlist: Watchlist, arrived: str) -> astore.Foldable:
+    t = watchlist.targets[0]
+    return astore.Foldable(id, "instant", watchlist.name, t.notifier, t.key, utc(arrived))
+
+
+@pytest.mark.parametrize(
+    ("rows", "used", "held"),
+    [
+        ([row(1, QUIET_WL, "2024-06-03T18:59")], 0, []),  # 21:59 in Vilnius
+        ([row(1, QUIET_WL, "2024-06-03T19:00"), row(2, QUIET_WL, "2024-06-04T01:00")], 0, [[1, 2]]),
+        ([row(i, BUSY_WL, "2024-06-03T10:10") for i in range(1, 5)], 0, [[3, 4]]),
+        ([row(i, BUSY_WL, "2024-06-03T10:10") for i in range(1, 5)], 1, [[2, 3, 4]]),
+        ([row(i, BUSY_WL, "2024-06-03T10:10") for i in range(1, 3)], 2, [[1, 2]]),
+        (
+            [
+                row(1, QUIET_WL, "2024-06-03T20:00"),
+                *(row(i, BUSY_WL, "2024-06-03T20:00") for i in (2, 3, 4)),
+            ],
+            0,
+            [[1], [4]],
+        ),
+    ],
+)
+def test_plan_holds(rows: list[astore.Foldable], used: int, held: list[list[int]]) -> None:
+    plan = modes.plan_holds(rows, POLICY, utc("2024-06-03T20:10"), {LIMITED.key: used})
+    assert [list(h.ids) for h in plan] == held
+    for h in plan:
+        assert h.period.end > utc("2024-06-03T20:10")
+        assert h.dedupe_key.split(":")[0] in ("quiet", "rate")
 
 
 # --- scheduled digests ------------------------------------------------------------------
