@@ -2,6 +2,7 @@
 
     python bench/names.py                  # precision/recall on ../shared/eval/names_public.jsonl
     python bench/names.py --scale          # MB/s, build time and peak RSS at 10 / 1k / 100k names
+    python bench/names.py --scale --corpus mix   # only the generated news mix
 
 Each mode prints a plain table; --scale compares against a naive regex alternation
 (case-insensitive literal names and surnames with a few Latin endings) at 10 and 1,000 names.
@@ -249,6 +250,29 @@ def corpus(eval_dir: Path, size: int) -> list[tuple[str, str]]:
     return out
 
 
+def mixed_corpus(eval_dir: Path, size: int) -> list[tuple[str, str]]:
+    """News-like articles with few watched names: words drawn evenly from the eval texts'
+    vocabulary (so a name is as rare as any other word) and from a Zipf-weighted pool of
+    made-up words (so the vocabulary keeps growing, as real news does)."""
+    rng = random.Random(7)
+    vocab = sorted({w for t, s in corpus(eval_dir, 1) for w in f"{t} {s}".split()})
+    pool = [
+        "".join(rng.choice(_ONSET) + rng.choice(_VOWEL) for _ in range(rng.randint(1, 4)))
+        for _ in range(50_000)
+    ]
+    weights = [1 / (i + 1) for i in range(len(pool))]
+    out: list[tuple[str, str]] = []
+    total = 0
+    while total < size:
+        n = rng.randint(60, 160)
+        made = rng.choices(pool, weights, k=n)
+        words = [made[i] if rng.random() < 0.3 else rng.choice(vocab) for i in range(n)]
+        title, summary = " ".join(words[:10]), " ".join(words[10:])
+        out.append((title, summary))
+        total += len(title.encode()) + len(summary.encode())
+    return out
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -268,10 +292,11 @@ class RegexBaseline:
         return len(self.rx.findall(title)) + len(self.rx.findall(summary))
 
 
-def scale(eval_dir: Path, sizes: list[int], mb: float) -> None:
-    docs = corpus(eval_dir, int(mb * 1_000_000))
+def scale(eval_dir: Path, sizes: list[int], mb: float, kind: str) -> None:
+    make = mixed_corpus if kind == "mix" else corpus
+    docs = make(eval_dir, int(mb * 1_000_000))
     nbytes = sum(len(t.encode()) + len(s.encode()) for t, s in docs)
-    print(f"corpus: {len(docs)} articles, {nbytes / 1e6:.1f} MB\n")
+    print(f"corpus {kind}: {len(docs)} articles, {nbytes / 1e6:.1f} MB\n")
     print(
         f"{'names':>8} {'impl':<8} {'build s':>8} {'MB/s':>8} {'hits':>8} {'RSS MB':>8}"
         f" {'x base':>7}"
@@ -313,12 +338,20 @@ def main() -> int:
     ap.add_argument("--scale", action="store_true")
     ap.add_argument("--sizes", default="10,1000,100000")
     ap.add_argument("--mb", type=float, default=4.0, help="article text per size, in MB")
+    ap.add_argument(
+        "--corpus",
+        choices=("eval", "mix", "both"),
+        default="both",
+        help="eval: the eval texts repeated; mix: generated news with few watched names",
+    )
     args = ap.parse_args()
     if not (args.eval_dir / "names_public.jsonl").exists():
         print(f"no eval data at {args.eval_dir}", file=sys.stderr)
         return 2
     if args.scale:
-        scale(args.eval_dir, [int(x) for x in args.sizes.split(",")], args.mb)
+        for kind in ("eval", "mix") if args.corpus == "both" else (args.corpus,):
+            scale(args.eval_dir, [int(x) for x in args.sizes.split(",")], args.mb, kind)
+            print()
         return 0
     p, r = quality(args.eval_dir)
     print(f"\nprecision {p:.3f} recall {r:.3f} (target 0.97 / 0.97)")
