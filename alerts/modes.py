@@ -176,6 +176,7 @@ def _enqueue_digest(
     tz: tzinfo,
     now: datetime,
 ) -> int:
+    astore.serialize_matching(s)
     last = astore.digest_state(s, watchlist, target_key)
     if last is None:
         astore.start_digest_state(s, watchlist, target_key, now)

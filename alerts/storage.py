@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     delete,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -164,6 +165,21 @@ class StoredHit:
     snippet_start: int
     snippet_end: int
     reason: str
+
+
+_MATCHING_LOCK = 0x6E657773  # "news": one advisory lock id for the whole application
+
+
+def serialize_matching(session: Session) -> None:
+    """Hold the matching lock until this transaction ends.
+
+    Matching stamps its hits with a time taken after this lock, and the digest job
+    takes the lock before it looks at a period: so every hit stamped inside a period
+    is committed before that period's digest is decided (SQLite's BEGIN IMMEDIATE
+    already serializes writers; PostgreSQL needs the advisory lock).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MATCHING_LOCK})
 
 
 def create_story(session: Session, article_id: int, title: str, now: datetime) -> int:

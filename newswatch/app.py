@@ -203,6 +203,7 @@ class App:
         articles = hits = queued = 0
         while True:
             with self.sessions.begin() as s:
+                astore.serialize_matching(s)  # before reading the clock: see its docstring
                 r = process_batch(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
             articles, hits, queued = articles + r.articles, hits + r.hits, queued + r.deliveries
             if r.articles == 0:
