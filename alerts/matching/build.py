@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from alerts.matching.given import GIVEN, given_stem, given_stems
+from alerts.matching.given import GIVEN, given_stem
 from alerts.matching.inflect import stems
 from alerts.matching.model import WatchName
 from alerts.matching.normalize import tokens
@@ -138,7 +138,3 @@ def compile_names(names: Iterable[WatchName]) -> Compiler:
     for n in names:
         c.add(n)
     return c
-
-
-def first_name_stems(word_key_: str) -> tuple[str, ...]:
-    return given_stems(word_key_)

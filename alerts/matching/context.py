@@ -1,12 +1,14 @@
 """What surrounds a surname: the word before it (a given name? a place noun?) and after it.
 
 Works on the display text and its word mask (``normalize.tokens``), which have the same
-length, so positions are display positions.
+length, so positions are display positions. Words count as neighbours only when nothing
+but white space separates them ("Alexander, Lukashenko" has no given name before it).
 """
 
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from alerts.matching.normalize import JOINER
 
@@ -25,50 +27,66 @@ _PLACE_LINKS = frozenset({"of", "de", "du", "d"})
 _PLACE_AFTER = ("village", "street", "district", "region", "airport", "square", "station")
 
 
-def prev_word(plain: str, tok: str, pos: int) -> tuple[int, int] | None:
-    """Span of the word before ``pos`` if only white space separates them."""
-    j = pos - 1
-    while j >= 0 and plain[j].isspace():
-        j -= 1
-    if j < 0 or j == pos - 1 or tok[j] == " ":
-        return None
-    end = j + 1
-    while j >= 0 and tok[j] != " ":
-        j -= 1
-    return j + 1, end
-
-
-def next_word(plain: str, tok: str, pos: int) -> tuple[int, int] | None:
-    """Span of the word after ``pos`` if only white space separates them."""
-    j = pos
-    n = len(plain)
-    while j < n and plain[j].isspace():
-        j += 1
-    if j >= n or j == pos or tok[j] == " ":
-        return None
-    start = j
-    while j < n and tok[j] != " ":
-        j += 1
-    return start, j
-
-
-def word(tok: str, span: tuple[int, int]) -> str:
-    return tok[span[0] : span[1]].replace(JOINER, "")
-
-
 def is_patronymic(w: str) -> bool:
     return len(w) > 5 and bool(_PATRONYMIC.search(w))
 
 
-def names_a_place(plain: str, tok: str, start: int, end: int) -> bool:
-    """True when the word at [start, end) follows or precedes a place noun."""
-    before = prev_word(plain, tok, start)
-    if before is not None:
-        w = word(tok, before)
-        if w in _PLACE_LINKS:
-            before = prev_word(plain, tok, before[0])
-            w = word(tok, before) if before is not None else ""
-        if w.startswith(_PLACE_BEFORE):
-            return True
-    after = next_word(plain, tok, end)
-    return after is not None and word(tok, after).startswith(_PLACE_AFTER)
+class Words:
+    """The words of a batch's word mask, addressed by index, with display offsets.
+
+    ``tok.split(" ")`` keeps one (possibly empty) part per space, so part ``i`` starts at
+    the summed lengths of the parts before it plus ``i``: offsets come from one C-level
+    running sum instead of a regex match object per word.
+    """
+
+    __slots__ = ("_acc", "parts", "plain")
+
+    def __init__(self, plain: str, tok: str) -> None:
+        self.plain = plain
+        self.parts = tok.split(" ")
+        self._acc: list[int] | None = None
+
+    def start(self, i: int) -> int:
+        if self._acc is None:
+            self._acc = list(accumulate(map(len, self.parts), initial=0))
+        return self._acc[i] + i
+
+    def word(self, i: int) -> str:
+        w = self.parts[i]
+        return w.replace(JOINER, "") if JOINER in w else w
+
+    def prev(self, i: int) -> int:
+        """Index of the word right before word ``i`` if only white space separates them."""
+        parts = self.parts
+        j = i - 1
+        while j >= 0 and not parts[j]:
+            j -= 1
+        if j < 0:
+            return -1
+        end = self.start(j) + len(parts[j])
+        return j if self.plain[end : self.start(i)].isspace() else -1
+
+    def next(self, i: int) -> int:
+        """Index of the word right after word ``i`` if only white space separates them."""
+        parts = self.parts
+        j = i + 1
+        n = len(parts)
+        while j < n and not parts[j]:
+            j += 1
+        if j >= n:
+            return -1
+        end = self.start(i) + len(parts[i])
+        return j if self.plain[end : self.start(j)].isspace() else -1
+
+    def at_place(self, i: int) -> bool:
+        """True when word ``i`` follows or precedes a place noun."""
+        j = self.prev(i)
+        if j >= 0:
+            w = self.word(j)
+            if w in _PLACE_LINKS:
+                j = self.prev(j)
+                w = self.word(j) if j >= 0 else ""
+            if w.startswith(_PLACE_BEFORE):
+                return True
+        j = self.next(i)
+        return j >= 0 and self.word(j).startswith(_PLACE_AFTER)

@@ -1,9 +1,10 @@
 """Finds watched people in articles' titles and summaries.
 
-One Aho-Corasick pass over the phonetic key of a whole batch of fields finds surname stems
-at word starts; each candidate is then verified: its ending must be one the surname takes,
-a given name right before it must be one of the person's own, and a place noun must not
-introduce it. Finally, per article, surname-only mentions are dropped when the text also
+Each distinct word of a batch is looked up once in the watchlist's lexicon (``screen``):
+a word is a candidate when its phonetic key is a surname stem plus an ending that stem
+takes. Each occurrence of a candidate word is then judged in place, once for every name it
+may be: a given name right before it must be one of the person's own, and a place noun must
+not introduce it. Finally, per article, surname-only mentions are dropped when the text also
 names a namesake (Dmitry Lukashenko) or the other gender's form (Сергей Колесников) and
 never the person's own first name.
 """
@@ -15,16 +16,16 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from typing import NamedTuple
 
-from alerts.matching.automaton import KeyIndex
 from alerts.matching.build import Compiler, Entity, Entry, compile_names
-from alerts.matching.context import is_patronymic, names_a_place, prev_word, word
+from alerts.matching.context import Words, is_patronymic
 from alerts.matching.given import GIVEN, SPELLINGS, given_stems
-from alerts.matching.inflect import TABLES
 from alerts.matching.model import Match, WatchName
-from alerts.matching.normalize import JOINER, line_joins, tokens
+from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
-from alerts.matching.screen import Screen, skip_words, stem_len
+from alerts.matching.screen import Lexicon, Reading
 from alerts.matching.snippet import snippet
 from alerts.matching.text import html_to_text
 
@@ -60,6 +61,22 @@ class Candidate:
     detail: str = ""
 
 
+class Around(NamedTuple):
+    """The neighbourhood of one word: a place noun, or the given name before it."""
+
+    place: bool
+    start: int  # span of the word before (a patronymic skipped), -1 when there is none
+    end: int
+    word: str
+    stems: tuple[str, ...]  # its given-name stems
+    foreign: bool  # it is capitalised and some given name: another person's, if not ours
+
+
+_AT_PLACE = Around(True, -1, -1, "", (), False)
+_ALONE = Around(False, -1, -1, "", (), False)
+_MAX_GIVEN = 100_000
+
+
 @dataclass(slots=True)
 class _Batch:
     plain: str
@@ -73,19 +90,14 @@ class _Batch:
 class Matcher:
     """Matches many watched names against articles; cost does not grow with their number."""
 
-    __slots__ = ("_entities", "_entries", "_index", "_keys", "_screen")
+    __slots__ = ("_entities", "_entries", "_given", "_keys", "_lex")
 
     def __init__(self, compiled: Compiler) -> None:
         self._entities: list[Entity] = compiled.entities
         self._keys: dict[str, int] = {e.watch.key: i for i, e in enumerate(compiled.entities)}
-        self._entries: list[tuple[int, list[Entry]]] = []
-        self._index = KeyIndex()
-        for pattern, bucket in compiled.patterns.items():
-            self._index.add(pattern, len(self._entries))
-            self._entries.append((len(pattern), bucket))
-        self._index.build()
-        literal_first = frozenset(w[0] for e in self._entities for w in e.literal_words if w)
-        self._screen = Screen(self._index, self._entries, literal_first)
+        self._entries: list[Entry] = [e for bucket in compiled.patterns.values() for e in bucket]
+        self._lex = Lexicon(compiled.patterns)
+        self._given: dict[str, tuple[tuple[str, ...], bool, bool]] = {}
 
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
@@ -99,45 +111,17 @@ class Matcher:
 
     def match_many(self, articles: Sequence[tuple[str, str]]) -> list[list[Match]]:
         """``match`` for many articles at once: same results, far less per-call overhead."""
-        out: list[list[Match]] = [[] for _ in articles]
-        hot = self._hot_articles(articles)
-        if len(hot) == len(articles):
-            return self._verified(articles)
-        if hot:
-            for i, hits in zip(hot, self._verified([articles[i] for i in hot]), strict=True):
-                out[i] = hits
-        return out
-
-    def _hot_articles(self, articles: Sequence[tuple[str, str]]) -> list[int]:
-        """Indices of the articles with a chunk the screen lets through."""
-        plain, starts = self._plain(articles)
-        hot = self._screen.hot(set(plain.split()))
-        marks = line_joins(plain)
-        if not hot and not marks:
-            return []
-        for c in hot:
-            # SEP is not white space: a chunk may run from one field into the next.
-            inner = [j + 1 for j, ch in enumerate(c) if ch == SEP] if SEP in c else []
-            i = plain.find(c)
-            while i != -1:
-                marks.append(i)
-                marks += (i + j for j in inner)
-                i = plain.find(c, i + len(c))
-        if not marks:
-            return []
-        return sorted({(bisect.bisect_right(starts, m) - 1) // 2 for m in marks})
-
-    def _verified(self, articles: Sequence[tuple[str, str]]) -> list[list[Match]]:
         batch = self._prepare(articles)
-        cands = self._candidates(batch, keep_rejected=False)
         out: list[list[Match]] = [[] for _ in articles]
+        cands = self._candidates(batch, keep_rejected=False)
         if not cands:
             return out
         plains = batch.plain.split(SEP)
         for c in self._attribute(cands):
             out[c.field // 2].append(self._to_match(c, batch.starts[c.field], plains[c.field]))
         for hits in out:
-            hits.sort(key=lambda m: (m.field != "title", m.start, m.key))
+            if len(hits) > 1:
+                hits.sort(key=lambda m: (m.field != "title", m.start, m.key))
         return out
 
     def _to_match(self, c: Candidate, base: int, plain: str) -> Match:
@@ -186,22 +170,19 @@ class Matcher:
         return _Batch(plain, tokens(plain), starts)
 
     def _candidates(self, b: _Batch, keep_rejected: bool = True) -> list[Candidate]:
-        text = " " + key(b.tok)
-        hits = sorted(
-            (end - self._entries[slot][0] + 1, slot) for end, slot in self._index.find(text)
-        )
+        words = Words(b.plain, b.tok)
+        parts = words.parts
+        lex = self._lex
         out: list[Candidate] = []
-        last_key = 0
-        pos = 0
-        for start, slot in hits:
-            if start > last_key:
-                pos = skip_words(b.tok, pos, text.count(" ", last_key + 1, start + 1))
-                last_key = start
-            end = b.tok.find(" ", pos)
-            end = len(b.tok) if end == -1 else end
-            self._verify(b, pos, end, b.tok[pos:end], self._entries[slot][1], True, out)
-        if not keep_rejected:
-            out = [c for c in out if c.status != ENDING]
+        if keep_rejected:
+            for i, w in enumerate(parts):
+                if w:
+                    self._verify(b, words, i, lex.all_readings(w), out)
+        else:
+            hot = lex.hot(parts)
+            if hot:
+                for i in compress(count(), map(hot.__contains__, parts)):
+                    self._verify(b, words, i, lex.readings(parts[i]), out)
         if "#" in b.plain:
             for m in _HASHTAG.finditer(b.plain):
                 self._hashtag(b, m, out)
@@ -211,48 +192,49 @@ class Matcher:
         # "#FreeBialiatski", "#StandWithTsikhanouskaya": a name may start at a capital.
         cuts = [c.start() for c in _CAMEL.finditer(b.plain, m.start(1), m.end(1))]
         for a, z in zip(cuts, [*cuts[1:], m.end(1)], strict=True):
-            piece = b.tok[a:z]
-            for end, slot in self._index.find(" " + key(piece)):
-                plen, bucket = self._entries[slot]
-                if end - plen + 1 == 0:
-                    self._verify(b, a, z, piece, bucket, False, out)
+            piece = b.tok[a:z].split(" ", 1)[0]
+            if piece and self._lex.hot((piece,)):
+                self._verify(b, None, a, self._lex.readings(piece), out, len(piece))
 
     def _verify(
         self,
         b: _Batch,
-        start: int,
-        end: int,
-        w: str,
-        bucket: list[Entry],
-        with_context: bool,
+        words: Words | None,
+        i: int,
+        readings: Sequence[Reading],
         out: list[Candidate],
+        length: int = 0,
     ) -> None:
-        for e in bucket:
+        """Candidates from the readings of word ``i``; with no ``words``, ``i`` is the start of
+        a hashtag piece of ``length`` characters, judged without its context."""
+        if words is None:
+            start, end = i, i + length
+        else:
+            start = words.start(i)
+            end = start + len(words.parts[i])
+        field = b.field_of(start)
+        around: Around | None = None
+        for r in readings:
+            e = r.entry
             if e.table == "literal":
                 self._verify_literal(b, start, e, out)
                 continue
-            cut = stem_len(w, e.stem_key)
-            if cut is None:
-                continue
-            ending = w[cut:].replace(JOINER, "")
-            variant = w.replace(JOINER, "")
-            label = TABLES[e.table].get(ending)
-            rel = TABLES[e.related].get(ending) if e.related else None
-            field = b.field_of(start)
-            if label is None and rel is None:
+            if not r.accepts:
                 out.append(
-                    Candidate(e.ent, field, start, end, variant, ENDING, "", e.kind, False,
-                              f"ending {ending!r}")
+                    Candidate(e.ent, field, start, end, r.variant, ENDING, "", e.kind, False,
+                              f"ending {r.ending!r}")
                 )  # fmt: skip
                 continue
             c = Candidate(
-                e.ent, field, start, end, variant, SURNAME, label or "", e.kind,
-                label is not None and rel is not None,
+                e.ent, field, start, end, r.variant, SURNAME, r.label, e.kind,
+                bool(r.label and r.related),
             )  # fmt: skip
-            if label is None:
-                c.status, c.label = RELATED, rel or ""
-            if with_context:
-                self._context(b, c)
+            if not r.label:
+                c.status, c.label = RELATED, r.related
+            if words is not None:
+                if around is None:
+                    around = self._around(words, i)
+                self._context(b, c, around)
             out.append(c)
 
     def _verify_literal(self, b: _Batch, start: int, e: Entry, out: list[Candidate]) -> None:
@@ -276,32 +258,54 @@ class Matcher:
                 out.append(Candidate(e.ent, field, start, pos, variant, FULL, "", "literal", False))
                 return
 
-    def _context(self, b: _Batch, c: Candidate) -> None:
-        ent = self._entities[c.ent]
-        if names_a_place(b.plain, b.tok, c.start, c.end):
+    def _around(self, words: Words, i: int) -> Around:
+        """What surrounds word ``i``, the same for every name the word may be a form of."""
+        if words.at_place(i):
+            return _AT_PLACE
+        j = words.prev(i)
+        if j >= 0:
+            w = words.word(j)
+            if self._given_info(w)[2]:
+                j = words.prev(j)
+        if j < 0:
+            return _ALONE
+        w = words.word(j)
+        stems, given, _ = self._given_info(w)
+        start = words.start(j)
+        foreign = given and words.plain[start].isupper()
+        return Around(False, start, start + len(words.parts[j]), w, stems, foreign)
+
+    def _given_info(self, w: str) -> tuple[tuple[str, ...], bool, bool]:
+        """(given-name stems, looks like a given name, is a patronymic) of a word."""
+        info = self._given.get(w)
+        if info is None:
+            stems = given_stems(key(w))
+            given = w in SPELLINGS or any(len(s) >= 3 for s in stems if GIVEN.groups_of((s,)))
+            info = (stems, given, is_patronymic(w))
+            if len(self._given) > _MAX_GIVEN:
+                self._given.clear()
+            self._given[w] = info
+        return info
+
+    def _context(self, b: _Batch, c: Candidate, around: Around) -> None:
+        if around.place:
             if c.status == SURNAME:
                 c.status = PLACE
             return
+        ent = self._entities[c.ent]
         if ent.exclude and self._excluded(b, c, ent):
             c.status, c.detail = EXCLUDED, "exclude phrase"
             return
-        before = prev_word(b.plain, b.tok, c.start)
-        if before is not None and is_patronymic(word(b.tok, before)):
-            before = prev_word(b.plain, b.tok, before[0])
-        if before is None:
+        if around.start < 0:
             return
-        w = word(b.tok, before)
-        stems = given_stems(key(w))
-        if ent.first_stems.intersection(stems):
+        if not ent.first_stems.isdisjoint(around.stems):
             if c.status == SURNAME:
                 c.status = FULL
-                c.start = before[0]
-                c.variant = f"{w} {c.variant}"
+                c.start = around.start
+                c.variant = f"{around.word} {c.variant}"
             return
-        capital = b.plain[before[0]].isupper()
-        given = w in SPELLINGS or any(len(s) >= 3 for s in stems if GIVEN.groups_of((s,)))
-        if capital and given:
-            c.detail = f"{b.plain[before[0] : before[1]]} {b.plain[c.start : c.end]}"
+        if around.foreign:
+            c.detail = f"{b.plain[around.start : around.end]} {b.plain[c.start : c.end]}"
             if c.status == SURNAME:
                 c.status = FOREIGN
 
@@ -354,7 +358,7 @@ class Matcher:
         from alerts.matching.explain import forms
 
         ent = self._keys[key_]
-        entries = [e for _, bucket in self._entries for e in bucket if e.ent == ent]
+        entries = [e for e in self._entries if e.ent == ent]
         return forms(self._entities[ent], entries)
 
     def explain(self, text: str) -> list[str]:

@@ -87,14 +87,25 @@ def _script_table() -> bytes:
 
 _SCRIPT = _script_table()
 _MIXED = re.compile(b"LH|HL|hC|Ch|hH|Hh")
+# Scripts only, homoglyphs or not: a Latin letter touching a Cyrillic one shows as "LC" or
+# "CL", found by a plain byte search, far cheaper than the regex above on every text.
+_TWO = bytes.maketrans(b"LhCH", b"LLCC")
 # "Bia-\nliatski": a hyphen at a line end followed by a lower-case continuation. A capital
 # after the break ("Anti-\nLukashenko") keeps its hyphen: that is a real compound.
 _BREAK = re.compile("[-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*")
 
 
-def _fold_mixed(tok: str, script: bytes) -> str:
+def _fold_mixed(tok: str, script: bytes, two: bytes) -> str:
     """Fold homoglyphs in every mixed-script word to the script most of its letters use."""
-    starts = {tok.rfind(" ", 0, m.start()) + 1 for m in _MIXED.finditer(script)}
+    starts: set[int] = set()
+    for pair in (b"LC", b"CL"):
+        at = two.find(pair)
+        while at != -1:
+            start = tok.rfind(" ", 0, at) + 1
+            end = tok.find(" ", at)
+            if _MIXED.search(script, start, len(tok) if end == -1 else end):
+                starts.add(start)
+            at = two.find(pair, at + 1)
     # Pieces joined once: rebuilding the whole string per word was quadratic in a batch.
     pieces: list[str] = []
     done = 0
@@ -111,13 +122,6 @@ def _fold_mixed(tok: str, script: bytes) -> str:
     return "".join(pieces)
 
 
-def line_joins(plain: str) -> list[int]:
-    """Offsets where a hyphenated line break may join two chunks into one word."""
-    if "\n" not in plain:
-        return []
-    return [m.start() for m in _BREAK.finditer(plain)]
-
-
 def tokens(plain: str) -> str:
     """Lower-cased, mark-stripped letters; every non-letter a space; same length as input.
 
@@ -132,8 +136,9 @@ def tokens(plain: str) -> str:
     data = low.encode("cp1251", "replace").translate(_MASK)
     tok = data.decode("cp1251")
     script = data.translate(_SCRIPT)
-    if _MIXED.search(script):
-        tok = _fold_mixed(tok, script)
+    two = script.translate(_TWO)
+    if b"LC" in two or b"CL" in two:
+        tok = _fold_mixed(tok, script, two)
     if "\n" in plain and _BREAK.search(plain):
         pieces: list[str] = []
         done = 0

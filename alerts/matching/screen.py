@@ -1,128 +1,129 @@
-"""The first, cheap stage of matching: which chunks of display text could hold a candidate.
+"""The first stage of matching: which words of the text could be a form of a watched name.
 
-A chunk is a run of non-white-space characters. Its verdict depends on nothing around it:
-its words' phonetic keys start with a surname stem and end in an ending that stem takes, or
-a word is the first word of a literal phrase, or it holds a hashtag. Verdicts are cached per
-chunk, and new chunks are judged together in a few C-level passes, so that news text, which
-repeats its words heavily, costs one dict lookup per distinct chunk. Only the articles with a
-chunk that passes go through full verification; a chunk that passes may still be rejected
-there, a chunk that fails can never produce a mention.
+A word's verdict depends on the word alone: its phonetic key starts with a surname stem and
+the rest of the word is an ending that stem takes, or it is the first word of a literal
+phrase. So the verdict is one exact lookup per distinct word: the key's prefixes are looked
+up in a dict of stems (one dict probe per possible stem length, whatever the watchlist's
+size), and the readings found are cached per word. News text repeats its words heavily, so
+a batch costs a C-level split, a set difference against the cache and a set intersection
+with the words already known to be hot.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterable
-from itertools import accumulate
+from typing import NamedTuple
 
-from alerts.matching.automaton import KeyIndex
-from alerts.matching.build import Entry
+from alerts.matching.build import Entry, words_of
 from alerts.matching.inflect import TABLES
-from alerts.matching.normalize import JOINER, tokens
+from alerts.matching.normalize import JOINER
 from alerts.matching.phonetic import key
 
-# Skipping n words of the mask at C speed: the key text has one space per mask space.
-_SKIPS = tuple((n, re.compile(f"(?:[^ ]* ){{{n}}}")) for n in (4096, 512, 64, 8, 1))
-# Caches are cleared, not evicted, when full: cheap, and news vocabulary refills them fast.
+# The cache is cleared, not evicted, when full: cheap, and news vocabulary refills it fast.
 _MAX_CACHE = 500_000
 
-_STEM_CACHE: dict[tuple[str, str], int | None] = {}
+
+class Reading(NamedTuple):
+    """One way a word can be read as a form of one watched name's surname or phrase."""
+
+    entry: Entry
+    variant: str  # the word, normalised, joiners dropped
+    ending: str
+    label: str  # the ending's label in the entry's own table, "" when not in it
+    related: str  # the ending's label in the other gender's table, "" when not in it
+
+    @property
+    def accepts(self) -> bool:
+        return bool(self.label or self.related) or self.entry.table == "literal"
 
 
 def stem_len(w: str, stem_key: str) -> int | None:
     """Longest prefix of the normalised word whose key is ``stem_key``."""
-    ck = (w, stem_key)
-    if ck in _STEM_CACHE:
-        return _STEM_CACHE[ck]
-    found: int | None = None
     n = len(stem_key)
     for cut in range(len(w), 0, -1):
         k = key(w[:cut])
         if k == stem_key:
-            found = cut
-            break
+            return cut
         if len(k) < n - 1:
-            break
-    if len(_STEM_CACHE) > _MAX_CACHE:
-        _STEM_CACHE.clear()
-    _STEM_CACHE[ck] = found
-    return found
+            return None
+    return None
 
 
-def skip_words(tok: str, pos: int, count: int) -> int:
-    for n, rx in _SKIPS:
-        while count >= n:
-            m = rx.match(tok, pos)
-            if m is None:
-                return len(tok)
-            pos = m.end()
-            count -= n
-    return pos
+class Lexicon:
+    """Stems and literal first words of one watchlist, with per-word readings cached."""
 
+    __slots__ = ("_cache", "_hot", "_lengths", "_literal", "_stems")
 
-def takes_ending(w: str, bucket: list[Entry]) -> bool:
-    """True when some entry's stem starts the word and its ending is one the stem takes."""
-    for e in bucket:
-        if e.table == "literal":
-            continue
-        cut = stem_len(w, e.stem_key)
-        if cut is None:
-            continue
-        ending = w[cut:].replace(JOINER, "")
-        if ending in TABLES[e.table] or (e.related and ending in TABLES[e.related]):
-            return True
-    return False
+    def __init__(self, patterns: dict[str, list[Entry]]) -> None:
+        # Pattern order is kept as a rank: a word's readings come out in the order the
+        # watchlist gave its patterns, so duplicate readings resolve the same way each time.
+        self._stems: dict[str, tuple[int, list[Entry]]] = {}
+        self._literal: dict[str, list[Entry]] = {}
+        for rank, (pattern, bucket) in enumerate(patterns.items()):
+            stems = [e for e in bucket if e.table != "literal"]
+            if stems:
+                self._stems[pattern.lstrip(" ")] = (rank, stems)
+            for e in bucket:
+                # A literal phrase starts at its exact first word; the rest is checked
+                # in place. One entry per name and first word: all its phrases are tried.
+                first = words_of(e.spelled)[:1] if e.table == "literal" else []
+                if first and not any(x.ent == e.ent for x in self._literal.get(first[0], ())):
+                    self._literal.setdefault(first[0], []).append(e)
+        self._lengths = sorted({len(k) for k in self._stems})
+        self._cache: dict[str, tuple[Reading, ...]] = {}
+        self._hot: set[str] = set()
 
-
-class Screen:
-    """Per-chunk verdicts against one matcher's stem index."""
-
-    __slots__ = ("_entries", "_index", "_literal_first", "_verdict")
-
-    def __init__(
-        self, index: KeyIndex, entries: list[tuple[int, list[Entry]]], literal_first: frozenset[str]
-    ) -> None:
-        self._index = index
-        self._entries = entries
-        self._literal_first = literal_first
-        self._verdict: dict[str, bool] = {}
-
-    def hot(self, chunks: Iterable[str]) -> list[str]:
-        """The chunks (distinct, white-space free) that could hold a candidate."""
-        verdict = self._verdict
-        chunks = list(chunks)
-        new = [c for c in chunks if c not in verdict]
+    def hot(self, words: Iterable[str]) -> set[str]:
+        """The distinct words among ``words`` that have at least one accepting reading."""
+        distinct = words if isinstance(words, set) else set(words)
+        new = distinct.difference(self._cache)  # iterates the smaller side: not the cache
         if new:
-            if len(verdict) + len(new) > _MAX_CACHE:
-                verdict.clear()
-            verdict.update(zip(new, self._judge(new), strict=True))
-        return [c for c in chunks if verdict[c]]
+            if len(self._cache) + len(new) > _MAX_CACHE:
+                self._cache.clear()
+                self._hot.clear()
+            self._learn(list(new))
+        return distinct & self._hot
 
-    def _judge(self, new: list[str]) -> list[bool]:
-        starts = [0, *accumulate(len(c) + 1 for c in new)]
-        tok = tokens(" ".join(new))
-        out = ["#" in c for c in new]
-        if self._literal_first:
-            for i, c in enumerate(new):
-                words = tok[starts[i] : starts[i] + len(c)].split()
-                if any(w.replace(JOINER, "") in self._literal_first for w in words):
-                    out[i] = True
-        text = " " + key(tok)
-        hits = sorted(
-            (end - self._entries[slot][0] + 1, slot) for end, slot in self._index.find(text)
-        )
-        last_key = 0
-        pos = 0
-        for start, slot in hits:
-            if start > last_key:
-                pos = skip_words(tok, pos, text.count(" ", last_key + 1, start + 1))
-                last_key = start
-            i = bisect.bisect_right(starts, pos) - 1
-            if out[i]:
+    def readings(self, w: str) -> tuple[Reading, ...]:
+        """Accepting readings of a word that ``hot`` has seen."""
+        return self._cache[w]
+
+    def all_readings(self, w: str) -> list[Reading]:
+        """Every reading of a word, those whose ending the stem does not take included."""
+        return self._read(w, key(w))
+
+    def _learn(self, new: list[str]) -> None:
+        new = [w for w in new if w]
+        keys = key(" ".join(new)).split(" ")
+        cache, hot = self._cache, self._hot
+        for w, k in zip(new, keys, strict=True):
+            found = tuple(r for r in self._read(w, k) if r.accepts)
+            cache[w] = found
+            if found:
+                hot.add(w)
+        cache[""] = ()
+
+    def _read(self, w: str, k: str) -> list[Reading]:
+        ranked: list[tuple[int, Reading]] = []
+        variant = w.replace(JOINER, "") if JOINER in w else w
+        lit = self._literal.get(variant)
+        if lit:
+            ranked += ((-1, Reading(e, variant, "", "", "")) for e in lit)
+        stems = self._stems
+        for n in self._lengths:
+            if n > len(k):
+                break
+            hit = stems.get(k[:n])
+            if hit is None:
                 continue
-            end = tok.find(" ", pos)
-            end = len(tok) if end == -1 else end
-            if takes_ending(tok[pos:end], self._entries[slot][1]):
-                out[i] = True
-        return out
+            rank, bucket = hit
+            for e in bucket:
+                cut = stem_len(w, e.stem_key)
+                if cut is None:
+                    continue
+                ending = w[cut:].replace(JOINER, "")
+                label = TABLES[e.table].get(ending, "")
+                rel = TABLES[e.related].get(ending, "") if e.related else ""
+                ranked.append((rank, Reading(e, variant, ending, label, rel)))
+        ranked.sort(key=lambda x: x[0])
+        return [r for _, r in ranked]

@@ -24,9 +24,15 @@ def snippet(text: str, start: int, end: int, width: int = 200) -> tuple[str, int
     if hi < len(text):
         cut = text.rfind(" ", end, hi)
         hi = cut if cut != -1 else hi
-    before = _squash(text[lo:start]).lstrip()
+    raw = text[lo:start]
+    before = " ".join(raw.split())
+    if before and raw[-1].isspace():
+        before += " "
+    raw = text[end:hi]
+    after = " ".join(raw.split())
+    if after and raw[0].isspace():
+        after = " " + after
     middle = _squash(text[start:end])
-    after = _squash(text[end:hi]).rstrip()
     head = ELLIPSIS if lo > 0 else ""
     tail = ELLIPSIS if hi < len(text) else ""
     s_start = len(head) + len(before)
