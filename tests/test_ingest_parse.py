@@ -381,3 +381,47 @@ def test_feedparser_corpus() -> None:
             mismatches.append((rel, plain, got))
     assert len(files) > 2000
     assert mismatches == []
+
+
+def _sanitized_texts(body: bytes, headers: dict[str, str]) -> list[tuple[str, str]]:
+    d = feedparser.parse(
+        io.BytesIO(neutralize_dtd(body)),
+        response_headers={k.lower(): v for k, v in headers.items()},
+        sanitize_html=True,
+        resolve_relative_uris=False,
+    )
+    out = []
+    for e in d.entries:
+        values = (str(c.get("value") or "").strip() for c in e.get("content") or ())
+        out.append(
+            (str(e.get("summary") or "").strip(), "\n".join(dict.fromkeys(v for v in values if v)))
+        )
+    return out
+
+
+def test_text_is_what_feedparsers_sanitizer_makes_of_it() -> None:
+    # parse_feed sanitizes only strings that hold markup; summaries feed the identity of
+    # entries without guid or link, so they must come out exactly as feedparser's would.
+    files = _corpus_files()
+    if not files:
+        pytest.skip(
+            f"feedparser test corpus not found at {CORPUS} (see ../shared/corpus/README.md)"
+        )
+    mismatches = []
+    compared = 0
+    for path in files:
+        rel = path.relative_to(CORPUS).as_posix()
+        body = path.read_bytes()
+        headers = _corpus_headers(body)
+        try:
+            got = [(e.summary, e.content) for e in parse_feed(body, headers, URL).entries]
+        except ParseError:
+            continue
+        expected = _sanitized_texts(body, headers)
+        if len(got) != len(expected):  # duplicates dropped or bad entries skipped
+            continue
+        compared += 1
+        if got != expected:
+            mismatches.append((rel, got, expected))
+    assert compared > 1500
+    assert mismatches == []
