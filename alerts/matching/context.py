@@ -17,14 +17,14 @@ _PATRONYMIC = re.compile(
     r"(?:ovich|evich|ievich|avich|ovych|ovna|evna|ievna|avna|ич|вич|вна|ўна|івна)$"
 )
 # A surname right after one of these names a place ("the village of Babaryki").
-_PLACE_BEFORE = (
+PLACE_BEFORE = (
     "village", "town", "city", "street", "district", "region", "river", "lake", "station",
     "деревн", "веск", "весц", "сел", "вул", "улиц", "район", "раен", "станц", "горад",
     "город", "wies", "wsi", "wiosk", "ulic", "gmin", "dorf", "stras", "kaim", "gatv",
     "ville", "rue", "vulic", "ulits",
 )  # fmt: skip
-_PLACE_LINKS = frozenset({"of", "de", "du", "d"})
-_PLACE_AFTER = ("village", "street", "district", "region", "airport", "square", "station")
+PLACE_LINKS = frozenset({"of", "de", "du", "d"})
+PLACE_AFTER = ("village", "street", "district", "region", "airport", "square", "station")
 
 
 def is_patronymic(w: str) -> bool:
@@ -83,10 +83,10 @@ class Words:
         j = self.prev(i)
         if j >= 0:
             w = self.word(j)
-            if w in _PLACE_LINKS:
+            if w in PLACE_LINKS:
                 j = self.prev(j)
                 w = self.word(j) if j >= 0 else ""
-            if w.startswith(_PLACE_BEFORE):
+            if w.startswith(PLACE_BEFORE):
                 return True
         j = self.next(i)
-        return j >= 0 and self.word(j).startswith(_PLACE_AFTER)
+        return j >= 0 and self.word(j).startswith(PLACE_AFTER)

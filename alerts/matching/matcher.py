@@ -20,7 +20,7 @@ from itertools import compress, count
 from typing import NamedTuple
 
 from alerts.matching.build import Compiler, Entity, Entry, compile_names
-from alerts.matching.context import Words, is_patronymic
+from alerts.matching.context import PLACE_AFTER, PLACE_BEFORE, PLACE_LINKS, Words, is_patronymic
 from alerts.matching.given import GIVEN, SPELLINGS, given_stems
 from alerts.matching.model import Match, WatchName
 from alerts.matching.normalize import JOINER, tokens
@@ -74,7 +74,14 @@ class Around(NamedTuple):
 
 _AT_PLACE = Around(True, -1, -1, "", (), False)
 _ALONE = Around(False, -1, -1, "", (), False)
-_MAX_GIVEN = 100_000
+_MAX_WORDS = 100_000
+
+
+class _Info(NamedTuple):
+    stems: tuple[str, ...]  # given-name stems the word may have
+    given: bool  # it is some given name
+    patronymic: bool
+    relevant: bool  # it may change a verdict: a given name, a patronymic, a place noun
 
 
 @dataclass(slots=True)
@@ -90,14 +97,16 @@ class _Batch:
 class Matcher:
     """Matches many watched names against articles; cost does not grow with their number."""
 
-    __slots__ = ("_entities", "_entries", "_given", "_keys", "_lex")
+    __slots__ = ("_entities", "_entries", "_excluding", "_first", "_keys", "_lex", "_words")
 
     def __init__(self, compiled: Compiler) -> None:
         self._entities: list[Entity] = compiled.entities
         self._keys: dict[str, int] = {e.watch.key: i for i, e in enumerate(compiled.entities)}
         self._entries: list[Entry] = [e for bucket in compiled.patterns.values() for e in bucket]
         self._lex = Lexicon(compiled.patterns)
-        self._given: dict[str, tuple[tuple[str, ...], bool, bool]] = {}
+        self._words: dict[str, _Info] = {}
+        self._first = frozenset(s for e in self._entities for s in e.first_stems)
+        self._excluding = frozenset(i for i, e in enumerate(self._entities) if e.exclude)
 
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
@@ -234,7 +243,8 @@ class Matcher:
             if words is not None:
                 if around is None:
                     around = self._around(words, i)
-                self._context(b, c, around)
+                if around is not _ALONE or e.ent in self._excluding:
+                    self._context(b, c, around)
             out.append(c)
 
     def _verify_literal(self, b: _Batch, start: int, e: Entry, out: list[Candidate]) -> None:
@@ -260,31 +270,50 @@ class Matcher:
 
     def _around(self, words: Words, i: int) -> Around:
         """What surrounds word ``i``, the same for every name the word may be a form of."""
+        # Most candidate words sit between words that are neither given names, patronymics
+        # nor place nouns: two list probes and a cached flag settle those.
+        parts = words.parts
+        j = i - 1
+        while j >= 0 and not parts[j]:
+            j -= 1
+        k = i + 1
+        while k < len(parts) and not parts[k]:
+            k += 1
+        if (j < 0 or not self._info(parts[j]).relevant) and (
+            k >= len(parts) or not words.word(k).startswith(PLACE_AFTER)
+        ):
+            return _ALONE
         if words.at_place(i):
             return _AT_PLACE
         j = words.prev(i)
-        if j >= 0:
-            w = words.word(j)
-            if self._given_info(w)[2]:
-                j = words.prev(j)
+        if j >= 0 and self._info(parts[j]).patronymic:
+            j = words.prev(j)
         if j < 0:
             return _ALONE
-        w = words.word(j)
-        stems, given, _ = self._given_info(w)
+        info = self._info(parts[j])
         start = words.start(j)
-        foreign = given and words.plain[start].isupper()
-        return Around(False, start, start + len(words.parts[j]), w, stems, foreign)
+        foreign = info.given and words.plain[start].isupper()
+        return Around(False, start, start + len(parts[j]), words.word(j), info.stems, foreign)
 
-    def _given_info(self, w: str) -> tuple[tuple[str, ...], bool, bool]:
-        """(given-name stems, looks like a given name, is a patronymic) of a word."""
-        info = self._given.get(w)
+    def _info(self, part: str) -> _Info:
+        """What a word before a candidate may say about it; cached per word."""
+        info = self._words.get(part)
         if info is None:
+            w = part.replace(JOINER, "") if JOINER in part else part
             stems = given_stems(key(w))
             given = w in SPELLINGS or any(len(s) >= 3 for s in stems if GIVEN.groups_of((s,)))
-            info = (stems, given, is_patronymic(w))
-            if len(self._given) > _MAX_GIVEN:
-                self._given.clear()
-            self._given[w] = info
+            patronymic = is_patronymic(w)
+            relevant = (
+                given
+                or patronymic
+                or not self._first.isdisjoint(stems)
+                or w in PLACE_LINKS
+                or w.startswith(PLACE_BEFORE)
+            )
+            info = _Info(stems, given, patronymic, relevant)
+            if len(self._words) > _MAX_WORDS:
+                self._words.clear()
+            self._words[part] = info
         return info
 
     def _context(self, b: _Batch, c: Candidate, around: Around) -> None:
