@@ -1,16 +1,18 @@
 """What surrounds a surname: the word before it (a given name? a place noun?) and after it.
 
-Works on the display text and its word mask (``normalize.tokens``), which have the same
-length, so positions are display positions. Words count as neighbours only when nothing
-but white space separates them ("Alexander, Lukashenko" has no given name before it).
+Words count as neighbours only when nothing but white space separates them ("Alexander,
+Lukashenko" has no given name before it), so neighbours are read off the chunks (runs of
+non-white-space) around a candidate's chunk.
 """
 
 from __future__ import annotations
 
 import re
-from itertools import accumulate
+from typing import NamedTuple
 
-from alerts.matching.normalize import JOINER
+from alerts.matching.given import GIVEN, SPELLINGS, given_stems
+from alerts.matching.normalize import JOINER, tokens
+from alerts.matching.phonetic import key
 
 # Patronymics sit between a given name and the surname ("Александр Григорьевич Лукашенко").
 _PATRONYMIC = re.compile(
@@ -31,62 +33,132 @@ def is_patronymic(w: str) -> bool:
     return len(w) > 5 and bool(_PATRONYMIC.search(w))
 
 
-class Words:
-    """The words of a batch's word mask, addressed by index, with display offsets.
+class Shape(NamedTuple):
+    """The words at the edges of a chunk (a run of non-white-space), as neighbours see them."""
 
-    ``tok.split(" ")`` keeps one (possibly empty) part per space, so part ``i`` starts at
-    the summed lengths of the parts before it plus ``i``: offsets come from one C-level
-    running sum instead of a regex match object per word.
+    head: str  # the first word if the chunk starts with a letter, else ""
+    tail: str  # the last word if the chunk ends with a letter, else ""
+    tail_start: int  # offset of ``tail`` in the chunk
+    single: bool  # the chunk is one word: the words around it are its neighbours
+
+
+def shape(chunk: str) -> Shape:
+    tok = tokens(chunk)
+    if not tok or tok.isspace():
+        return Shape("", "", 0, False)
+    head = "" if tok[0] == " " else tok.split(" ", 1)[0]
+    tail_start = tok.rfind(" ") + 1
+    tail = "" if tok[-1] == " " else tok[tail_start:]
+    return Shape(head, tail, tail_start, tail_start == 0 and head == tail)
+
+
+def word(part: str) -> str:
+    """A word of the mask without the joiners of a hyphenated line break."""
+    return part.replace(JOINER, "") if JOINER in part else part
+
+
+class Around(NamedTuple):
+    """The neighbourhood of one word: a place noun, or the given name before it."""
+
+    place: bool
+    hops: int  # chunks back to the word before (a patronymic skipped); 0 when there is none
+    tail_start: int  # where that word starts in its chunk
+    length: int
+    word: str
+    stems: tuple[str, ...]  # its given-name stems
+    foreign: bool  # it is capitalised and some given name: another person's, if not ours
+
+
+AT_PLACE = Around(True, 0, 0, 0, "", (), False)
+ALONE = Around(False, 0, 0, 0, "", (), False)
+_NO_SHAPE = Shape("", "", 0, False)
+_MAX_CACHE = 200_000
+
+
+class _Info(NamedTuple):
+    stems: tuple[str, ...]  # given-name stems the word may have
+    given: bool  # it is some given name
+    patronymic: bool
+    relevant: bool  # it may change a verdict: a given name or a patronymic
+
+
+class Neighbours:
+    """Judges a candidate's neighbours from the chunks around it, cached per neighbourhood.
+
+    Only white space separates chunks, so a candidate that starts its chunk has the last
+    word of the chunk before as its neighbour (if that chunk ends in a letter), and the one
+    before that too when that chunk is a single word. The verdict depends on those chunks'
+    text alone, so it is cached by them: news repeats "President Alexander Lukashenko".
     """
 
-    __slots__ = ("_acc", "parts", "plain")
+    __slots__ = ("_arounds", "_first", "_info", "_shapes")
 
-    def __init__(self, plain: str, tok: str) -> None:
-        self.plain = plain
-        self.parts = tok.split(" ")
-        self._acc: list[int] | None = None
+    def __init__(self, first_stems: frozenset[str]) -> None:
+        self._first = first_stems  # every watched name's own given-name stems
+        self._arounds: dict[tuple[str, str, str], Around] = {}
+        self._info: dict[str, _Info] = {}
+        self._shapes: dict[str, Shape] = {}
 
-    def start(self, i: int) -> int:
-        if self._acc is None:
-            self._acc = list(accumulate(map(len, self.parts), initial=0))
-        return self._acc[i] + i
+    def around(self, before2: str, before: str, after: str) -> Around:
+        """Neighbourhood from the chunk before (and the one before it) and the chunk after;
+        "" for a chunk that is absent or not a neighbour."""
+        k = (before2, before, after)
+        found = self._arounds.get(k)
+        if found is None:
+            found = self._judge(before2, before, after)
+            if len(self._arounds) > _MAX_CACHE:
+                self._arounds.clear()
+            self._arounds[k] = found
+        return found
 
-    def word(self, i: int) -> str:
-        w = self.parts[i]
-        return w.replace(JOINER, "") if JOINER in w else w
+    def _judge(self, before2: str, before: str, after: str) -> Around:
+        b1 = self.shape(before) if before else _NO_SHAPE
+        # The word before the word before: only across white space, so only when the
+        # chunk before is a single word.
+        b2 = self.shape(before2) if before2 and b1.single else _NO_SHAPE
+        nxt = word(self.shape(after).head) if after else ""
+        prev = word(b1.tail)
+        if prev in PLACE_LINKS:
+            if word(b2.tail).startswith(PLACE_BEFORE):
+                return AT_PLACE
+        elif prev and prev.startswith(PLACE_BEFORE):
+            return AT_PLACE
+        if nxt and nxt.startswith(PLACE_AFTER):
+            return AT_PLACE
+        if not prev:
+            return ALONE
+        hops, sh, chunk = 1, b1, before
+        info = self.info(sh.tail)
+        if info.patronymic:
+            hops, sh, chunk = 2, b2, before2
+            if not sh.tail:
+                return ALONE
+            info = self.info(sh.tail)
+        if not info.relevant:
+            return ALONE
+        foreign = info.given and chunk[sh.tail_start].isupper()
+        return Around(False, hops, sh.tail_start, len(sh.tail), word(sh.tail), info.stems, foreign)
 
-    def prev(self, i: int) -> int:
-        """Index of the word right before word ``i`` if only white space separates them."""
-        parts = self.parts
-        j = i - 1
-        while j >= 0 and not parts[j]:
-            j -= 1
-        if j < 0:
-            return -1
-        end = self.start(j) + len(parts[j])
-        return j if self.plain[end : self.start(i)].isspace() else -1
+    def shape(self, chunk: str) -> Shape:
+        found = self._shapes.get(chunk)
+        if found is None:
+            found = shape(chunk)
+            if len(self._shapes) > _MAX_CACHE:
+                self._shapes.clear()
+            self._shapes[chunk] = found
+        return found
 
-    def next(self, i: int) -> int:
-        """Index of the word right after word ``i`` if only white space separates them."""
-        parts = self.parts
-        j = i + 1
-        n = len(parts)
-        while j < n and not parts[j]:
-            j += 1
-        if j >= n:
-            return -1
-        end = self.start(i) + len(parts[i])
-        return j if self.plain[end : self.start(j)].isspace() else -1
-
-    def at_place(self, i: int) -> bool:
-        """True when word ``i`` follows or precedes a place noun."""
-        j = self.prev(i)
-        if j >= 0:
-            w = self.word(j)
-            if w in PLACE_LINKS:
-                j = self.prev(j)
-                w = self.word(j) if j >= 0 else ""
-            if w.startswith(PLACE_BEFORE):
-                return True
-        j = self.next(i)
-        return j >= 0 and self.word(j).startswith(PLACE_AFTER)
+    def info(self, part: str) -> _Info:
+        """What a word before a candidate may say about it."""
+        found = self._info.get(part)
+        if found is None:
+            w = word(part)
+            stems = given_stems(key(w))
+            given = w in SPELLINGS or any(len(s) >= 3 for s in stems if GIVEN.groups_of((s,)))
+            patronymic = is_patronymic(w)
+            relevant = given or patronymic or not self._first.isdisjoint(stems)
+            found = _Info(stems, given, patronymic, relevant)
+            if len(self._info) > _MAX_CACHE:
+                self._info.clear()
+            self._info[part] = found
+        return found

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
-from typing import NamedTuple
 
 from alerts.matching.build import Compiler, Entity, Entry, compile_names
-from alerts.matching.context import PLACE_AFTER, PLACE_BEFORE, PLACE_LINKS, Words, is_patronymic
-from alerts.matching.given import GIVEN, SPELLINGS, given_stems
+from alerts.matching.context import ALONE, Around, Neighbours
 from alerts.matching.model import Match, WatchName
-from alerts.matching.normalize import JOINER, tokens
+from alerts.matching.normalize import JOINER, join_breaks, tokens
 from alerts.matching.phonetic import key
-from alerts.matching.screen import Lexicon, Reading
+from alerts.matching.screen import Lexicon, Spot
 from alerts.matching.snippet import snippet
 from alerts.matching.text import html_to_text
 
@@ -34,8 +31,8 @@ log = logging.getLogger(__name__)
 SEP = "\x01"  # between batched fields; never part of a word, never white space
 FIELDS = ("title", "summary")
 
-_HASHTAG = re.compile(r"#(\w+)")
-_CAMEL = re.compile(r"(?<=[^\W\d_])(?<![A-ZА-ЯЁІЎЇЄҐ])(?=[A-ZА-ЯЁІЎЇЄҐ])")
+# A literal phrase is checked on the text right after its first word.
+_LITERAL_WINDOW = 400
 
 # Candidate statuses.
 FULL = "full name"
@@ -61,51 +58,43 @@ class Candidate:
     detail: str = ""
 
 
-class Around(NamedTuple):
-    """The neighbourhood of one word: a place noun, or the given name before it."""
-
-    place: bool
-    start: int  # span of the word before (a patronymic skipped), -1 when there is none
-    end: int
-    word: str
-    stems: tuple[str, ...]  # its given-name stems
-    foreign: bool  # it is capitalised and some given name: another person's, if not ours
-
-
-_AT_PLACE = Around(True, -1, -1, "", (), False)
-_ALONE = Around(False, -1, -1, "", (), False)
-_MAX_WORDS = 100_000
-
-
-class _Info(NamedTuple):
-    stems: tuple[str, ...]  # given-name stems the word may have
-    given: bool  # it is some given name
-    patronymic: bool
-    relevant: bool  # it may change a verdict: a given name, a patronymic, a place noun
-
-
 @dataclass(slots=True)
 class _Batch:
     plain: str
-    tok: str
+    scan: str  # ``plain`` with hyphenated line breaks joined (``normalize.join_breaks``)
     starts: list[int]  # batch offset of each field
+    chunks: list[str]  # ``scan.split()``
 
     def field_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
 
 
+def _locate(scan: str, chunk: str, at: int) -> int:
+    """Offset of the first whole chunk equal to ``chunk`` at or after ``at``.
+
+    Chunks are visited in order, and an earlier equal chunk would have been visited first,
+    so this is the chunk's own offset; a match inside a longer chunk is skipped.
+    """
+    n = len(chunk)
+    i = scan.find(chunk, at)
+    while (i > 0 and not scan[i - 1].isspace()) or (
+        i + n < len(scan) and not scan[i + n].isspace()
+    ):
+        i = scan.find(chunk, i + 1)
+    return i
+
+
 class Matcher:
     """Matches many watched names against articles; cost does not grow with their number."""
 
-    __slots__ = ("_entities", "_entries", "_excluding", "_first", "_keys", "_lex", "_words")
+    __slots__ = ("_entities", "_entries", "_excluding", "_keys", "_lex", "_near")
 
     def __init__(self, compiled: Compiler) -> None:
         self._entities: list[Entity] = compiled.entities
         self._keys: dict[str, int] = {e.watch.key: i for i, e in enumerate(compiled.entities)}
         self._entries: list[Entry] = [e for bucket in compiled.patterns.values() for e in bucket]
         self._lex = Lexicon(compiled.patterns)
-        self._words: dict[str, _Info] = {}
-        self._first = frozenset(s for e in self._entities for s in e.first_stems)
+        self._near = Neighbours(frozenset(s for e in self._entities for s in e.first_stems))
         self._excluding = frozenset(i for i, e in enumerate(self._entities) if e.exclude)
 
     @classmethod
@@ -176,54 +165,36 @@ class Matcher:
     @classmethod
     def _prepare(cls, articles: Sequence[tuple[str, str]]) -> _Batch:
         plain, starts = cls._plain(articles)
-        return _Batch(plain, tokens(plain), starts)
+        scan = join_breaks(plain)
+        return _Batch(plain, scan, starts, scan.split())
 
     def _candidates(self, b: _Batch, keep_rejected: bool = True) -> list[Candidate]:
-        words = Words(b.plain, b.tok)
-        parts = words.parts
         lex = self._lex
+        chunks = b.chunks
         out: list[Candidate] = []
         if keep_rejected:
-            for i, w in enumerate(parts):
-                if w:
-                    self._verify(b, words, i, lex.all_readings(w), out)
+            hot: Iterable[int] = range(len(chunks))
+            spots_of = lex.all_spots
         else:
-            hot = lex.hot(parts)
-            if hot:
-                for i in compress(count(), map(hot.__contains__, parts)):
-                    self._verify(b, words, i, lex.readings(parts[i]), out)
-        if "#" in b.plain:
-            for m in _HASHTAG.finditer(b.plain):
-                self._hashtag(b, m, out)
+            found = lex.hot_chunks(chunks)
+            if not found:
+                return out
+            hot = compress(count(), map(found.__contains__, chunks))
+            spots_of = lex.spots
+        at = 0
+        for ci in hot:
+            c = chunks[ci]
+            off = _locate(b.scan, c, at)
+            at = off + len(c)
+            for spot in spots_of(c):
+                self._verify(b, ci, off, spot, out)
         return out
 
-    def _hashtag(self, b: _Batch, m: re.Match[str], out: list[Candidate]) -> None:
-        # "#FreeBialiatski", "#StandWithTsikhanouskaya": a name may start at a capital.
-        cuts = [c.start() for c in _CAMEL.finditer(b.plain, m.start(1), m.end(1))]
-        for a, z in zip(cuts, [*cuts[1:], m.end(1)], strict=True):
-            piece = b.tok[a:z].split(" ", 1)[0]
-            if piece and self._lex.hot((piece,)):
-                self._verify(b, None, a, self._lex.readings(piece), out, len(piece))
-
-    def _verify(
-        self,
-        b: _Batch,
-        words: Words | None,
-        i: int,
-        readings: Sequence[Reading],
-        out: list[Candidate],
-        length: int = 0,
-    ) -> None:
-        """Candidates from the readings of word ``i``; with no ``words``, ``i`` is the start of
-        a hashtag piece of ``length`` characters, judged without its context."""
-        if words is None:
-            start, end = i, i + length
-        else:
-            start = words.start(i)
-            end = start + len(words.parts[i])
+    def _verify(self, b: _Batch, ci: int, off: int, spot: Spot, out: list[Candidate]) -> None:
+        start, end = off + spot.start, off + spot.end
         field = b.field_of(start)
         around: Around | None = None
-        for r in readings:
+        for r in spot.readings:
             e = r.entry
             if e.table == "literal":
                 self._verify_literal(b, start, e, out)
@@ -240,83 +211,45 @@ class Matcher:
             )  # fmt: skip
             if not r.label:
                 c.status, c.label = RELATED, r.related
-            if words is not None:
+            if not spot.bare:
                 if around is None:
-                    around = self._around(words, i)
-                if around is not _ALONE or e.ent in self._excluding:
-                    self._context(b, c, around)
+                    around = self._around(b.chunks, ci, spot)
+                if around is not ALONE or e.ent in self._excluding:
+                    self._context(b, ci, off, c, around)
             out.append(c)
+
+    def _around(self, chunks: list[str], ci: int, spot: Spot) -> Around:
+        before = chunks[ci - 1] if spot.first and ci > 0 else ""
+        before2 = chunks[ci - 2] if before and ci > 1 else ""
+        after = chunks[ci + 1] if spot.last and ci + 1 < len(chunks) else ""
+        return self._near.around(before2, before, after)
 
     def _verify_literal(self, b: _Batch, start: int, e: Entry, out: list[Candidate]) -> None:
         ent = self._entities[e.ent]
+        window = b.scan[start : start + _LITERAL_WINDOW]
+        tok = tokens(window)
         for words in ent.literal_words:
-            pos = start
+            pos = 0
             ok = True
             for n, lw in enumerate(words):
                 if n:
-                    while pos < len(b.plain) and b.plain[pos].isspace():
+                    while pos < len(window) and window[pos].isspace():
                         pos += 1
-                end = b.tok.find(" ", pos)
-                end = len(b.tok) if end == -1 else end
-                if b.tok[pos:end].replace(JOINER, "") != lw:
+                end = tok.find(" ", pos)
+                end = len(tok) if end == -1 else end
+                if tok[pos:end].replace(JOINER, "") != lw:
                     ok = False
                     break
                 pos = end
             if ok:
                 variant = " ".join(words)
                 field = b.field_of(start)
-                out.append(Candidate(e.ent, field, start, pos, variant, FULL, "", "literal", False))
+                out.append(
+                    Candidate(e.ent, field, start, start + pos, variant, FULL, "", "literal", False)
+                )
                 return
 
-    def _around(self, words: Words, i: int) -> Around:
-        """What surrounds word ``i``, the same for every name the word may be a form of."""
-        # Most candidate words sit between words that are neither given names, patronymics
-        # nor place nouns: two list probes and a cached flag settle those.
-        parts = words.parts
-        j = i - 1
-        while j >= 0 and not parts[j]:
-            j -= 1
-        k = i + 1
-        while k < len(parts) and not parts[k]:
-            k += 1
-        if (j < 0 or not self._info(parts[j]).relevant) and (
-            k >= len(parts) or not words.word(k).startswith(PLACE_AFTER)
-        ):
-            return _ALONE
-        if words.at_place(i):
-            return _AT_PLACE
-        j = words.prev(i)
-        if j >= 0 and self._info(parts[j]).patronymic:
-            j = words.prev(j)
-        if j < 0:
-            return _ALONE
-        info = self._info(parts[j])
-        start = words.start(j)
-        foreign = info.given and words.plain[start].isupper()
-        return Around(False, start, start + len(parts[j]), words.word(j), info.stems, foreign)
-
-    def _info(self, part: str) -> _Info:
-        """What a word before a candidate may say about it; cached per word."""
-        info = self._words.get(part)
-        if info is None:
-            w = part.replace(JOINER, "") if JOINER in part else part
-            stems = given_stems(key(w))
-            given = w in SPELLINGS or any(len(s) >= 3 for s in stems if GIVEN.groups_of((s,)))
-            patronymic = is_patronymic(w)
-            relevant = (
-                given
-                or patronymic
-                or not self._first.isdisjoint(stems)
-                or w in PLACE_LINKS
-                or w.startswith(PLACE_BEFORE)
-            )
-            info = _Info(stems, given, patronymic, relevant)
-            if len(self._words) > _MAX_WORDS:
-                self._words.clear()
-            self._words[part] = info
-        return info
-
-    def _context(self, b: _Batch, c: Candidate, around: Around) -> None:
+    def _context(self, b: _Batch, ci: int, off: int, c: Candidate, around: Around) -> None:
         if around.place:
             if c.status == SURNAME:
                 c.status = PLACE
@@ -325,26 +258,41 @@ class Matcher:
         if ent.exclude and self._excluded(b, c, ent):
             c.status, c.detail = EXCLUDED, "exclude phrase"
             return
-        if around.start < 0:
+        if not around.hops:
             return
         if not ent.first_stems.isdisjoint(around.stems):
             if c.status == SURNAME:
                 c.status = FULL
-                c.start = around.start
+                c.start = self._before(b, ci, off, around)
                 c.variant = f"{around.word} {c.variant}"
             return
         if around.foreign:
-            c.detail = f"{b.plain[around.start : around.end]} {b.plain[c.start : c.end]}"
+            s = self._before(b, ci, off, around)
+            c.detail = f"{b.plain[s : s + around.length]} {b.plain[c.start : c.end]}"
             if c.status == SURNAME:
                 c.status = FOREIGN
+
+    @staticmethod
+    def _before(b: _Batch, ci: int, off: int, around: Around) -> int:
+        """Offset of the word before chunk ``ci`` (at ``off``) that ``around`` speaks of."""
+        pos = off
+        for hop in range(1, around.hops + 1):
+            pos -= 1
+            while b.scan[pos].isspace():
+                pos -= 1
+            pos += 1 - len(b.chunks[ci - hop])
+        return pos + around.tail_start
 
     def _excluded(self, b: _Batch, c: Candidate, ent: Entity) -> bool:
         # Exclusion phrases are matched on phonetic keys of whole words around the hit,
         # each phrase word as a prefix so that inflected forms are caught too.
-        lo = max(0, c.start - 120)
-        hi = min(len(b.tok), c.end + 120)
-        keys = [key(x) for x in b.tok[lo:hi].split()]
-        here = len(b.tok[lo : c.start].split())
+        lo = max(b.starts[c.field], c.start - 120)
+        hi = c.end + 120
+        if c.field + 1 < len(b.starts):
+            hi = min(hi, b.starts[c.field + 1] - 1)
+        tok = tokens(b.scan[lo:hi])
+        keys = [key(x) for x in tok.split()]
+        here = len(tok[: c.start - lo].split())
         for phrase in ent.exclude:
             n = len(phrase)
             for s in range(max(0, here - n + 1), here + 1):

@@ -150,3 +150,19 @@ def tokens(plain: str) -> str:
         pieces.append(tok[done:])
         tok = "".join(pieces)
     return tok
+
+
+def join_breaks(plain: str) -> str:
+    """The display text with each hyphenated line break turned into joiners (same length),
+    so that "Bia-\\nliatski" is one run of non-white-space, as it is one word."""
+    if "\n" not in plain or not _BREAK.search(plain):
+        return plain
+    pieces: list[str] = []
+    done = 0
+    for m in _BREAK.finditer(plain):
+        s, e = m.start(), m.end()
+        if s > 0 and e < len(plain) and plain[s - 1].isalpha() and plain[e].islower():
+            pieces += (plain[done:s], JOINER * (e - s))
+            done = e
+    pieces.append(plain[done:])
+    return "".join(pieces)

@@ -4,23 +4,31 @@ A word's verdict depends on the word alone: its phonetic key starts with a surna
 the rest of the word is an ending that stem takes, or it is the first word of a literal
 phrase. So the verdict is one exact lookup per distinct word: the key's prefixes are looked
 up in a dict of stems (one dict probe per possible stem length, whatever the watchlist's
-size), and the readings found are cached per word. News text repeats its words heavily, so
-a batch costs a C-level split, a set difference against the cache and a set intersection
-with the words already known to be hot.
+size), and the readings found are cached per word.
+
+Text is screened a chunk (a run of non-white-space characters) at a time: a chunk's
+candidate words (its "spots") depend on nothing around it, so they are cached per chunk too.
+News text repeats its chunks heavily, so a batch costs a C-level split, a set difference
+against the cache and a set intersection with the chunks already known to be hot; only new
+chunks are normalised, all together in one pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from alerts.matching.build import Entry, words_of
 from alerts.matching.inflect import TABLES
-from alerts.matching.normalize import JOINER
+from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
 
-# The cache is cleared, not evicted, when full: cheap, and news vocabulary refills it fast.
+# Caches are cleared, not evicted, when full: cheap, and news vocabulary refills them fast.
 _MAX_CACHE = 500_000
+
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[^\W\d_])(?<![A-ZА-ЯЁІЎЇЄҐ])(?=[A-ZА-ЯЁІЎЇЄҐ])")
 
 
 class Reading(NamedTuple):
@@ -35,6 +43,17 @@ class Reading(NamedTuple):
     @property
     def accepts(self) -> bool:
         return bool(self.label or self.related) or self.entry.table == "literal"
+
+
+class Spot(NamedTuple):
+    """A candidate word inside a chunk, with its readings."""
+
+    start: int  # offsets in the chunk
+    end: int
+    readings: tuple[Reading, ...]
+    first: bool  # the word starts the chunk: only white space may come before it
+    last: bool  # the word ends the chunk: only white space may come after it
+    bare: bool  # a piece of a hashtag, judged without its neighbours
 
 
 def stem_len(w: str, stem_key: str) -> int | None:
@@ -52,7 +71,7 @@ def stem_len(w: str, stem_key: str) -> int | None:
 class Lexicon:
     """Stems and literal first words of one watchlist, with per-word readings cached."""
 
-    __slots__ = ("_cache", "_hot", "_lengths", "_literal", "_stems")
+    __slots__ = ("_cache", "_chunks", "_hot", "_hot_chunks", "_lengths", "_literal", "_stems")
 
     def __init__(self, patterns: dict[str, list[Entry]]) -> None:
         # Pattern order is kept as a rank: a word's readings come out in the order the
@@ -72,6 +91,66 @@ class Lexicon:
         self._lengths = sorted({len(k) for k in self._stems})
         self._cache: dict[str, tuple[Reading, ...]] = {}
         self._hot: set[str] = set()
+        self._chunks: dict[str, tuple[Spot, ...]] = {}
+        self._hot_chunks: set[str] = set()
+
+    def hot_chunks(self, chunks: Iterable[str]) -> set[str]:
+        """The distinct chunks among ``chunks`` that hold at least one spot."""
+        distinct = chunks if isinstance(chunks, set) else set(chunks)
+        new = distinct.difference(self._chunks)
+        if new:
+            if len(self._chunks) + len(new) > _MAX_CACHE:
+                self._chunks.clear()
+                self._hot_chunks.clear()
+            self._learn_chunks(list(new))
+        return distinct & self._hot_chunks
+
+    def spots(self, chunk: str) -> tuple[Spot, ...]:
+        """Spots of a chunk that ``hot_chunks`` has seen."""
+        return self._chunks[chunk]
+
+    def all_spots(self, chunk: str) -> tuple[Spot, ...]:
+        """Every word of a chunk with some reading, rejected readings included."""
+        return self._spots(chunk, tokens(chunk), self.all_readings)
+
+    def _learn_chunks(self, new: list[str]) -> None:
+        tok = tokens(" ".join(new))
+        hot = self.hot(tok.split())
+        readings = self.readings
+        chunks, hot_chunks = self._chunks, self._hot_chunks
+        pos = 0
+        for c in new:
+            t = tok[pos : pos + len(c)]
+            pos += len(c) + 1
+            found: tuple[Spot, ...] = ()
+            if "#" in c or not hot.isdisjoint(t.split()):
+                found = self._spots(c, t, readings)
+            chunks[c] = found
+            if found:
+                hot_chunks.add(c)
+
+    def _spots(
+        self, chunk: str, tok: str, readings: Callable[[str], Iterable[Reading]]
+    ) -> tuple[Spot, ...]:
+        out: list[Spot] = []
+        pos = 0
+        for part in tok.split(" "):
+            if part:
+                rs = tuple(readings(part))
+                if rs:
+                    end = pos + len(part)
+                    out.append(Spot(pos, end, rs, pos == 0, end == len(tok), False))
+            pos += len(part) + 1
+        if "#" in chunk:
+            # "#FreeBialiatski", "#StandWithTsikhanouskaya": a name may start at a capital.
+            for m in _HASHTAG.finditer(chunk):
+                cuts = [c.start() for c in _CAMEL.finditer(chunk, m.start(1), m.end(1))]
+                for a, z in zip(cuts, [*cuts[1:], m.end(1)], strict=True):
+                    piece = tok[a:z].split(" ", 1)[0]
+                    if piece and self.hot((piece,)):
+                        rs = tuple(readings(piece))
+                        out.append(Spot(a, a + len(piece), rs, False, False, True))
+        return tuple(out)
 
     def hot(self, words: Iterable[str]) -> set[str]:
         """The distinct words among ``words`` that have at least one accepting reading."""
@@ -85,12 +164,16 @@ class Lexicon:
         return distinct & self._hot
 
     def readings(self, w: str) -> tuple[Reading, ...]:
-        """Accepting readings of a word that ``hot`` has seen."""
-        return self._cache[w]
+        """Accepting readings of a word."""
+        found = self._cache.get(w)
+        if found is None:
+            self._learn([w])
+            found = self._cache[w]
+        return found
 
     def all_readings(self, w: str) -> list[Reading]:
         """Every reading of a word, those whose ending the stem does not take included."""
-        return self._read(w, key(w))
+        return self._read(w, key(w)) if w else []
 
     def _learn(self, new: list[str]) -> None:
         new = [w for w in new if w]
