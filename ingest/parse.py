@@ -28,7 +28,13 @@ from ingest.model import ParsedEntry, ParsedFeed
 
 log = logging.getLogger(__name__)
 
-__all__ = ["neutralize_dtd", "only_new_items", "parse_feed", "raw_item_fingerprints"]
+__all__ = [
+    "neutralize_dtd",
+    "only_new_items",
+    "parse_feed",
+    "raw_item_fingerprints",
+    "scan_items",
+]
 
 
 def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
@@ -369,10 +375,8 @@ def raw_item_fingerprints(body: bytes) -> frozenset[str] | None:
     None when the scan cannot be trusted: non-ASCII-compatible encodings, DOCTYPEs
     (entities could change what an item means), unbalanced or missing blocks.
     """
-    blocks = _trusted_blocks(body)
-    if blocks is None:
-        return None
-    return frozenset(_fingerprint(m.group()) for m in blocks)
+    scan = scan_items(body, frozenset())
+    return scan[0] if scan is not None else None
 
 
 def only_new_items(body: bytes, known: frozenset[str]) -> bytes | None:
@@ -383,11 +387,19 @@ def only_new_items(body: bytes, known: frozenset[str]) -> bytes | None:
     remaining items parse exactly as they would in the whole body. None when the scan
     cannot be trusted (see `raw_item_fingerprints`).
     """
+    scan = scan_items(body, known)
+    return scan[1] if scan is not None else None
+
+
+def scan_items(body: bytes, known: frozenset[str]) -> tuple[frozenset[str], bytes] | None:
+    """`raw_item_fingerprints` and `only_new_items` from one scan of the body."""
     blocks = _trusted_blocks(body)
     if blocks is None:
         return None
-    kept = [m.group() for m in blocks if _fingerprint(m.group()) not in known]
-    return body[: blocks[0].start()] + b"\n".join(kept) + body[blocks[-1].end() :]
+    prints = [_fingerprint(m.group()) for m in blocks]
+    kept = [m.group() for m, p in zip(blocks, prints, strict=True) if p not in known]
+    cut = body[: blocks[0].start()] + b"\n".join(kept) + body[blocks[-1].end() :]
+    return frozenset(prints), cut
 
 
 def _trusted_blocks(body: bytes) -> list[re.Match[bytes]] | None:

@@ -8,13 +8,15 @@ nothing one feed does can stop the others.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,7 +27,7 @@ from ingest import storage
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest, FetchResult, ParsedFeed
-from ingest.parse import only_new_items, parse_feed, raw_item_fingerprints
+from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.schedule import next_check_at
 
 log = logging.getLogger(__name__)
@@ -122,6 +124,10 @@ class Poller:
         return asyncio.run(self.poll_async(force=force))
 
     async def poll_async(self, *, force: bool = False) -> PollReport:
+        with _fewer_collections():
+            return await self._poll_cycle(force)
+
+    async def _poll_cycle(self, force: bool) -> PollReport:
         started = time.monotonic()
         totals: dict[str, int] = {}
         recovered: list[str] = []
@@ -166,12 +172,12 @@ class Poller:
         totals: dict[str, int],
         recovered: list[str],
     ) -> None:
-        by_url = {d.url: d for d in due}
-        requests = [FetchRequest(d.url, d.etag, d.last_modified) for d in due]
         pending: list[_Pending] = []
-        tasks: set[asyncio.Task[None]] = set()
 
-        async def finish(feed: storage.DueFeed, result: FetchResult) -> None:
+        async def one(feed: storage.DueFeed) -> None:
+            # One task per feed, fetch through decision: a task for the fetch and another
+            # for the decision was a measurable share of a 304 pass.
+            result = await fetcher.fetch(FetchRequest(feed.url, feed.etag, feed.last_modified))
             try:
                 outcome, parsed = await self._decide(fetcher, feed, result)
             except Exception as e:  # a bug on one feed must not stop the cycle
@@ -186,12 +192,7 @@ class Poller:
                 pending.clear()
                 self._flush(batch, totals, recovered)
 
-        async for req, result in fetcher.fetch_all(requests):
-            task = asyncio.create_task(finish(by_url[req.url], result))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        while tasks:
-            await asyncio.gather(*tasks)
+        await asyncio.gather(*(one(d) for d in due))
         self._flush(pending, totals, recovered)
 
     def _flush(self, batch: list[_Pending], totals: dict[str, int], recovered: list[str]) -> None:
@@ -245,11 +246,14 @@ class Poller:
         digest = hashlib.sha256(result.body).hexdigest()
         if digest == feed.body_hash:
             return self._ok_outcome(feed, result, "unchanged"), None
-        fingerprints = raw_item_fingerprints(result.body)
-        if fingerprints and feed.fingerprints and fingerprints <= feed.fingerprints:
+        known = feed.known_fingerprints()
+        scan = scan_items(result.body, known)
+        fingerprints = scan[0] if scan is not None else None
+        if scan is not None and known and scan[0] <= known:
             outcome = self._ok_outcome(feed, result, "unchanged", digest, fingerprints)
             return outcome, None
-        parsed = await self._parse(result, feed.fingerprints if fingerprints else frozenset())
+        # A steady poll finds one new item among fifty: only that one is parsed.
+        parsed = await self._parse(result, scan[1] if scan is not None and known else None)
         note = None
         if parsed.feed is None and parsed.links:
             found = await fetcher.fetch(FetchRequest(parsed.links[0]))
@@ -265,11 +269,9 @@ class Poller:
         outcome = self._ok_outcome(feed, result, "ok", digest, fingerprints, parsed.feed, note=note)
         return outcome, parsed.feed
 
-    async def _parse(self, result: FetchResult, known: frozenset[str] = frozenset()) -> _Parsed:
+    async def _parse(self, result: FetchResult, body: bytes | None = None) -> _Parsed:
         headers = dict(result.headers)
-        body = result.body
-        if known:
-            body = only_new_items(body, known) or body
+        body = result.body if body is None else body
         loop = asyncio.get_running_loop()
         # A body cut down to a few new items parses in about a millisecond: cheaper here
         # than the round trip to a worker process.
@@ -302,7 +304,7 @@ class Poller:
             jitter_key=feed.url,
             max_backoff_s=self.settings.max_backoff_s,
         )
-        log.debug("next check feed=%s at=%s: %s", feed.url, when.isoformat(), reason)
+        log.debug("next check feed=%s at=%s: %s", feed.url, when, reason)
         moved = result.permanent_url
         if moved and moved != feed.url:
             note = note or f"moved permanently to {moved}"
@@ -345,6 +347,37 @@ class Poller:
         if not feed.first_poll or backfill is None:
             return None, True
         return now - timedelta(seconds=backfill), backfill > 0
+
+
+_GC_GEN0 = 20_000
+_gc_lock = threading.Lock()
+_gc_cycles = 0
+_gc_saved: tuple[int, int, int] = (700, 10, 10)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic GC less often while a poll cycle is under way.
+
+    A cycle allocates a few hundred container objects per feed (requests, responses,
+    tasks, futures); at the default threshold of 700 the collector ran ~240 times in a
+    1,000-feed 304 pass, twice over every object in the process: a quarter of its wall
+    time. Everything a cycle keeps is freed when it ends, so fewer, later collections
+    lose nothing. Nested or concurrent cycles share one raised threshold.
+    """
+    global _gc_cycles, _gc_saved
+    with _gc_lock:
+        if _gc_cycles == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(_GC_GEN0, _gc_saved[0]), *_gc_saved[1:])
+        _gc_cycles += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_cycles -= 1
+            if _gc_cycles == 0:
+                gc.set_threshold(*_gc_saved)
 
 
 def default_parse_workers() -> int:
