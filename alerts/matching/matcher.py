@@ -22,7 +22,7 @@ from alerts.matching.context import ALONE, Around, Neighbours
 from alerts.matching.model import Match, WatchName
 from alerts.matching.normalize import JOINER, join_breaks, tokens
 from alerts.matching.phonetic import key
-from alerts.matching.screen import Lexicon, Spot
+from alerts.matching.screen import Lexicon, Reading, Spot
 from alerts.matching.snippet import snippet
 from alerts.matching.text import html_to_text
 
@@ -31,6 +31,12 @@ log = logging.getLogger(__name__)
 SEP = "\x01"  # between batched fields; never part of a word, never white space
 FIELDS = ("title", "summary")
 
+# One candidate of a plan: (entity, status, label, kind, ambiguous, variant, starts at the
+# given name before, detail).
+_Item = tuple[int, str, str, str, bool, str, bool, str]
+_Plan = tuple[Around, tuple[_Item, ...], tuple[Reading, ...]]
+_MAX_PLANS = 200_000
+_NAMED = "(the given name before it)"  # filled in with the text when used
 # A literal phrase is checked on the text right after its first word.
 _LITERAL_WINDOW = 400
 
@@ -87,13 +93,14 @@ def _locate(scan: str, chunk: str, at: int) -> int:
 class Matcher:
     """Matches many watched names against articles; cost does not grow with their number."""
 
-    __slots__ = ("_entities", "_entries", "_excluding", "_keys", "_lex", "_near")
+    __slots__ = ("_entities", "_entries", "_excluding", "_keys", "_lex", "_near", "_plans")
 
     def __init__(self, compiled: Compiler) -> None:
         self._entities: list[Entity] = compiled.entities
         self._keys: dict[str, int] = {e.watch.key: i for i, e in enumerate(compiled.entities)}
         self._entries: list[Entry] = [e for bucket in compiled.patterns.values() for e in bucket]
         self._lex = Lexicon(compiled.patterns)
+        self._plans: dict[tuple[str, int, str, str, str], _Plan] = {}
         self._near = Neighbours(frozenset(s for e in self._entities for s in e.first_stems))
         self._excluding = frozenset(i for i, e in enumerate(self._entities) if e.exclude)
 
@@ -115,16 +122,22 @@ class Matcher:
         if not cands:
             return out
         plains = batch.plain.split(SEP)
+        # Namesakes in a large watchlist share mentions: one snippet per span.
+        snips: dict[tuple[int, int, int], tuple[str, int, int]] = {}
         for c in self._attribute(cands):
-            out[c.field // 2].append(self._to_match(c, batch.starts[c.field], plains[c.field]))
+            base = batch.starts[c.field]
+            span = (c.field, c.start, c.end)
+            snip = snips.get(span)
+            if snip is None:
+                snip = snips[span] = snippet(plains[c.field], c.start - base, c.end - base)
+            out[c.field // 2].append(self._to_match(c, base, plains[c.field], snip))
         for hits in out:
             if len(hits) > 1:
                 hits.sort(key=lambda m: (m.field != "title", m.start, m.key))
         return out
 
-    def _to_match(self, c: Candidate, base: int, plain: str) -> Match:
+    def _to_match(self, c: Candidate, base: int, plain: str, snip: tuple[str, int, int]) -> Match:
         start, end = c.start - base, c.end - base
-        snip, s0, s1 = snippet(plain, start, end)
         if c.kind == "literal":
             reason = "literal"
         elif c.status == FULL:
@@ -139,9 +152,9 @@ class Matcher:
             field=FIELDS[c.field % 2],
             start=start,
             end=end,
-            snippet=snip,
-            snippet_start=s0,
-            snippet_end=s1,
+            snippet=snip[0],
+            snippet_start=snip[1],
+            snippet_end=snip[2],
             variant=c.variant,
             reason=reason,
         )
@@ -191,38 +204,76 @@ class Matcher:
         return out
 
     def _verify(self, b: _Batch, ci: int, off: int, spot: Spot, out: list[Candidate]) -> None:
+        chunks = b.chunks
+        before = chunks[ci - 1] if spot.first and ci > 0 else ""
+        before2 = chunks[ci - 2] if before and ci > 1 else ""
+        after = chunks[ci + 1] if spot.last and ci + 1 < len(chunks) else ""
+        pk = (chunks[ci], spot.start, before2, before, after)
+        plan = self._plans.get(pk)
+        if plan is None:
+            around = ALONE if spot.bare else self._near.around(before2, before, after)
+            plan = self._plan(spot, around)
+            if len(self._plans) > _MAX_PLANS:
+                self._plans.clear()
+            self._plans[pk] = plan
+        around, items, dynamic = plan
         start, end = off + spot.start, off + spot.end
         field = b.field_of(start)
-        around: Around | None = None
-        for r in spot.readings:
+        bstart = self._before(b, ci, off, around) if around.hops else -1
+        for ent, status, label, kind, ambiguous, variant, full, detail in items:
+            c = Candidate(
+                ent, field, bstart if full else start, end, variant, status, label, kind,
+                ambiguous, detail,
+            )  # fmt: skip
+            if detail is _NAMED:
+                c.detail = f"{b.plain[bstart : bstart + around.length]} {b.plain[start:end]}"
+            out.append(c)
+        for r in dynamic:
             e = r.entry
             if e.table == "literal":
                 self._verify_literal(b, start, e, out)
                 continue
-            if not r.accepts:
-                out.append(
-                    Candidate(e.ent, field, start, end, r.variant, ENDING, "", e.kind, False,
-                              f"ending {r.ending!r}")
-                )  # fmt: skip
-                continue
-            c = Candidate(
-                e.ent, field, start, end, r.variant, SURNAME, r.label, e.kind,
-                bool(r.label and r.related),
-            )  # fmt: skip
+            c = Candidate(e.ent, field, start, end, r.variant, SURNAME, r.label, e.kind, False)
+            c.ambiguous = bool(r.label and r.related)
             if not r.label:
                 c.status, c.label = RELATED, r.related
             if not spot.bare:
-                if around is None:
-                    around = self._around(b.chunks, ci, spot)
-                if around is not ALONE or e.ent in self._excluding:
-                    self._context(b, ci, off, c, around)
+                self._context(b, bstart, c, around)
             out.append(c)
 
-    def _around(self, chunks: list[str], ci: int, spot: Spot) -> Around:
-        before = chunks[ci - 1] if spot.first and ci > 0 else ""
-        before2 = chunks[ci - 2] if before and ci > 1 else ""
-        after = chunks[ci + 1] if spot.last and ci + 1 < len(chunks) else ""
-        return self._near.around(before2, before, after)
+    def _plan(self, spot: Spot, around: Around) -> _Plan:
+        """The candidates a spot yields in a neighbourhood, apart from their offsets.
+
+        Literal phrases and names with exclusion phrases look further than the neighbours,
+        so they are left to be judged in place ("dynamic").
+        """
+        items: list[_Item] = []
+        dynamic: list[Reading] = []
+        for r in spot.readings:
+            e = r.entry
+            if e.table == "literal" or (r.accepts and e.ent in self._excluding):
+                dynamic.append(r)
+                continue
+            if not r.accepts:
+                detail = f"ending {r.ending!r}"
+                items.append((e.ent, ENDING, "", e.kind, False, r.variant, False, detail))
+                continue
+            status, label = (SURNAME, r.label) if r.label else (RELATED, r.related)
+            variant, full, detail = r.variant, False, ""
+            if around.place:
+                if status == SURNAME:
+                    status = PLACE
+            elif around.hops:
+                if not self._entities[e.ent].first_stems.isdisjoint(around.stems):
+                    if status == SURNAME:
+                        status, full, variant = FULL, True, f"{around.word} {variant}"
+                elif around.foreign:
+                    detail = _NAMED
+                    if status == SURNAME:
+                        status = FOREIGN
+            items.append((e.ent, status, label, e.kind, bool(r.label and r.related), variant,
+                          full, detail))  # fmt: skip
+        return around, tuple(items), tuple(dynamic)
 
     def _verify_literal(self, b: _Batch, start: int, e: Entry, out: list[Candidate]) -> None:
         ent = self._entities[e.ent]
@@ -249,7 +300,7 @@ class Matcher:
                 )
                 return
 
-    def _context(self, b: _Batch, ci: int, off: int, c: Candidate, around: Around) -> None:
+    def _context(self, b: _Batch, before: int, c: Candidate, around: Around) -> None:
         if around.place:
             if c.status == SURNAME:
                 c.status = PLACE
@@ -263,12 +314,11 @@ class Matcher:
         if not ent.first_stems.isdisjoint(around.stems):
             if c.status == SURNAME:
                 c.status = FULL
-                c.start = self._before(b, ci, off, around)
+                c.start = before
                 c.variant = f"{around.word} {c.variant}"
             return
         if around.foreign:
-            s = self._before(b, ci, off, around)
-            c.detail = f"{b.plain[s : s + around.length]} {b.plain[c.start : c.end]}"
+            c.detail = f"{b.plain[before : before + around.length]} {b.plain[c.start : c.end]}"
             if c.status == SURNAME:
                 c.status = FOREIGN
 
