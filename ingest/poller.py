@@ -162,7 +162,7 @@ class Poller:
             elapsed_s=time.monotonic() - started,
             recovered=tuple(recovered),
         )
-        log.info("%s", report.line())
+        log.debug("%s", report.line())  # the daemon logs the tick summary at INFO
         return report
 
     async def _poll_batch(
