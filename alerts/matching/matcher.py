@@ -35,6 +35,7 @@ FIELDS = ("title", "summary")
 # given name before, detail).
 _Item = tuple[int, str, str, str, bool, str, bool, str]
 _Plan = tuple[Around, tuple[_Item, ...], tuple[Reading, ...]]
+_Plans = dict[tuple[str, int, str, str, str], _Plan]
 _MAX_PLANS = 200_000
 _NAMED = "(the given name before it)"  # filled in with the text when used
 # A literal phrase is checked on the text right after its first word.
@@ -93,14 +94,17 @@ def _locate(scan: str, chunk: str, at: int) -> int:
 class Matcher:
     """Matches many watched names against articles; cost does not grow with their number."""
 
-    __slots__ = ("_entities", "_entries", "_excluding", "_keys", "_lex", "_near", "_plans")
+    __slots__ = (
+        "_entities", "_entries", "_excluding", "_keys", "_lex", "_names", "_near", "_plans",
+    )  # fmt: skip
 
     def __init__(self, compiled: Compiler) -> None:
         self._entities: list[Entity] = compiled.entities
         self._keys: dict[str, int] = {e.watch.key: i for i, e in enumerate(compiled.entities)}
+        self._names = [e.watch.key for e in compiled.entities]
         self._entries: list[Entry] = [e for bucket in compiled.patterns.values() for e in bucket]
         self._lex = Lexicon(compiled.patterns)
-        self._plans: dict[tuple[str, int, str, str, str], _Plan] = {}
+        self._plans: _Plans = {}
         self._near = Neighbours(frozenset(s for e in self._entities for s in e.first_stems))
         self._excluding = frozenset(i for i, e in enumerate(self._entities) if e.exclude)
 
@@ -146,18 +150,12 @@ class Matcher:
             reason = c.kind
         if c.label:
             reason = f"{reason}, {c.label}"
+        # Positional, in field order (key, matched, field, start, end, snippet, snippet_start,
+        # snippet_end, variant, reason): a large watchlist makes thousands per MB.
         return Match(
-            key=self._entities[c.ent].watch.key,
-            matched=plain[start:end],
-            field=FIELDS[c.field % 2],
-            start=start,
-            end=end,
-            snippet=snip[0],
-            snippet_start=snip[1],
-            snippet_end=snip[2],
-            variant=c.variant,
-            reason=reason,
-        )
+            self._names[c.ent], plain[start:end], FIELDS[c.field & 1], start, end, *snip,
+            c.variant, reason,
+        )  # fmt: skip
 
     @staticmethod
     def _plain(articles: Sequence[tuple[str, str]]) -> tuple[str, list[int]]:
@@ -185,6 +183,8 @@ class Matcher:
         lex = self._lex
         chunks = b.chunks
         out: list[Candidate] = []
+        # Plans for explanations keep rejected candidates, so they are never shared.
+        plans = {} if keep_rejected else self._plans
         if keep_rejected:
             hot: Iterable[int] = range(len(chunks))
             spots_of = lex.all_spots
@@ -200,25 +200,27 @@ class Matcher:
             off = _locate(b.scan, c, at)
             at = off + len(c)
             for spot in spots_of(c):
-                self._verify(b, ci, off, spot, out)
+                self._verify(b, ci, off, spot, out, plans)
         return out
 
-    def _verify(self, b: _Batch, ci: int, off: int, spot: Spot, out: list[Candidate]) -> None:
+    def _verify(
+        self, b: _Batch, ci: int, off: int, spot: Spot, out: list[Candidate], plans: _Plans
+    ) -> None:
         chunks = b.chunks
         before = chunks[ci - 1] if spot.first and ci > 0 else ""
         before2 = chunks[ci - 2] if before and ci > 1 else ""
         after = chunks[ci + 1] if spot.last and ci + 1 < len(chunks) else ""
         pk = (chunks[ci], spot.start, before2, before, after)
-        plan = self._plans.get(pk)
+        plan = plans.get(pk)
         if plan is None:
             around = ALONE if spot.bare else self._near.around(before2, before, after)
-            plan = self._plan(spot, around)
-            if len(self._plans) > _MAX_PLANS:
-                self._plans.clear()
-            self._plans[pk] = plan
+            plan = self._plan(spot, around, plans is not self._plans)
+            if len(plans) > _MAX_PLANS:
+                plans.clear()
+            plans[pk] = plan
         around, items, dynamic = plan
         start, end = off + spot.start, off + spot.end
-        field = b.field_of(start)
+        field = bisect.bisect_right(b.starts, start) - 1
         bstart = self._before(b, ci, off, around) if around.hops else -1
         for ent, status, label, kind, ambiguous, variant, full, detail in items:
             c = Candidate(
@@ -241,7 +243,7 @@ class Matcher:
                 self._context(b, bstart, c, around)
             out.append(c)
 
-    def _plan(self, spot: Spot, around: Around) -> _Plan:
+    def _plan(self, spot: Spot, around: Around, keep_rejected: bool) -> _Plan:
         """The candidates a spot yields in a neighbourhood, apart from their offsets.
 
         Literal phrases and names with exclusion phrases look further than the neighbours,
@@ -271,8 +273,9 @@ class Matcher:
                     detail = _NAMED
                     if status == SURNAME:
                         status = FOREIGN
-            items.append((e.ent, status, label, e.kind, bool(r.label and r.related), variant,
-                          full, detail))  # fmt: skip
+            if status != PLACE or keep_rejected:  # a place never changes another verdict
+                items.append((e.ent, status, label, e.kind, bool(r.label and r.related),
+                              variant, full, detail))  # fmt: skip
         return around, tuple(items), tuple(dynamic)
 
     def _verify_literal(self, b: _Batch, start: int, e: Entry, out: list[Candidate]) -> None:
@@ -359,22 +362,31 @@ class Matcher:
     def _attribute(cands: list[Candidate]) -> list[Candidate]:
         groups: dict[tuple[int, int], list[Candidate]] = {}
         for c in cands:
-            groups.setdefault((c.field // 2, c.ent), []).append(c)
+            k = (c.field >> 1, c.ent)
+            group = groups.get(k)
+            if group is None:
+                groups[k] = [c]
+            else:
+                group.append(c)
         accepted: list[Candidate] = []
-        seen: set[tuple[int, int]] = set()
         for group in groups.values():
+            if len(group) == 1:
+                if group[0].status in (FULL, SURNAME):
+                    accepted.append(group[0])
+                continue
             statuses = {c.status for c in group}
             supported = FULL in statuses
             namesake = FOREIGN in statuses or EXCLUDED in statuses
             other_gender = RELATED in statuses
+            seen: set[int] = set()
             for c in group:
                 if c.status == SURNAME and not supported:
                     if namesake:
                         c.status, c.detail = FOREIGN, "the text names a namesake"
                     elif other_gender and c.ambiguous:
                         c.status, c.detail = RELATED, "also a case of the other gender's form"
-                if c.status in (FULL, SURNAME) and (c.ent, c.start) not in seen:
-                    seen.add((c.ent, c.start))
+                if c.status in (FULL, SURNAME) and c.start not in seen:
+                    seen.add(c.start)
                     accepted.append(c)
         return accepted
 
