@@ -208,6 +208,17 @@ def test_forms_and_explain(six: Matcher) -> None:
     assert any("accepted" in line and "full name" in line for line in lines)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Hockey player Kolesnikov scored.", "Dmitry Lukashenko spoke.", "the village of Babaryki"],
+)
+def test_explain_after_match_still_lists_rejections(six: Matcher, text: str) -> None:
+    # Matching caches its per-neighbourhood verdicts without rejected candidates; an
+    # explanation of the same text must not reuse them.
+    assert not six.match("", text)
+    assert any("rejected" in line for line in six.explain(text))
+
+
 def test_html_to_text() -> None:
     assert (
         html_to_text('<a href="/tag/x">Tsikha&shy;nouskaya</a>&nbsp;said') == "Tsikhanouskaya said"
@@ -240,6 +251,10 @@ BATCHES = [
     [("", ""), ("#FreeBialiatski", ""), ("Markets", "Stocks fell.")],
     [("Report", "Letter from Bia-\nliatski."), ("Sport", "Football.")],
     [("Nothing", "here"), ("Still", "nothing")],
+    # A given name at the end of a title is not the summary's first word's neighbour.
+    [("Viktor", "Lukashenko spoke."), ("Dmitry Lukashenko", "Lukashenko\tspoke.")],
+    # The same chunk in different neighbourhoods within one batch.
+    [("Alexander Lukashenko", "Dmitry Lukashenko"), ("village of Babaryki", "Babaryki won")],
 ]
 
 
