@@ -12,7 +12,7 @@ import re
 import socket
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -159,23 +159,21 @@ class Fetcher:
             started = loop.time()
             try:
                 async with asyncio.timeout(self.limits.timeout_s):
-                    result = await self._follow(self._session, req)
+                    return await self._follow(self._session, req, started)
             except TimeoutError:
-                result = FetchResult(
-                    req.url, 0, error=f"timed out after {self.limits.timeout_s:g}s"
-                )
+                error = f"timed out after {self.limits.timeout_s:g}s"
+                status = 0
             except _Failed as e:
-                result = FetchResult(req.url, e.status, error=e.reason)
+                error, status = e.reason, e.status
             except (aiohttp.ClientError, OSError, ValueError) as e:
-                result = FetchResult(req.url, 0, error=_describe(e))
+                error, status = _describe(e), 0
             elapsed = loop.time() - started
-        if result.error:
-            log.debug(
-                "fetch failed url=%s status=%s error=%s", req.url, result.status, result.error
-            )
-        return replace(result, elapsed_s=elapsed)
+        log.debug("fetch failed url=%s status=%s error=%s", req.url, status, error)
+        return FetchResult(req.url, status, error=error, elapsed_s=elapsed)
 
-    async def _follow(self, session: aiohttp.ClientSession, req: FetchRequest) -> FetchResult:
+    async def _follow(
+        self, session: aiohttp.ClientSession, req: FetchRequest, started: float
+    ) -> FetchResult:
         url = _checked_url(req.url)
         seen = {str(url)}
         all_permanent = True
@@ -208,6 +206,7 @@ class Fetcher:
             headers=headers,
             body=body,
             permanent_url=permanent_url,
+            elapsed_s=asyncio.get_running_loop().time() - started,
         )
 
     async def _hop(
@@ -220,9 +219,10 @@ class Fetcher:
             send["If-Modified-Since"] = req.last_modified
         host = url.host or ""
         async with self._hosts.slot(host):
-            await self._hosts.wait_turn(host)
+            if self.limits.host_gap_s > 0:
+                await self._hosts.wait_turn(host)
             async with session.get(url, headers=send, allow_redirects=False) as resp:
-                headers = tuple((k, v) for k, v in resp.headers.items())
+                headers = tuple(resp.headers.items())
                 if resp.status != 200:
                     return resp.status, headers, b""
                 try:
@@ -256,6 +256,7 @@ class Fetcher:
         headers: tuple[tuple[str, str], ...],
         body: bytes,
         permanent_url: str | None,
+        elapsed_s: float,
     ) -> FetchResult:
         error: str | None = None
         if status not in (200, 304):
@@ -281,6 +282,7 @@ class Fetcher:
             retry_after_s=retry_after,
             max_age_s=_max_age(headers) if error is None else None,
             gone=status == 410,
+            elapsed_s=elapsed_s,
         )
 
 

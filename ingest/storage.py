@@ -146,7 +146,7 @@ class DueFeed:
     def known_fingerprints(self) -> frozenset[str]:
         # Decoded on demand: a 304 or an identical body never needs them, and decoding
         # fifty per feed at claim time was a third of claiming.
-        return frozenset(json.loads(self.item_fingerprints or "[]"))
+        return decode_fingerprints(self.item_fingerprints)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +185,21 @@ class FeedStatus:
     articles: int
     per_day: float
     note: str | None
+
+
+def encode_fingerprints(prints: frozenset[str]) -> str:
+    """Item fingerprints as one space-separated string, sorted so it is stable."""
+    return " ".join(sorted(prints))
+
+
+def decode_fingerprints(raw: str | None) -> frozenset[str]:
+    if not raw:
+        return frozenset()
+    if raw.startswith("["):
+        # A JSON list of 128-bit prints, written before they shrank to 64 bits: none
+        # matches a new print, so the feed's next change is parsed in full, once.
+        return frozenset(json.loads(raw))
+    return frozenset(raw.split())
 
 
 def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> None:
@@ -338,7 +353,7 @@ def record_outcomes(
         if outcome.body_hash is not None:
             row["body_hash"] = outcome.body_hash
         if outcome.fingerprints is not None:
-            row["item_fingerprints"] = json.dumps(sorted(outcome.fingerprints))
+            row["item_fingerprints"] = encode_fingerprints(outcome.fingerprints)
         if outcome.ttl_s is not None:
             row["ttl_s"] = outcome.ttl_s
         if outcome.title:
@@ -387,7 +402,7 @@ def record_outcome(session: Session, feed_id: int, outcome: FeedOutcome, now: da
     if outcome.body_hash is not None:
         row.body_hash = outcome.body_hash
     if outcome.fingerprints is not None:
-        row.item_fingerprints = json.dumps(sorted(outcome.fingerprints))
+        row.item_fingerprints = encode_fingerprints(outcome.fingerprints)
     if outcome.ttl_s is not None:
         row.ttl_s = outcome.ttl_s
     if outcome.title:

@@ -116,3 +116,39 @@ def test_only_new_items_parse_as_in_the_whole_body(new: int) -> None:
     whole, part = parse_feed(body, {}, "http://x/"), parse_feed(cut, {}, "http://x/")
     assert part.entries == whole.entries[:new]
     assert (part.title, part.ttl_s) == (whole.title, whole.ttl_s)
+
+
+@pytest.mark.parametrize(
+    ("stored", "known"),
+    [
+        (None, frozenset()),
+        ("", frozenset()),
+        ("0a1b2c3d4e5f6071 8899aabbccddeeff", frozenset({"0a1b2c3d4e5f6071", "8899aabbccddeeff"})),
+        # Written by the release that kept 128-bit prints as a JSON list: still read.
+        ('["00112233445566778899aabbccddeeff"]', frozenset({"00112233445566778899aabbccddeeff"})),
+    ],
+)
+def test_stored_fingerprints_decode(stored: str | None, known: frozenset[str]) -> None:
+    assert storage.decode_fingerprints(stored) == known
+    if stored and not stored.startswith("["):
+        assert storage.encode_fingerprints(known) == stored
+
+
+def test_changed_feed_written_by_an_older_release_parses_in_full(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.route("/f", body=rss(ITEMS))
+    p = poller(tmp_path, {"f": server.url("/f")})
+    assert p.poll().new_articles == 3
+    # As the previous release left the row: 128-bit prints in JSON, none matching.
+    with p.sessions.begin() as s:
+        s.execute(
+            storage.update(storage.FeedRow).values(
+                item_fingerprints='["00112233445566778899aabbccddeeff"]', body_hash="old"
+            )
+        )
+    fresh = Item("n1", "Fresh", "text", published=NOW)
+    server.route("/f", body=rss([fresh, *ITEMS]))
+    report = p.poll(force=True)
+    p.close()
+    assert (report.new_articles, report.errors) == (1, 0)
