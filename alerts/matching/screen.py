@@ -27,6 +27,9 @@ from alerts.matching.phonetic import key
 # Caches are cleared, not evicted, when full: cheap, and news vocabulary refills them fast.
 _MAX_CACHE = 500_000
 
+# Longer words (rare, often junk) have their prefixes keyed one by one: the one-pass text
+# grows with the square of the length.
+_ONE_PASS = 40
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[^\W\d_])(?<![A-ZА-ЯЁІЎЇЄҐ])(?=[A-ZА-ЯЁІЎЇЄҐ])")
 
@@ -56,13 +59,20 @@ class Spot(NamedTuple):
     bare: bool  # a piece of a hashtag, judged without its neighbours
 
 
-def stem_len(w: str, stem_key: str) -> int | None:
-    """Longest prefix of the normalised word whose key is ``stem_key``."""
+def prefix_keys(w: str) -> list[str]:
+    """Keys of the word's prefixes, longest first, computed in one pass for a short word."""
+    if len(w) > _ONE_PASS:
+        return [key(w[:cut]) for cut in range(len(w), 0, -1)]
+    return key(" ".join([w[:cut] for cut in range(len(w), 0, -1)])).split(" ")
+
+
+def stem_len(w: str, stem_key: str, keys: list[str]) -> int | None:
+    """Longest prefix of the normalised word whose key is ``stem_key``; ``keys`` are the
+    word's ``prefix_keys``."""
     n = len(stem_key)
-    for cut in range(len(w), 0, -1):
-        k = key(w[:cut])
+    for i, k in enumerate(keys):
         if k == stem_key:
-            return cut
+            return len(w) - i
         if len(k) < n - 1:
             return None
     return None
@@ -193,17 +203,21 @@ class Lexicon:
         if lit:
             ranked += ((-1, Reading(e, variant, "", "", "")) for e in lit)
         stems = self._stems
+        keys: list[str] | None = None
         for n in self._lengths:
             if n > len(k):
                 break
             hit = stems.get(k[:n])
             if hit is None:
                 continue
+            if keys is None:
+                keys = prefix_keys(w)
             rank, bucket = hit
+            # Every entry of a bucket has the bucket's stem key, so one cut serves them all.
+            cut = stem_len(w, k[:n], keys)
+            if cut is None:
+                continue
             for e in bucket:
-                cut = stem_len(w, e.stem_key)
-                if cut is None:
-                    continue
                 ending = w[cut:].replace(JOINER, "")
                 label = TABLES[e.table].get(ending, "")
                 rel = TABLES[e.related].get(ending, "") if e.related else ""
