@@ -15,7 +15,7 @@ import bisect
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress, count
+from itertools import accumulate, compress, count
 
 from alerts.matching.build import Compiler, Entity, Entry, compile_names
 from alerts.matching.context import ALONE, Around, Neighbours
@@ -166,12 +166,8 @@ class Matcher:
             raw = [x.replace(SEP, " ") for x in raw]
             joined = SEP.join(raw)
         plain = html_to_text(joined)
-        starts = [0]
-        pos = plain.find(SEP)
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = plain.find(SEP, pos + 1)
-        return plain, starts
+        starts = list(accumulate((len(f) + 1 for f in plain.split(SEP)), initial=0))
+        return plain, starts[:-1]
 
     @classmethod
     def _prepare(cls, articles: Sequence[tuple[str, str]]) -> _Batch:

@@ -152,10 +152,27 @@ def tokens(plain: str) -> str:
     return tok
 
 
+_HYPHENS = frozenset("-\u00ad\u2010\u2011")
+
+
+def _hyphen_at_line_end(plain: str) -> bool:
+    """Whether some line may end in a hyphen: far cheaper than ``_BREAK`` on every text,
+    as lines are few and the regex's first characters are not literal."""
+    i = plain.find("\n")
+    while i != -1:
+        j = i - 1
+        while j >= 0 and plain[j] in " \t\r":
+            j -= 1
+        if j >= 0 and plain[j] in _HYPHENS:
+            return True
+        i = plain.find("\n", i + 1)
+    return False
+
+
 def join_breaks(plain: str) -> str:
     """The display text with each hyphenated line break turned into joiners (same length),
     so that "Bia-\\nliatski" is one run of non-white-space, as it is one word."""
-    if "\n" not in plain or not _BREAK.search(plain):
+    if "\n" not in plain or not _hyphen_at_line_end(plain):
         return plain
     pieces: list[str] = []
     done = 0

@@ -30,6 +30,7 @@ _MAX_CACHE = 500_000
 # Longer words (rare, often junk) have their prefixes keyed one by one: the one-pass text
 # grows with the square of the length.
 _ONE_PASS = 40
+_PREFIX: tuple[int, list[Entry]] = (-1, [])  # a prefix of stems, itself no stem
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[^\W\d_])(?<![A-ZА-ЯЁІЎЇЄҐ])(?=[A-ZА-ЯЁІЎЇЄҐ])")
 
@@ -99,6 +100,13 @@ class Lexicon:
                 if first and not any(x.ent == e.ent for x in self._literal.get(first[0], ())):
                     self._literal.setdefault(first[0], []).append(e)
         self._lengths = sorted({len(k) for k in self._stems})
+        # Shorter prefixes of stems map to no bucket, so the lookup of a word's key prefixes
+        # stops at the first one that starts no stem at all.
+        for k in list(self._stems):
+            for n in self._lengths:
+                if n >= len(k):
+                    break
+                self._stems.setdefault(k[:n], _PREFIX)
         self._cache: dict[str, tuple[Reading, ...]] = {}
         self._hot: set[str] = set()
         self._chunks: dict[str, tuple[Spot, ...]] = {}
@@ -209,6 +217,8 @@ class Lexicon:
                 break
             hit = stems.get(k[:n])
             if hit is None:
+                break
+            if hit is _PREFIX:
                 continue
             if keys is None:
                 keys = prefix_keys(w)
