@@ -155,31 +155,34 @@ def tokens(plain: str) -> str:
 _HYPHENS = frozenset("-\u00ad\u2010\u2011")
 
 
-def _hyphen_at_line_end(plain: str) -> bool:
-    """Whether some line may end in a hyphen: far cheaper than ``_BREAK`` on every text,
-    as lines are few and the regex's first characters are not literal."""
-    i = plain.find("\n")
-    while i != -1:
-        j = i - 1
-        while j >= 0 and plain[j] in " \t\r":
-            j -= 1
-        if j >= 0 and plain[j] in _HYPHENS:
-            return True
-        i = plain.find("\n", i + 1)
-    return False
-
-
 def join_breaks(plain: str) -> str:
     """The display text with each hyphenated line break turned into joiners (same length),
-    so that "Bia-\\nliatski" is one run of non-white-space, as it is one word."""
-    if "\n" not in plain or not _hyphen_at_line_end(plain):
+    so that "Bia-\nliatski" is one run of non-white-space, as it is one word.
+
+    The same breaks as ``_BREAK`` in ``tokens``, found from the line ends, which are few,
+    rather than by a regex scan of every character.
+    """
+    i = plain.find("\n")
+    if i == -1:
         return plain
+    n = len(plain)
     pieces: list[str] = []
     done = 0
-    for m in _BREAK.finditer(plain):
-        s, e = m.start(), m.end()
-        if s > 0 and e < len(plain) and plain[s - 1].isalpha() and plain[e].islower():
-            pieces += (plain[done:s], JOINER * (e - s))
-            done = e
+    while i != -1:
+        s = i - 1
+        if s >= 0 and plain[s] == "\r":
+            s -= 1
+        while s >= 0 and plain[s] in " \t":
+            s -= 1
+        if s > 0 and plain[s] in _HYPHENS and plain[s - 1].isalpha():
+            e = i + 1
+            while e < n and plain[e] in " \t":
+                e += 1
+            if e < n and plain[e].islower():
+                pieces += (plain[done:s], JOINER * (e - s))
+                done = e
+        i = plain.find("\n", i + 1)
+    if not pieces:
+        return plain
     pieces.append(plain[done:])
     return "".join(pieces)

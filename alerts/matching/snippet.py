@@ -32,7 +32,9 @@ def snippet(text: str, start: int, end: int, width: int = 200) -> tuple[str, int
     after = " ".join(raw.split())
     if after and raw[0].isspace():
         after = " " + after
-    middle = _squash(text[start:end])
+    middle = text[start:end]
+    if not middle.isalpha():
+        middle = _squash(middle)
     head = ELLIPSIS if lo > 0 else ""
     tail = ELLIPSIS if hi < len(text) else ""
     s_start = len(head) + len(before)
