@@ -42,7 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
 SCENARIOS = ("cold", "304", "unchanged", "steady")
+# Issue 4's targets: newswatch / reader wall time at N = 1,000 ...
 TARGETS = {"cold": 0.4, "304": 0.1, "unchanged": 0.05, "steady": 0.1}
+# ... and at N = 10,000, newswatch alone: steady cycle wall seconds and peak RSS MB.
+SCALE_N = 10_000
+SCALE_TARGETS = {"steady": (10.0, 300.0)}
 ENTRIES = 50
 HOSTS = 32
 BUMP_EVERY = 20  # steady: every 20th feed (5%) gained one entry
@@ -399,7 +403,13 @@ def _table(
             line += f"{ratio:>8.3f}{'<=' + str(TARGETS[sc]):>8} {ok}"
         nw = results.get(("newswatch", sc))
         if nw:
-            line += f"{max(r['rss'] for r in nw):>11.0f}{max(r['child_rss'] for r in nw):>14.0f}"
+            rss = max(r["rss"] for r in nw)
+            line += f"{rss:>11.0f}{max(r['child_rss'] for r in nw):>14.0f}"
+            if n >= SCALE_N and sc in SCALE_TARGETS:
+                wall_max, rss_max = SCALE_TARGETS[sc]
+                nw_wall = statistics.median(r["wall"] for r in nw)
+                ok = "ok" if nw_wall <= wall_max and rss <= rss_max else "MISS"
+                line += f"  target <={wall_max:g}s, <={rss_max:g}MB {ok}"
         print(line)
 
 
