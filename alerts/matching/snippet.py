@@ -24,17 +24,16 @@ def snippet(text: str, start: int, end: int, width: int = 200) -> tuple[str, int
     if hi < len(text):
         cut = text.rfind(" ", end, hi)
         hi = cut if cut != -1 else hi
-    raw = text[lo:start]
-    before = " ".join(raw.split())
-    if before and raw[-1].isspace():
-        before += " "
-    raw = text[end:hi]
-    after = " ".join(raw.split())
-    if after and raw[0].isspace():
-        after = " " + after
-    middle = text[start:end]
-    if not middle.isalpha():
-        middle = _squash(middle)
+    window = text[lo:hi]
+    if window.isprintable() and "  " not in window:
+        # Single ASCII spaces only (the usual case): nothing to squash.
+        before = text[lo:start].lstrip()
+        middle = text[start:end]
+        after = text[end:hi].rstrip()
+    else:
+        before = _squash(text[lo:start]).lstrip()
+        middle = _squash(text[start:end])
+        after = _squash(text[end:hi]).rstrip()
     head = ELLIPSIS if lo > 0 else ""
     tail = ELLIPSIS if hi < len(text) else ""
     s_start = len(head) + len(before)
