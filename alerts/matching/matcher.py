@@ -71,6 +71,7 @@ class _Batch:
     scan: str  # ``plain`` with hyphenated line breaks joined (``normalize.join_breaks``)
     starts: list[int]  # batch offset of each field
     chunks: list[str]  # ``scan.split()``
+    fields: list[str]  # ``plain.split(SEP)``: each field's display text
 
     def field_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
@@ -125,7 +126,7 @@ class Matcher:
         cands = self._candidates(batch, keep_rejected=False)
         if not cands:
             return out
-        plains = batch.plain.split(SEP)
+        plains = batch.fields
         # Namesakes in a large watchlist share mentions: one snippet per span.
         snips: dict[tuple[int, int, int], tuple[str, int, int]] = {}
         for c in self._attribute(cands):
@@ -158,22 +159,18 @@ class Matcher:
         )  # fmt: skip
 
     @staticmethod
-    def _plain(articles: Sequence[tuple[str, str]]) -> tuple[str, list[int]]:
-        """Display text of all fields joined by SEP, and the offset where each field starts."""
+    def _prepare(articles: Sequence[tuple[str, str]]) -> _Batch:
+        """Display text of all fields joined by SEP, split into fields and chunks."""
         raw = [x for pair in articles for x in pair]
         joined = SEP.join(raw)
         if joined.count(SEP) != len(raw) - 1:
             raw = [x.replace(SEP, " ") for x in raw]
             joined = SEP.join(raw)
         plain = html_to_text(joined)
-        starts = list(accumulate((len(f) + 1 for f in plain.split(SEP)), initial=0))
-        return plain, starts[:-1]
-
-    @classmethod
-    def _prepare(cls, articles: Sequence[tuple[str, str]]) -> _Batch:
-        plain, starts = cls._plain(articles)
+        fields = plain.split(SEP)
+        starts = list(accumulate((len(f) + 1 for f in fields), initial=0))
         scan = join_breaks(plain)
-        return _Batch(plain, scan, starts, scan.split())
+        return _Batch(plain, scan, starts[:-1], scan.split(), fields)
 
     def _candidates(self, b: _Batch, keep_rejected: bool = True) -> list[Candidate]:
         lex = self._lex
@@ -365,6 +362,9 @@ class Matcher:
             else:
                 group.append(c)
         accepted: list[Candidate] = []
+        if len(groups) == len(cands):
+            # No name twice in an article (the usual case): nothing to weigh.
+            return [c for c in cands if c.status in (FULL, SURNAME)]
         for group in groups.values():
             if len(group) == 1:
                 if group[0].status in (FULL, SURNAME):
