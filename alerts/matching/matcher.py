@@ -34,7 +34,12 @@ FIELDS = ("title", "summary")
 # One candidate of a plan: (entity, status, label, kind, ambiguous, variant, starts at the
 # given name before, detail).
 _Item = tuple[int, str, str, str, bool, str, bool, str]
-_Plan = tuple[Around, tuple[_Item, ...], tuple[Reading, ...]]
+# (entity, a namesake rather than the other gender's form): for matching, the candidates
+# that only ever reject others are kept as per-article flags, not as candidates.
+_Flag = tuple[int, bool]
+_Plan = tuple[Around, tuple[_Item, ...], tuple[_Flag, ...], tuple[Reading, ...]]
+# Per batch: (article, entity) pairs named as a namesake, and as the other gender's form.
+_Flags = tuple[set[tuple[int, int]], set[tuple[int, int]]]
 _Plans = dict[tuple[str, int, str, str, str], _Plan]
 _MAX_PLANS = 200_000
 _NAMED = "(the given name before it)"  # filled in with the text when used
@@ -123,13 +128,14 @@ class Matcher:
         """``match`` for many articles at once: same results, far less per-call overhead."""
         batch = self._prepare(articles)
         out: list[list[Match]] = [[] for _ in articles]
-        cands = self._candidates(batch, keep_rejected=False)
+        flags: _Flags = (set(), set())
+        cands = self._candidates(batch, keep_rejected=False, flags=flags)
         if not cands:
             return out
         plains = batch.fields
         # Namesakes in a large watchlist share mentions: one snippet per span.
         snips: dict[tuple[int, int, int], tuple[str, int, int]] = {}
-        for c in self._attribute(cands):
+        for c in self._accepted(cands, *flags):
             base = batch.starts[c.field]
             span = (c.field, c.start, c.end)
             snip = snips.get(span)
@@ -172,7 +178,11 @@ class Matcher:
         scan = join_breaks(plain)
         return _Batch(plain, scan, starts[:-1], scan.split(), fields)
 
-    def _candidates(self, b: _Batch, keep_rejected: bool = True) -> list[Candidate]:
+    def _candidates(
+        self, b: _Batch, keep_rejected: bool = True, flags: _Flags | None = None
+    ) -> list[Candidate]:
+        """Candidates in a batch; with ``flags``, candidates that can only reject others
+        are recorded there instead."""
         lex = self._lex
         chunks = b.chunks
         out: list[Candidate] = []
@@ -193,11 +203,18 @@ class Matcher:
             off = _locate(b.scan, c, at)
             at = off + len(c)
             for spot in spots_of(c):
-                self._verify(b, ci, off, spot, out, plans)
+                self._verify(b, ci, off, spot, out, plans, flags)
         return out
 
     def _verify(
-        self, b: _Batch, ci: int, off: int, spot: Spot, out: list[Candidate], plans: _Plans
+        self,
+        b: _Batch,
+        ci: int,
+        off: int,
+        spot: Spot,
+        out: list[Candidate],
+        plans: _Plans,
+        flags: _Flags | None,
     ) -> None:
         chunks = b.chunks
         before = chunks[ci - 1] if spot.first and ci > 0 else ""
@@ -207,13 +224,17 @@ class Matcher:
         plan = plans.get(pk)
         if plan is None:
             around = ALONE if spot.bare else self._near.around(before2, before, after)
-            plan = self._plan(spot, around, plans is not self._plans)
+            plan = self._plan(spot, around, flags is None)
             if len(plans) > _MAX_PLANS:
                 plans.clear()
             plans[pk] = plan
-        around, items, dynamic = plan
+        around, items, flagged, dynamic = plan
         start, end = off + spot.start, off + spot.end
         field = bisect.bisect_right(b.starts, start) - 1
+        if flagged and flags is not None:
+            article = field >> 1
+            for ent, namesake in flagged:
+                flags[0 if namesake else 1].add((article, ent))
         bstart = self._before(b, ci, off, around) if around.hops else -1
         for ent, status, label, kind, ambiguous, variant, full, detail in items:
             c = Candidate(
@@ -243,6 +264,7 @@ class Matcher:
         so they are left to be judged in place ("dynamic").
         """
         items: list[_Item] = []
+        flagged: list[_Flag] = []
         dynamic: list[Reading] = []
         for r in spot.readings:
             e = r.entry
@@ -266,10 +288,12 @@ class Matcher:
                     detail = _NAMED
                     if status == SURNAME:
                         status = FOREIGN
-            if status != PLACE or keep_rejected:  # a place never changes another verdict
+            if not keep_rejected and status in (FOREIGN, RELATED):
+                flagged.append((e.ent, status == FOREIGN))
+            elif status != PLACE or keep_rejected:  # a place never changes another verdict
                 items.append((e.ent, status, label, e.kind, bool(r.label and r.related),
                               variant, full, detail))  # fmt: skip
-        return around, tuple(items), tuple(dynamic)
+        return around, tuple(items), tuple(flagged), tuple(dynamic)
 
     def _verify_literal(self, b: _Batch, start: int, e: Entry, out: list[Candidate]) -> None:
         ent = self._entities[e.ent]
@@ -350,6 +374,36 @@ class Matcher:
         return False
 
     # -- attribution across an article -----------------------------------------------------
+
+    @staticmethod
+    def _accepted(
+        cands: list[Candidate], namesakes: set[tuple[int, int]], related: set[tuple[int, int]]
+    ) -> list[Candidate]:
+        """``_attribute`` for matching: the accepted candidates, the rejecting ones given as
+        (article, entity) flags besides those among ``cands``."""
+        supported: set[tuple[int, int]] = set()
+        for c in cands:
+            if c.status != SURNAME:
+                k = (c.field >> 1, c.ent)
+                if c.status == FULL:
+                    supported.add(k)
+                elif c.status in (FOREIGN, EXCLUDED):
+                    namesakes.add(k)
+                elif c.status == RELATED:
+                    related.add(k)
+        accepted: list[Candidate] = []
+        seen: set[tuple[int, int]] = set()
+        for c in cands:
+            if c.status == SURNAME:
+                k = (c.field >> 1, c.ent)
+                if k not in supported and (k in namesakes or (c.ambiguous and k in related)):
+                    continue
+            elif c.status != FULL:
+                continue
+            if (c.ent, c.start) not in seen:
+                seen.add((c.ent, c.start))
+                accepted.append(c)
+        return accepted
 
     @staticmethod
     def _attribute(cands: list[Candidate]) -> list[Candidate]:
