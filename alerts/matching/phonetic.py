@@ -74,10 +74,6 @@ def _digraph(m: re.Match[bytes]) -> bytes:
     return _DIGRAPH_MAP[m.group()]
 
 
-def _single(m: re.Match[bytes]) -> bytes:
-    return m.group(1)
-
-
 _V_BEFORE_CONSONANT = re.compile(b"av(?=[^a ])")
 
 
@@ -92,7 +88,7 @@ def key(tok: str) -> str:
     data = data.translate(_TABLE, _DELETE)
     if b"aa" in data:
         data = _VOWEL_RUN.sub(b"a", data)
-    data = _DOUBLE.sub(_single, data)
+    data = _DOUBLE.sub(rb"\1", data)
     if b"av" in data:
         data = _V_BEFORE_CONSONANT.sub(b"a", data)
     return data.decode("ascii", "replace")
