@@ -114,7 +114,7 @@ class Lexicon:
 
     def hot_chunks(self, chunks: Iterable[str]) -> set[str]:
         """The distinct chunks among ``chunks`` that hold at least one spot."""
-        distinct = chunks if isinstance(chunks, set) else set(chunks)
+        distinct = set(chunks)
         new = distinct.difference(self._chunks)
         if new:
             if len(self._chunks) + len(new) > _MAX_CACHE:

@@ -72,7 +72,8 @@ def html_to_text(s: str) -> str:
         s = _TAG.sub(_tag, s)
     if "&" in s:
         s = html.unescape(s)
-    for ch, repl in _CLEAN:
-        if ch in s:
-            s = s.replace(ch, repl)
+    if not s.isascii():  # every character to clean is outside ASCII
+        for ch, repl in _CLEAN:
+            if ch in s:
+                s = s.replace(ch, repl)
     return s
