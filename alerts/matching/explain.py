@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from alerts.matching.inflect import TABLES
 
 if TYPE_CHECKING:
+    from alerts.matching.attribute import Candidate
     from alerts.matching.build import Entity, Entry
-    from alerts.matching.matcher import Candidate
 
 _CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў")
 

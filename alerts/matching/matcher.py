@@ -1,12 +1,14 @@
 """Finds watched people in articles' titles and summaries.
 
-Each distinct word of a batch is looked up once in the watchlist's lexicon (``screen``):
-a word is a candidate when its phonetic key is a surname stem plus an ending that stem
-takes. Each occurrence of a candidate word is then judged in place, once for every name it
-may be: a given name right before it must be one of the person's own, and a place noun must
-not introduce it. Finally, per article, surname-only mentions are dropped when the text also
-names a namesake (Dmitry Lukashenko) or the other gender's form (Сергей Колесников) and
-never the person's own first name.
+A batch of fields is split into chunks (runs of non-white-space); each distinct chunk is
+looked up once in the watchlist's lexicon (``screen``), which knows the words in it that
+read as a surname stem plus an ending that stem takes. Each occurrence of such a word is
+then judged by its neighbours (``context``): a given name right before it must be one of
+the person's own, and a place noun must not introduce it. What a word yields in a given
+neighbourhood is planned once and cached, so repeated phrasing costs a dict lookup.
+Finally, per article, surname-only mentions are dropped when the text also names a
+namesake (Dmitry Lukashenko) or the other gender's form (Сергей Колесников) and never the
+person's own first name (``attribute``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, count
 
+from alerts.matching.attribute import (
+    ENDING,
+    EXCLUDED,
+    FOREIGN,
+    FULL,
+    PLACE,
+    RELATED,
+    SURNAME,
+    Candidate,
+    accepted,
+    attribute,
+)
 from alerts.matching.build import Compiler, Entity, Entry, compile_names
 from alerts.matching.context import ALONE, Around, Neighbours
 from alerts.matching.model import Match, WatchName
@@ -45,29 +59,6 @@ _MAX_PLANS = 200_000
 _NAMED = "(the given name before it)"  # filled in with the text when used
 # A literal phrase is checked on the text right after its first word.
 _LITERAL_WINDOW = 400
-
-# Candidate statuses.
-FULL = "full name"
-SURNAME = "surname"
-FOREIGN = "another person's first name"
-RELATED = "other gender's form"
-PLACE = "a place"
-EXCLUDED = "excluded phrase"
-ENDING = "not a form of the name"
-
-
-@dataclass(slots=True)
-class Candidate:
-    ent: int
-    field: int  # index into the batch's fields; article = field // 2
-    start: int  # batch offsets of the whole mention (given name included when present)
-    end: int
-    variant: str
-    status: str
-    label: str
-    kind: str
-    ambiguous: bool
-    detail: str = ""
 
 
 @dataclass(slots=True)
@@ -135,7 +126,7 @@ class Matcher:
         plains = batch.fields
         # Namesakes in a large watchlist share mentions: one snippet per span.
         snips: dict[tuple[int, int, int], tuple[str, int, int]] = {}
-        for c in self._accepted(cands, *flags):
+        for c in accepted(cands, *flags):
             base = batch.starts[c.field]
             span = (c.field, c.start, c.end)
             snip = snips.get(span)
@@ -373,73 +364,6 @@ class Matcher:
                     return True
         return False
 
-    # -- attribution across an article -----------------------------------------------------
-
-    @staticmethod
-    def _accepted(
-        cands: list[Candidate], namesakes: set[tuple[int, int]], related: set[tuple[int, int]]
-    ) -> list[Candidate]:
-        """``_attribute`` for matching: the accepted candidates, the rejecting ones given as
-        (article, entity) flags besides those among ``cands``."""
-        supported: set[tuple[int, int]] = set()
-        for c in cands:
-            if c.status != SURNAME:
-                k = (c.field >> 1, c.ent)
-                if c.status == FULL:
-                    supported.add(k)
-                elif c.status in (FOREIGN, EXCLUDED):
-                    namesakes.add(k)
-                elif c.status == RELATED:
-                    related.add(k)
-        accepted: list[Candidate] = []
-        seen: set[tuple[int, int]] = set()
-        for c in cands:
-            if c.status == SURNAME:
-                k = (c.field >> 1, c.ent)
-                if k not in supported and (k in namesakes or (c.ambiguous and k in related)):
-                    continue
-            elif c.status != FULL:
-                continue
-            if (c.ent, c.start) not in seen:
-                seen.add((c.ent, c.start))
-                accepted.append(c)
-        return accepted
-
-    @staticmethod
-    def _attribute(cands: list[Candidate]) -> list[Candidate]:
-        groups: dict[tuple[int, int], list[Candidate]] = {}
-        for c in cands:
-            k = (c.field >> 1, c.ent)
-            group = groups.get(k)
-            if group is None:
-                groups[k] = [c]
-            else:
-                group.append(c)
-        accepted: list[Candidate] = []
-        if len(groups) == len(cands):
-            # No name twice in an article (the usual case): nothing to weigh.
-            return [c for c in cands if c.status in (FULL, SURNAME)]
-        for group in groups.values():
-            if len(group) == 1:
-                if group[0].status in (FULL, SURNAME):
-                    accepted.append(group[0])
-                continue
-            statuses = {c.status for c in group}
-            supported = FULL in statuses
-            namesake = FOREIGN in statuses or EXCLUDED in statuses
-            other_gender = RELATED in statuses
-            seen: set[int] = set()
-            for c in group:
-                if c.status == SURNAME and not supported:
-                    if namesake:
-                        c.status, c.detail = FOREIGN, "the text names a namesake"
-                    elif other_gender and c.ambiguous:
-                        c.status, c.detail = RELATED, "also a case of the other gender's form"
-                if c.status in (FULL, SURNAME) and c.start not in seen:
-                    seen.add(c.start)
-                    accepted.append(c)
-        return accepted
-
     # -- explanations ---------------------------------------------------------------------
 
     def forms(self, key_: str) -> list[tuple[str, str]]:
@@ -456,9 +380,9 @@ class Matcher:
 
         b = self._prepare([("", text)])
         cands = self._candidates(b)
-        accepted = {id(c) for c in self._attribute(cands)}
+        kept = {id(c) for c in attribute(cands)}
         base = b.starts[1]
         return [
-            describe(self._entities[c.ent].watch.key, b.plain, c, id(c) in accepted, base)
+            describe(self._entities[c.ent].watch.key, b.plain, c, id(c) in kept, base)
             for c in sorted(cands, key=lambda c: (c.start, c.ent))
         ]
