@@ -59,6 +59,10 @@ class Compiler:
             tuple[str, str | None], list[tuple[str, str, str | None, str]]
         ] = {}
         self._first_cache: dict[str, tuple[frozenset[str], str | None]] = {}
+        # One frozenset per distinct set of first-name stems: a large watchlist repeats a
+        # few hundred first names, and every object kept alive lengthens the cyclic GC's
+        # full collections, which a long-running matcher pays for.
+        self._stem_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def first_name(self, w: str) -> tuple[frozenset[str], str | None]:
         """Accepted stems for a configured first name and its gender, if known."""
@@ -124,7 +128,12 @@ class Compiler:
                 self._add_pattern(" " + sk, Entry(ent, sk, table, related, kind, spelled))
         exclude = tuple(tuple(word_key(w) for w in words_of(p)) for p in watch.exclude)
         self.entities.append(
-            Entity(watch, frozenset(first_stems), tuple(literal), tuple(e for e in exclude if e))
+            Entity(
+                watch,
+                self._stem_sets.setdefault(frozenset(first_stems), frozenset(first_stems)),
+                tuple(literal),
+                tuple(e for e in exclude if e),
+            )
         )
 
     def _add_pattern(self, pattern: str, entry: Entry) -> None:
