@@ -9,7 +9,7 @@ batch and never half of it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -53,12 +53,33 @@ class WatchlistMatcher:
 
     def hits(self, article: StoredArticle) -> dict[str, dict[str, Match]]:
         """watchlist → configured name → first match (title before summary)."""
-        text = article.summary if len(article.summary) >= len(article.content) else article.content
-        out: dict[str, dict[str, Match]] = {}
-        for m in self.matcher.match(article.title, text):
-            watchlist, name = m.key.split(_SEP, 1)
-            out.setdefault(watchlist, {}).setdefault(name, m)
+        return self.hits_many([article])[0]
+
+    def hits_many(self, articles: Sequence[StoredArticle]) -> list[dict[str, dict[str, Match]]]:
+        """`hits` for a batch: the matcher normalizes a batch's text in one pass."""
+        found = self.matcher.match_many([(a.title, _body(a)) for a in articles])
+        out: list[dict[str, dict[str, Match]]] = []
+        for matches in found:
+            by_list: dict[str, dict[str, Match]] = {}
+            for m in matches:
+                watchlist, name = m.key.split(_SEP, 1)
+                by_list.setdefault(watchlist, {}).setdefault(name, m)
+            out.append(by_list)
         return out
+
+
+    def iter_hits(
+        self, articles: Sequence[StoredArticle], batch: int = 500
+    ) -> Iterator[tuple[StoredArticle, dict[str, dict[str, Match]]]]:
+        """`hits` for any number of articles, matched a batch at a time."""
+        for i in range(0, len(articles), batch):
+            chunk = articles[i : i + batch]
+            yield from zip(chunk, self.hits_many(chunk), strict=True)
+
+
+def _body(article: StoredArticle) -> str:
+    """The longer of summary and content: feeds put the full text in either."""
+    return article.summary if len(article.summary) >= len(article.content) else article.content
 
 
 def new_hits(article: StoredArticle, found: dict[str, dict[str, Match]]) -> list[astore.NewHit]:
@@ -109,7 +130,7 @@ def story_doc(article: StoredArticle, found: dict[str, dict[str, Match]]) -> Sto
     watched people it names (with how they are written, so their words count once)."""
     # min(): a feed dating its entries in the future must not hold a story open.
     when = min(article.published or article.first_seen, article.first_seen)
-    text = article.summary if len(article.summary) >= len(article.content) else article.content
+    text = _body(article)
     return StoryDoc(
         article_id=article.id,
         source=article.feed_name,
@@ -209,8 +230,7 @@ def process_batch(
     """Match and place one batch of unprocessed articles inside the caller's transaction."""
     articles = istore.unprocessed_articles(session, limit)
     hits = deliveries = 0
-    for article in articles:
-        found = matcher.hits(article)
+    for article, found in zip(articles, matcher.hits_many(articles), strict=True):
         story, joined = None, False
         if grouper is not None:
             doc = story_doc(article, found)
@@ -242,8 +262,7 @@ def rematch(
     (and alerted, when the article is alertable and was first seen after `alert_after`)."""
     hits = deliveries = 0
     known = astore.existing_hit_keys(session, [a.id for a in articles])
-    for article in articles:
-        found = matcher.hits(article)
+    for article, found in matcher.iter_hits(articles):
         fresh = {
             w: {n: m for n, m in names.items() if (w, article.id, n) not in known}
             for w, names in found.items()

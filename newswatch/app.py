@@ -156,10 +156,10 @@ class App:
         with self.sessions() as s:
             members = astore.story_members_since(s, since)
             articles = istore.articles_by_id(s, [a for a, _ in members])
-        for article_id, story_id in members:
-            article = articles.get(article_id)
-            if article is not None:
-                grouper.add(story_doc(article, self.matcher.hits(article)), story_id)
+        stored = [articles[a] for a, _ in members if a in articles]
+        story_of = dict(members)
+        for article, found in self.matcher.iter_hits(stored):
+            grouper.add(story_doc(article, found), story_of[article.id])
         log.info("stories warmed articles=%d", len(members))
         return grouper
 

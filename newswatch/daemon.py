@@ -8,6 +8,7 @@ in hand finish or be safely abandoned (leases expire), and exit 0.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import signal
@@ -167,6 +168,11 @@ def run_daemon(settings: Settings) -> int:
     signal.signal(signal.SIGINT, on_signal)
     app = App(settings)
     app.open()
+    # Build the long-lived structures up front and move them out of the cyclic
+    # collector's sight: a full collection over a 100,000-name matcher's objects
+    # takes ~0.3 s and would otherwise recur during every busy poll.
+    _ = app.matcher, app.grouper
+    gc.freeze()
     daemon = Daemon(app, Ticks.from_env())
     log.info(
         "newswatch running feeds=%d watchlists=%d database=%s",
