@@ -316,6 +316,12 @@ def test_duplicate_identities_keep_the_first() -> None:
         ("<rss><item>a</item></rss>".encode("utf-16"), None),
         (BILLION_LAUGHS, None),
         (b'<!DocType rss [<!ENTITY e "x">]><rss><item>&e;</item></rss>', None),
+        # A close is "</name", optional whitespace, ">": look-alikes do not end an item.
+        (b"<rss><item>a</items></item ></rss>", 1),
+        (b"<rss><item>a</itemz><entry>b</entry\n></rss>", None),
+        (b"<rss><item>a</item>" + b"<item>" * 1000 + b"</rss>", None),  # unclosed
+        (b"<feed><a:entry>x</a:entry><entry>y</entry></feed>", 2),
+        (b"<rss><item>a</a:item></rss>", None),  # a prefixed close is another name
     ],
 )
 def test_raw_item_fingerprints(body: bytes, expected_count: int | None) -> None:
