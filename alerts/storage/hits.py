@@ -1,0 +1,170 @@
+"""Stored hits: adding them once, listing them, and the lock that orders them against digests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    delete,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from alerts.model import HitView
+from alerts.storage.tables import (
+    PENDING,
+    ArticleStoryRow,
+    DeliveryRow,
+    HitRow,
+)
+from ingest.storage import ArticleRow, FeedRow
+
+
+@dataclass(frozen=True, slots=True)
+class NewHit:
+    watchlist: str
+    name: str
+    article_id: int
+    matched: str
+    field: str
+    snippet: str
+    snippet_start: int
+    snippet_end: int
+    variant: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHit:
+    name: str
+    matched: str
+    field: str
+    snippet: str
+    snippet_start: int
+    snippet_end: int
+    reason: str
+
+
+_MATCHING_LOCK = 0x6E657773  # "news": one advisory lock id for the whole application
+
+
+def serialize_matching(session: Session) -> None:
+    """Hold the matching lock until this transaction ends.
+
+    Matching stamps its hits with a time taken after this lock, and the digest job
+    takes the lock before it looks at a period: so every hit stamped inside a period
+    is committed before that period's digest is decided (SQLite's BEGIN IMMEDIATE
+    already serializes writers; PostgreSQL needs the advisory lock).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MATCHING_LOCK})
+
+
+def existing_hit_keys(session: Session, article_ids: Sequence[int]) -> set[tuple[str, int, str]]:
+    found: set[tuple[str, int, str]] = set()
+    for i in range(0, len(article_ids), 500):
+        rows = session.execute(
+            select(HitRow.watchlist, HitRow.article_id, HitRow.name).where(
+                HitRow.article_id.in_(article_ids[i : i + 500])
+            )
+        )
+        found.update((w, a, n) for w, a, n in rows)
+    return found
+
+
+def add_hits(session: Session, hits: Iterable[NewHit], now: datetime) -> int:
+    """Insert hits not stored yet; returns how many were new."""
+    hits = list(hits)
+    known = existing_hit_keys(session, sorted({h.article_id for h in hits}))
+    added = 0
+    for h in hits:
+        if (h.watchlist, h.article_id, h.name) in known:
+            continue
+        known.add((h.watchlist, h.article_id, h.name))
+        session.add(
+            HitRow(
+                watchlist=h.watchlist,
+                name=h.name,
+                article_id=h.article_id,
+                matched=h.matched,
+                field=h.field,
+                snippet=h.snippet,
+                snippet_start=h.snippet_start,
+                snippet_end=h.snippet_end,
+                variant=h.variant,
+                reason=h.reason,
+                created_at=now,
+            )
+        )
+        added += 1
+    return added
+
+
+def hits_for_article(session: Session, watchlist: str, article_id: int) -> list[StoredHit]:
+    rows = session.scalars(
+        select(HitRow)
+        .where(HitRow.watchlist == watchlist, HitRow.article_id == article_id)
+        .order_by(HitRow.id)
+    )
+    return [
+        StoredHit(r.name, r.matched, r.field, r.snippet, r.snippet_start, r.snippet_end, r.reason)
+        for r in rows
+    ]
+
+
+def list_hits(
+    session: Session,
+    *,
+    watchlist: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[HitView]:
+    query = (
+        select(HitRow, ArticleRow, FeedRow.name, ArticleStoryRow.story_id)
+        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .outerjoin(ArticleStoryRow, ArticleStoryRow.article_id == HitRow.article_id)
+        .order_by(HitRow.created_at.desc(), HitRow.id.desc())
+    )
+    if watchlist is not None:
+        query = query.where(HitRow.watchlist == watchlist)
+    if since is not None:
+        query = query.where(HitRow.created_at >= since)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        HitView(
+            id=h.id,
+            watchlist=h.watchlist,
+            name=h.name,
+            matched=h.matched,
+            field=h.field,
+            snippet=h.snippet,
+            variant=h.variant,
+            reason=h.reason,
+            article_id=a.id,
+            url=a.link,
+            title=a.title,
+            feed=feed,
+            published=a.published,
+            first_seen=a.first_seen,
+            story=story,
+        )
+        for h, a, feed, story in session.execute(query)
+    ]
+
+
+def purge_for_articles(session: Session, article_ids: Sequence[int]) -> None:
+    """Retention: drop hits and story links of articles about to be deleted."""
+    for i in range(0, len(article_ids), 500):
+        chunk = article_ids[i : i + 500]
+        session.execute(delete(HitRow).where(HitRow.article_id.in_(chunk)))
+        session.execute(delete(ArticleStoryRow).where(ArticleStoryRow.article_id.in_(chunk)))
+        session.execute(
+            delete(DeliveryRow).where(
+                DeliveryRow.article_id.in_(chunk), DeliveryRow.status != PENDING
+            )
+        )

@@ -1,0 +1,183 @@
+"""Delivery modes in storage: digest periods, alerts held for quiet hours or rate limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from alerts.storage.hits import StoredHit
+from alerts.storage.tables import (
+    HELD,
+    PENDING,
+    SENT,
+    DeliveryRow,
+    DigestStateRow,
+    HitRow,
+)
+from ingest.storage import ArticleRow
+
+
+def digest_state(session: Session, watchlist: str, target_key: str) -> datetime | None:
+    row = session.get(DigestStateRow, (watchlist, target_key))
+    return row.period_end if row is not None else None
+
+
+def start_digest_state(session: Session, watchlist: str, target_key: str, now: datetime) -> None:
+    """The first period of a new (watchlist, target) starts now, not at the first hit ever."""
+    if session.get(DigestStateRow, (watchlist, target_key)) is None:
+        session.add(DigestStateRow(watchlist=watchlist, target_key=target_key, period_end=now))
+        session.flush()
+
+
+def advance_digest_state(
+    session: Session, watchlist: str, target_key: str, last_end: datetime, end: datetime
+) -> bool:
+    """Move the period on; False when another daemon moved it first (its digest stands)."""
+    result = session.execute(
+        update(DigestStateRow)
+        .where(
+            DigestStateRow.watchlist == watchlist,
+            DigestStateRow.target_key == target_key,
+            DigestStateRow.period_end == last_end,
+        )
+        .values(period_end=end)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _period_hits(watchlist: str, start: datetime, end: datetime) -> Any:
+    return (
+        select(HitRow)
+        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
+        .where(
+            HitRow.watchlist == watchlist,
+            HitRow.created_at > start,
+            HitRow.created_at <= end,
+            ArticleRow.alertable.is_(True),
+        )
+    )
+
+
+def has_hits_between(session: Session, watchlist: str, start: datetime, end: datetime) -> bool:
+    """Whether alertable hits were stored in (start, end] (an empty period sends nothing)."""
+    return session.scalars(_period_hits(watchlist, start, end).limit(1)).first() is not None
+
+
+def hits_between(
+    session: Session, watchlist: str, start: datetime, end: datetime
+) -> list[tuple[int, StoredHit]]:
+    """(article id, hit) of alertable hits stored in (start, end], in order of discovery."""
+    rows = session.scalars(_period_hits(watchlist, start, end).order_by(HitRow.id))
+    return [
+        (
+            r.article_id,
+            StoredHit(
+                r.name, r.matched, r.field, r.snippet, r.snippet_start, r.snippet_end, r.reason
+            ),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Foldable:
+    """A pending alert never attempted, which quiet hours or a rate limit may hold."""
+
+    id: int
+    kind: str
+    watchlist: str | None
+    notifier: str
+    target_key: str
+    created_at: datetime
+
+
+def foldable(
+    session: Session, now: datetime, watchlists: Sequence[str], target_keys: Sequence[str]
+) -> list[Foldable]:
+    """Unattempted, unleased instant alerts of these watchlists or targets, oldest first."""
+    if not watchlists and not target_keys:
+        return []
+    query = (
+        select(DeliveryRow)
+        .where(
+            DeliveryRow.status == PENDING,
+            DeliveryRow.kind.in_(("instant", "followup")),
+            DeliveryRow.attempts == 0,
+            (DeliveryRow.lease_until.is_(None)) | (DeliveryRow.lease_until < now),
+            DeliveryRow.watchlist.in_(watchlists) | DeliveryRow.target_key.in_(target_keys),
+        )
+        .order_by(DeliveryRow.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [
+        Foldable(r.id, r.kind, r.watchlist, r.notifier, r.target_key, r.created_at)
+        for r in session.scalars(query)
+    ]
+
+
+def instant_used(session: Session, target_key: str, since: datetime, now: datetime) -> int:
+    """Instant alerts to a target that count against its rate limit since `since`:
+    sent on their own then (not in a digest), or attempted or leased (in flight or
+    retrying)."""
+    query = select(DeliveryRow.id).where(
+        DeliveryRow.target_key == target_key,
+        DeliveryRow.kind.in_(("instant", "followup")),
+        DeliveryRow.folded_into.is_(None),
+        ((DeliveryRow.status == SENT) & (DeliveryRow.sent_at >= since))
+        | (
+            (DeliveryRow.status == PENDING)
+            & ((DeliveryRow.attempts > 0) | (DeliveryRow.lease_until >= now))
+        ),
+    )
+    return len(list(session.scalars(query)))
+
+
+def open_digest(session: Session, dedupe_key: str) -> int | None:
+    """The id of a held-alerts digest that can still take alerts (pending, never tried)."""
+    row = session.scalars(select(DeliveryRow).where(DeliveryRow.dedupe_key == dedupe_key)).first()
+    if row is None or row.status != PENDING or row.attempts > 0 or row.lease_owner is not None:
+        return None
+    return row.id
+
+
+def digest_exists(session: Session, dedupe_key: str) -> bool:
+    found = session.scalars(select(DeliveryRow.id).where(DeliveryRow.dedupe_key == dedupe_key))
+    return found.first() is not None
+
+
+def hold(session: Session, ids: Sequence[int], digest_id: int) -> None:
+    """Hold alerts in a digest: they leave the queue and go out (and count as sent) with it."""
+    if ids:
+        session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(ids), DeliveryRow.status == PENDING)
+            .values(status=HELD, folded_into=digest_id, lease_until=None, lease_owner=None)
+        )
+
+
+def held_in(session: Session, digest_id: int) -> list[tuple[str, int]]:
+    """(watchlist, article id) of the alerts a digest carries, in order of discovery."""
+    rows = session.execute(
+        select(DeliveryRow.watchlist, DeliveryRow.article_id)
+        .where(DeliveryRow.folded_into == digest_id)
+        .order_by(DeliveryRow.id)
+    )
+    return [(w, a) for w, a in rows if w is not None and a is not None]
+
+
+def mark_held_sent(session: Session, digest_id: int, now: datetime) -> None:
+    """Called in the transaction that records the digest's success."""
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.folded_into == digest_id, DeliveryRow.status == HELD)
+        .values(status=SENT, sent_at=now)
+    )

@@ -1,0 +1,259 @@
+"""The delivery outbox: enqueue once, claim with a lease, record attempts and results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from alerts.model import DeliveryView
+from alerts.storage.tables import (
+    FAILED,
+    PENDING,
+    SENT,
+    DeliveryRow,
+)
+from ingest.storage import ArticleRow
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    dedupe_key: str
+    kind: str
+    notifier: str
+    target_key: str
+    due_at: datetime
+    watchlist: str | None = None
+    article_id: int | None = None
+    story_id: int | None = None
+    payload: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery claimed by one daemon for one attempt."""
+
+    id: int
+    kind: str
+    watchlist: str | None
+    notifier: str
+    target_key: str
+    article_id: int | None
+    story_id: int | None
+    payload: dict[str, Any] | None
+    attempts: int
+    created_at: datetime
+
+
+def enqueue(session: Session, deliveries: Iterable[NewDelivery], now: datetime) -> int:
+    """Add deliveries to the outbox unless their dedupe key is already there."""
+    items = list(deliveries)
+    keys = [d.dedupe_key for d in items]
+    known: set[str] = set()
+    for i in range(0, len(keys), 500):
+        known.update(
+            session.scalars(
+                select(DeliveryRow.dedupe_key).where(DeliveryRow.dedupe_key.in_(keys[i : i + 500]))
+            )
+        )
+    added = 0
+    for d in items:
+        if d.dedupe_key in known:
+            continue
+        known.add(d.dedupe_key)
+        session.add(
+            DeliveryRow(
+                dedupe_key=d.dedupe_key,
+                kind=d.kind,
+                watchlist=d.watchlist,
+                notifier=d.notifier,
+                target_key=d.target_key,
+                article_id=d.article_id,
+                story_id=d.story_id,
+                payload=json.dumps(d.payload) if d.payload is not None else None,
+                status=PENDING,
+                attempts=0,
+                created_at=now,
+                next_attempt_at=d.due_at,
+                reported=0,
+            )
+        )
+        added += 1
+    return added
+
+
+def claim_due(
+    session: Session, now: datetime, *, lease_s: float, owner: str, limit: int
+) -> list[Claimed]:
+    """Lease due deliveries, oldest first; an expired lease (a crashed sender) is due again."""
+    query = (
+        select(DeliveryRow)
+        .where(
+            DeliveryRow.status == PENDING,
+            DeliveryRow.next_attempt_at <= now,
+            (DeliveryRow.lease_until.is_(None)) | (DeliveryRow.lease_until < now),
+        )
+        .order_by(DeliveryRow.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    lease = now + timedelta(seconds=lease_s)
+    for row in rows:
+        row.lease_until, row.lease_owner = lease, owner
+    return [
+        Claimed(
+            id=r.id,
+            kind=r.kind,
+            watchlist=r.watchlist,
+            notifier=r.notifier,
+            target_key=r.target_key,
+            article_id=r.article_id,
+            story_id=r.story_id,
+            payload=json.loads(r.payload) if r.payload else None,
+            attempts=r.attempts,
+            created_at=r.created_at,
+        )
+        for r in rows
+    ]
+
+
+def record_attempt(session: Session, delivery_id: int, owner: str, now: datetime) -> bool:
+    """Count an attempt before sending; False when the lease was lost to another daemon."""
+    result = session.execute(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.id == delivery_id,
+            DeliveryRow.status == PENDING,
+            DeliveryRow.lease_owner == owner,
+        )
+        .values(attempts=DeliveryRow.attempts + 1, attempted_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_sent(session: Session, delivery_id: int, now: datetime) -> None:
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(status=SENT, sent_at=now, lease_until=None, lease_owner=None, last_error=None)
+    )
+
+
+def release(session: Session, ids: Sequence[int]) -> None:
+    """Give back leases on deliveries not attempted in this run."""
+    if ids:
+        session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(ids), DeliveryRow.status == PENDING)
+            .values(lease_until=None, lease_owner=None)
+        )
+
+
+def mark_retry(
+    session: Session, delivery_id: int, target_key: str, error: str, retry_at: datetime
+) -> None:
+    """Schedule a retry; later deliveries to the same target wait too, to keep their order."""
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(
+            last_error=error[:2000], next_attempt_at=retry_at, lease_until=None, lease_owner=None
+        )
+    )
+    session.execute(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.target_key == target_key,
+            DeliveryRow.status == PENDING,
+            DeliveryRow.id > delivery_id,
+            DeliveryRow.next_attempt_at < retry_at,
+        )
+        .values(next_attempt_at=retry_at)
+    )
+
+
+def mark_failed(session: Session, delivery_id: int, error: str) -> None:
+    session.execute(
+        update(DeliveryRow)
+        .where(DeliveryRow.id == delivery_id)
+        .values(status=FAILED, last_error=error[:2000], lease_until=None, lease_owner=None)
+    )
+
+
+def failed_unreported(session: Session) -> list[DeliveryView]:
+    rows = session.scalars(
+        select(DeliveryRow).where(
+            DeliveryRow.status == FAILED, DeliveryRow.reported == 0, DeliveryRow.kind != "ops"
+        )
+    )
+    return [_delivery_view(r, None) for r in rows]
+
+
+def mark_reported(session: Session, ids: Sequence[int]) -> None:
+    if ids:
+        session.execute(update(DeliveryRow).where(DeliveryRow.id.in_(ids)).values(reported=1))
+
+
+def requeue(session: Session, now: datetime, *, delivery_id: int | None, failed: bool) -> int:
+    """Put a delivery (or every failed one) back in the queue; returns how many."""
+    query = update(DeliveryRow)
+    if delivery_id is not None:
+        query = query.where(DeliveryRow.id == delivery_id, DeliveryRow.status != PENDING)
+    elif failed:
+        query = query.where(DeliveryRow.status == FAILED)
+    else:
+        return 0
+    result = session.execute(
+        query.values(
+            status=PENDING,
+            next_attempt_at=now,
+            created_at=now,
+            lease_until=None,
+            lease_owner=None,
+            reported=0,
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_deliveries(
+    session: Session, *, status: str | None = None, limit: int | None = None
+) -> list[DeliveryView]:
+    query = (
+        select(DeliveryRow, ArticleRow.title)
+        .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+        .order_by(DeliveryRow.id.desc())
+    )
+    if status is not None:
+        query = query.where(DeliveryRow.status == status)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_delivery_view(r, title) for r, title in session.execute(query)]
+
+
+def _delivery_view(r: DeliveryRow, title: str | None) -> DeliveryView:
+    return DeliveryView(
+        id=r.id,
+        kind=r.kind,
+        watchlist=r.watchlist,
+        notifier=r.notifier,
+        target=r.target_key,
+        status=r.status,
+        attempts=r.attempts,
+        article_id=r.article_id,
+        title=title,
+        created_at=r.created_at,
+        next_attempt_at=r.next_attempt_at if r.status == PENDING else None,
+        sent_at=r.sent_at,
+        last_error=r.last_error,
+    )

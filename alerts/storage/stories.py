@@ -1,0 +1,129 @@
+"""Stories: which articles report one event, and what a story has already alerted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from alerts.storage.tables import (
+    ArticleStoryRow,
+    HitRow,
+    StoryRow,
+)
+from ingest.storage import ArticleRow, FeedRow
+
+
+def create_story(session: Session, article_id: int, title: str, now: datetime) -> int:
+    row = StoryRow(first_article_id=article_id, title=title[:1000], first_seen=now, last_seen=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def assign_story(
+    session: Session, article_id: int, story_id: int, reason: str, now: datetime
+) -> None:
+    """Put an article in a story (once: a repeated batch after a crash keeps the first)."""
+    if session.get(ArticleStoryRow, article_id) is not None:
+        return
+    session.add(ArticleStoryRow(article_id=article_id, story_id=story_id, reason=reason[:2000]))
+    session.execute(update(StoryRow).where(StoryRow.id == story_id).values(last_seen=now))
+
+
+def story_of(session: Session, article_id: int) -> int | None:
+    row = session.get(ArticleStoryRow, article_id)
+    return row.story_id if row is not None else None
+
+
+def story_members_since(session: Session, since: datetime) -> list[tuple[int, int]]:
+    """(article id, story id) for articles first seen since `since`, oldest first."""
+    rows = session.execute(
+        select(ArticleStoryRow.article_id, ArticleStoryRow.story_id)
+        .join(ArticleRow, ArticleRow.id == ArticleStoryRow.article_id)
+        .where(ArticleRow.first_seen >= since)
+        .order_by(ArticleRow.id)
+    )
+    return [(a, s) for a, s in rows]
+
+
+def names_alerted_in_story(
+    session: Session, watchlist: str, story_id: int, exclude_article: int
+) -> set[str]:
+    """Names of `watchlist` already hit by another alertable article of the story."""
+    rows = session.scalars(
+        select(HitRow.name)
+        .join(ArticleStoryRow, ArticleStoryRow.article_id == HitRow.article_id)
+        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
+        .where(
+            ArticleStoryRow.story_id == story_id,
+            HitRow.watchlist == watchlist,
+            HitRow.article_id != exclude_article,
+            ArticleRow.alertable.is_(True),
+        )
+    )
+    return set(rows)
+
+
+def story_outlets(session: Session, story_id: int) -> list[str]:
+    """Feed names of the story's articles in order of arrival, each once."""
+    rows = session.execute(
+        select(FeedRow.name)
+        .join(ArticleRow, ArticleRow.feed_id == FeedRow.id)
+        .join(ArticleStoryRow, ArticleStoryRow.article_id == ArticleRow.id)
+        .where(ArticleStoryRow.story_id == story_id)
+        .order_by(ArticleRow.id)
+    )
+    return list(dict.fromkeys(name for (name,) in rows))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    id: int
+    title: str
+    first_seen: datetime
+    last_seen: datetime
+    articles: tuple[tuple[int, str, str | None, str], ...]  # (id, title, link, feed)
+    outlets: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def list_stories(session: Session, since: datetime | None, limit: int | None) -> list[StoryView]:
+    query = select(StoryRow).order_by(StoryRow.last_seen.desc(), StoryRow.id.desc())
+    if since is not None:
+        query = query.where(StoryRow.last_seen >= since)
+    if limit is not None:
+        query = query.limit(limit)
+    stories = list(session.scalars(query))
+    out = []
+    for st in stories:
+        members = session.execute(
+            select(ArticleRow.id, ArticleRow.title, ArticleRow.link, FeedRow.name)
+            .join(ArticleStoryRow, ArticleStoryRow.article_id == ArticleRow.id)
+            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .where(ArticleStoryRow.story_id == st.id)
+            .order_by(ArticleRow.id)
+        ).all()
+        names = session.scalars(
+            select(HitRow.name)
+            .join(ArticleStoryRow, ArticleStoryRow.article_id == HitRow.article_id)
+            .where(ArticleStoryRow.story_id == st.id)
+            .distinct()
+        )
+        out.append(
+            StoryView(
+                id=st.id,
+                title=st.title,
+                first_seen=st.first_seen,
+                last_seen=st.last_seen,
+                articles=tuple((a, t, lnk, f) for a, t, lnk, f in members),
+                outlets=tuple(dict.fromkeys(f for _, _, _, f in members)),
+                names=tuple(sorted(set(names))),
+            )
+        )
+    return out
