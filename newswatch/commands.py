@@ -274,8 +274,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     name = WatchName(key=args.name, name=args.name, variants=not args.no_variants)
     matcher = Matcher.build([name])
     if args.text is None:
+        examples = matcher.examples(args.name)
         forms = matcher.forms(args.name)
-        print(f"{args.name}: {len(forms)} forms")
+        print(f"{args.name}: {len(examples)} example spellings, {len(forms)} forms")
+        print("Spellings recognised (examples; any other spelling of the same sound also is):")
+        scheme = None
+        for spelling, reason in examples:
+            group, _, case = reason.partition(", ")
+            if group != scheme:
+                scheme = group
+                print(f"  {group}:")
+            print(f"    {spelling}" + (f"  ({case})" if case else ""))
+        print("Endings accepted on the configured spelling:")
         for form, reason in forms:
             print(f"  {form}  ({reason})")
         return cli.EXIT_OK

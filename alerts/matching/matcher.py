@@ -374,6 +374,16 @@ class Matcher:
         entries = [e for e in self._entries if e.ent == ent]
         return forms(self._entities[ent], entries)
 
+    def examples(self, key_: str) -> list[tuple[str, str]]:
+        """(spelling, reason) pairs: the name in each script and transliteration users meet,
+        each one accepted by this matcher as the whole name or surname. Slow; for display."""
+        from alerts.matching.examples import examples
+
+        def spans(text: str) -> list[tuple[int, int]]:
+            return [(m.start, m.end) for m in self.match("", text) if m.key == key_]
+
+        return examples(self._entities[self._keys[key_]].watch.name, spans)
+
     def explain(self, text: str) -> list[str]:
         """One line per candidate in ``text``: accepted or rejected, and why."""
         from alerts.matching.explain import describe
