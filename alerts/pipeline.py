@@ -67,7 +67,6 @@ class WatchlistMatcher:
             out.append(by_list)
         return out
 
-
     def iter_hits(
         self, articles: Sequence[StoredArticle], batch: int = 500
     ) -> Iterator[tuple[StoredArticle, dict[str, dict[str, Match]]]]:
