@@ -155,6 +155,102 @@ def test_non_matches(six: Matcher, ent: str, text: str) -> None:
     assert ent not in keys(six.match("", text)), six.explain(text)
 
 
+# The same six configured in Ukrainian. Ukrainian writes a soft sign inside the adjective
+# suffix (Тихановська, Біляцький), and the name must still be found in every other script
+# and case form, with the other gender's form and namesakes still rejected.
+UKRAINIAN = {
+    "E1": "Алесь Біляцький",
+    "E2": "Віктор Бабарико",
+    "E3": "Марія Колеснікова",
+    "E4": "Світлана Тихановська",
+    "E5": "Олександр Лукашенко",
+    "E6": "Тетяна Хоміч",
+}
+
+
+@pytest.fixture(scope="module")
+def six_uk() -> Matcher:
+    return Matcher.build(WatchName(key=k, name=v) for k, v in UKRAINIAN.items())
+
+
+UK_MATCHES = [
+    ("E4", "Светлана Тихановская встретилась с премьером.", "full name"),
+    ("E4", "Тихановская заявила о поддержке.", "surname"),
+    ("E4", "Письмо Тихановской пришло.", "genitive"),
+    ("E4", "Заява Тихановської.", "Ukrainian genitive"),
+    ("E4", "Зустріч із Тихановською.", "instrumental"),
+    ("E4", "Ціханоўскую падтрымалі.", "accusative"),
+    ("E4", "Tsikhanouskaya spoke in Vilnius.", "surname"),
+    ("E4", "Svetlana Tikhanovskaya met MPs.", "full name"),
+    ("E4", "Swiatłana Cichanouska przestrzegła.", "full name"),
+    ("E4", "Spotkanie z Cichanouskiej.", "Polish genitive"),
+    ("E4", "Tichanowskaja warnt.", "surname"),
+    ("E1", "Алесь Біляцький отримав листи.", "full name"),
+    ("E1", "Правозащитник Беляцкий остаётся в колонии.", "surname"),
+    ("E1", "Письмо от Беляцкого пришло.", "genitive"),
+    ("E1", "Листи Біляцькому.", "dative"),
+    ("E1", "Калегі Бяляцкага сабраліся.", "genitive"),
+    ("E1", "A letter from Bialiatski arrived.", "surname"),
+    ("E1", "Nagroda dla Białackiego.", "Polish genitive"),
+    ("E1", "Ein Brief von Bjaljazki.", "surname"),
+    ("E1", "Bialiackis parašė.", "Lithuanian"),
+    ("E5", "Визит Александра Лукашенко перенесён.", "full name"),
+    ("E5", "Лукашэнка сказаў.", "surname"),
+    ("E5", "Лист Лукашенкові.", "dative"),
+    ("E5", "Nie można ufać Łukaszence.", "Polish"),
+    ("E5", "Lukaschenko warnt.", "surname"),
+    ("E5", "Vilnius: Lukašenka kalbėjo.", "surname"),
+    ("E3", "Письмо Колесниковой пришло.", "genitive"),
+    ("E3", "Лист Колесніковій.", "Ukrainian genitive/dative"),
+    ("E3", "Калеснікава вітае.", "surname"),
+    ("E3", "Marii Kalesnikawej zdjęcie.", "full name"),
+    ("E3", "Maryia Kalesnikava's letters.", "full name"),
+    ("E2", "Прыхільнікі Бабарыкі сабраліся.", "genitive"),
+    ("E2", "Сторонники Бабарико собрались.", "surname"),
+    ("E2", "Rozmowa o Babaryce.", "Polish"),
+    ("E2", "Kampania Wiktara Babaryki.", "full name"),
+    ("E6", "Татьяна Хомич рассказала.", "full name"),
+    ("E6", "Tacciana Chomič sakała.", "full name"),
+    ("E6", "Chomicz i jego rodzina.", "surname"),
+    ("E6", "Tatiana Khomitch à Paris.", "full name"),
+]
+
+
+@pytest.mark.parametrize(("ent", "text", "reason"), UK_MATCHES)
+def test_ukrainian_config_matches(six_uk: Matcher, ent: str, text: str, reason: str) -> None:
+    found = [m for m in six_uk.match("", text) if m.key == ent]
+    assert found, six_uk.explain(text)
+    assert any(reason in m.reason for m in found), [m.reason for m in found]
+
+
+UK_NON_MATCHES = [
+    ("E4", "Сергей Тихановский остаётся в заключении."),
+    ("E4", "Тихановский сказал."),
+    ("E4", "Справа Тихановського."),
+    ("E4", "Her husband Siarhei Tsikhanouski remains in prison."),
+    ("E4", "Tsikhanouski said."),
+    ("E4", "Jan Cichanowski, sołtys wsi."),
+    ("E1", "The Białystok market. W Białymstoku."),
+    ("E1", "Michael Ballack retired."),
+    ("E5", "Dmitry Lukashenko chairs the club."),
+    ("E5", "Виктора Лукашенко избрали."),
+    ("E5", "Дзмітрый Лукашэнка адкрыў турнір."),
+    ("E3", "Фермер Колесников собрал урожай."),
+    ("E3", "Hockey player Kolesnikov scored twice."),
+    ("E3", "Мастак Ігар Калеснікаў адкрыў выставу."),
+    ("E3", "Tenisistka Jelena Kolesnikowa w półfinale."),
+    ("E2", "Eduard Babaryka, his son, spoke. Babaryka thanked supporters."),
+    ("E2", "in the village of Babaryki"),
+    ("E6", "Pianist Ales Khomich released an album."),
+    ("E6", "Khomichenko scored."),
+]
+
+
+@pytest.mark.parametrize(("ent", "text"), UK_NON_MATCHES)
+def test_ukrainian_config_non_matches(six_uk: Matcher, ent: str, text: str) -> None:
+    assert ent not in keys(six_uk.match("", text)), six_uk.explain(text)
+
+
 def test_match_fields_offsets_and_snippet(six: Matcher) -> None:
     title = "Письмо <b>Беляцкого</b>"
     summary = "x " * 200 + "Ales Bialiatski said. " + "y " * 200

@@ -15,7 +15,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![sc])t(?![sz])(?=[ie])"), "ts"),
     (re.compile(r"dz(?=[ie])"), "d"),
     (re.compile(r"d(?!z)(?=[ie])"), "dz"),
-    (re.compile(r"ц(?=[іиеяюьё])"), "т"),
+    # Not the ць of the Ukrainian adjective suffix -цьк- (Біляцький is Беляцкий, never
+    # a "Білятький").
+    (re.compile(r"ц(?=[іиеяюё]|ь(?!к))"), "т"),
     (re.compile(r"т(?=[іиеяюь])"), "ц"),
     (re.compile(r"дз(?=[іиеяюь])"), "д"),
     (re.compile(r"д(?!з)(?=[іиеяюь])"), "дз"),
