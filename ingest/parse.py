@@ -59,6 +59,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     bozo = _bozo_reason(d)
     if not d.get("version") and not d.entries:
         raise ParseError(url, f"not a feed ({bozo})" if bozo else "not a feed")
+    if _only_labelled_wrong(d):
+        bozo = None
     feed = d.feed
     language = _str(feed.get("language")) or _str(lowered.get("content-language"))
     return ParsedFeed(
@@ -189,6 +191,17 @@ def _str(value: Any) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     return None
+
+
+# Raised before the XML is read, about the HTTP label or the declared charset: a strict
+# parse that then fails replaces them with its own error, so when one of these is what
+# remains, the document parsed as well-formed XML. A good feed served as
+# application/octet-stream was shown as "malformed" until this was told apart.
+_LABEL_ONLY = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+
+
+def _only_labelled_wrong(d: Any) -> bool:
+    return isinstance(d.get("bozo_exception"), _LABEL_ONLY)
 
 
 def _bozo_reason(d: Any) -> str | None:

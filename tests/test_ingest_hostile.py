@@ -21,6 +21,7 @@ from newswatch.app import App
 from newswatch.config import load
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+OCTETS = "application/octet-stream"
 SECRET = "nw-secret-4f1d9a"  # the content of the local file the XXE feed points at
 
 GOOD = rss([Item("g1", "Court hears appeal", "The appeal", published=NOW - timedelta(hours=1))])
@@ -35,6 +36,10 @@ BILLION_LAUGHS = (
     b"<item><title>&lol9;</title><description>&lol9;</description><guid>b1</guid></item>"
     b"</channel></rss>"
 )
+# Real XML errors, read leniently: the feed works but the operator should know.
+UNCLOSED = GOOD.replace(b"</channel>", b"")
+# Well-formed documents with a wrong label: nothing for the operator to fix in the XML.
+LATIN1_AS_UTF8 = GOOD.replace(b"appeal<", "appel \xe9\xe9<".encode("latin-1"))
 HTML = b"<!DOCTYPE html><html><head><title>Home</title></head><body>Hello</body></html>"
 
 
@@ -52,7 +57,7 @@ def xxe(path: Path) -> bytes:
 class Case:
     name: str
     status: str  # the `newswatch feeds` status word
-    says: str  # a substring of the error (or, for an "ok" feed, of the note)
+    says: str  # a substring of the error (or, for an "ok" feed, of the note; "": no note)
 
 
 CASES = [
@@ -68,6 +73,12 @@ CASES = [
     Case("gzip-bomb", "failing", "body exceeds 262144 bytes"),
     Case("billion-laughs", "ok", "malformed"),
     Case("xxe", "ok", "malformed"),
+    Case("unclosed", "ok", "malformed feed, read leniently: SAXParseException"),
+    Case("unclosed-octet-stream", "ok", "mismatched tag"),
+    Case("octet-stream", "ok", ""),
+    Case("text-plain", "ok", ""),
+    Case("no-content-type", "ok", ""),
+    Case("latin1-declared-utf8", "ok", ""),
     Case("random-bytes", "failing", "not a feed"),
     Case("html", "failing", "an HTML page, not a feed"),
     Case("html-linking", "ok", "discovered feed"),
@@ -96,6 +107,16 @@ def polled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, stora
             ),
             "billion-laughs": srv.route("/lol", body=BILLION_LAUGHS),
             "xxe": srv.route("/xxe", body=xxe(secret)),
+            "unclosed": srv.route("/unclosed", body=UNCLOSED),
+            "unclosed-octet-stream": srv.route(
+                "/unclosed-bin", body=UNCLOSED, headers={"Content-Type": OCTETS}
+            ),
+            "octet-stream": srv.route("/bin", body=GOOD, headers={"Content-Type": OCTETS}),
+            "text-plain": srv.route("/txt", body=GOOD, headers={"Content-Type": "text/plain"}),
+            "no-content-type": srv.route("/bare", body=GOOD, headers={"Content-Type": ""}),
+            "latin1-declared-utf8": srv.route(
+                "/latin1", body=LATIN1_AS_UTF8, headers={"Content-Type": "text/xml; charset=utf-8"}
+            ),
             "random-bytes": srv.route("/random", body=os.urandom(4096)),
             "html": srv.route("/page", body=HTML, headers={"Content-Type": "text/html"}),
             "html-linking": srv.route(
@@ -135,7 +156,10 @@ def test_each_feed_gets_its_own_verdict(polled: dict[str, storage.FeedStatus], c
     assert feed.status == case.status, (feed.last_error, feed.note)
     if case.status == "ok":
         assert feed.error_count == 0 and feed.last_success_at == NOW
-        assert case.says in (feed.note or "")
+        if case.says:
+            assert case.says in (feed.note or ""), feed.note
+        else:
+            assert feed.note is None
     else:
         assert feed.error_count == 1 and feed.failing_since == NOW
         assert case.says in (feed.last_error or ""), feed.last_error
