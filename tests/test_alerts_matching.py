@@ -289,6 +289,13 @@ def test_match_fields_offsets_and_snippet(six: Matcher) -> None:
         (WatchName("k", "Алесь Бяляцкі"), "Беляцкого", True),
         (WatchName("k", "Lukashenko"), "Лукашэнка", True),
         (WatchName("k", "Tsikhanouskaya"), "Tsikhanouski", False),
+        (WatchName("k", "Volodymyr Zelenskyy"), "Зеленского", True),
+        (WatchName("k", "Volodymyr Zelenskyy"), "Zelenska", False),
+        (WatchName("k", "Володимир Зеленський"), "Zelensky", True),
+        (WatchName("k", "Володимир Зеленський"), "Зеленська", False),
+        (WatchName("k", "Олена Зеленська"), "Зеленская", True),
+        (WatchName("k", "Олена Зеленська"), "Zelenskiej", True),
+        (WatchName("k", "Олена Зеленська"), "Зеленский", False),
     ],
 )
 def test_config_options(watch: WatchName, text: str, expected: bool) -> None:

@@ -21,6 +21,9 @@ NAMES = [
     "Алесь Бяляцкі",
     "Аляксандр Лукашэнка",
     "Мария Колесникова",
+    "Світлана Тихановська",
+    "Алесь Біляцький",
+    "Олександр Лукашенко",
 ]
 
 
@@ -68,6 +71,13 @@ def test_every_example_is_accepted_for_its_name(name: str) -> None:
         ("Tatsiana Khomich", "Chomicz", "Polish"),
         ("Viktor Babaryka", "Бабарыкі", "Belarusian Cyrillic, genitive"),
         ("Мария Колесникова", "Kalesnikava", "English (BGN)"),
+        ("Світлана Тихановська", "Тихановская", "Russian Cyrillic"),
+        ("Світлана Тихановська", "Ціханоўскай", "Belarusian Cyrillic, genitive"),
+        ("Світлана Тихановська", "Tsikhanouskaya", "English (BGN)"),
+        ("Світлана Тихановська", "Cichanouskiej", "Polish, genitive"),
+        ("Світлана Тихановська", "Tichanowskajas", "German, genitive"),
+        ("Алесь Біляцький", "Беляцкого", "Russian Cyrillic, genitive"),
+        ("Алесь Біляцький", "Біляцький", "Ukrainian Cyrillic"),
     ],
 )
 def test_examples_include(name: str, form: str, reason: str) -> None:
@@ -78,6 +88,16 @@ def test_examples_exclude_the_other_gender() -> None:
     forms = [form for form, _ in examples("Maria Kolesnikova")]
     assert "Колесников" not in forms
     assert "Kolesnikov" not in forms
+
+
+@pytest.mark.parametrize(
+    ("name", "male"),
+    [("Sviatlana Tsikhanouskaya", "Tsikhanouski"), ("Світлана Тихановська", "Тихановский")],
+)
+def test_examples_of_a_female_adjective_never_show_the_male_form(name: str, male: str) -> None:
+    forms = [form for form, _ in examples(name)]
+    assert len(forms) >= 20
+    assert male not in forms
 
 
 def test_explain_prints_spellings_then_endings(capsys: pytest.CaptureFixture[str]) -> None:

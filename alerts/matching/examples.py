@@ -278,6 +278,11 @@ def _cyrillic_bases(word: str) -> tuple[list[str], list[str], list[str]]:
     ukrainian = re.search("[їєґ]|[сц]ьк", pivot)
     by = _dedupe(_belarusian(ru[-1] if ukrainian else pivot))
     uk = _dedupe(_ukrainian(ru[0]))[:2]
+    if ukrainian:
+        # The configured spelling is the Ukrainian one; its і in the first syllable is
+        # often a Russian е (Біляцький, Беляцкий).
+        uk = _dedupe([pivot, *uk])[:2]
+        ru = _dedupe([*ru, *_russian(re.sub(rf"^([^{_VOWELS}]+)і", r"\1е", pivot))])
     return ru, by, uk
 
 

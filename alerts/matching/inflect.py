@@ -138,7 +138,7 @@ TABLES: dict[str, Endings] = {
 # Ukrainian writes a soft sign inside the suffix (Тихановська, Біляцький): the same
 # adjective as Тихановская and Беляцкий, so the ь belongs to the stem, not the ending.
 _ADJ = re.compile(
-    r"^(.*(?:sk|ck|zk|[сцз]ь?к))(?:ь)?(aya|aja|aia|ая|a|а|i|y|ij|iy|yi|yj|ii|ий|ый|ій|і|is|ys)$"
+    r"^(.*(?:sk|ck|zk|[сцз]ь?к))(?:ь)?(aya|aja|aia|ая|a|а|i|y|ij|iy|yi|yj|yy|ii|ий|ый|ій|і|is|ys)$"
 )
 _FEMALE_ADJ = frozenset({"aya", "aja", "aia", "ая", "a", "а"})
 _OV = re.compile(r"^(.*(?:ov|ev|ow|ew|av|aw|in|yn|ov|ов|ев|ёв|ав|ин|ын))(a|а)?$")
