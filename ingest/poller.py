@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +27,7 @@ from ingest import storage
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest, FetchResult, ParsedFeed
+from ingest.notes import Polled, Read, feed_note, is_malformed
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.schedule import next_check_at
 
@@ -249,24 +250,33 @@ class Poller:
         known = feed.known_fingerprints()
         scan = scan_items(result.body, known)
         fingerprints = scan[0] if scan is not None else None
-        if scan is not None and known and scan[0] <= known:
+        # A feed last read leniently is parsed whole whenever it changes: only a clean
+        # parse of all of it can say it was fixed (ingest.notes).
+        cut = scan is not None and bool(known) and not is_malformed(feed.note)
+        if cut and scan is not None and scan[0] <= known:
             outcome = self._ok_outcome(feed, result, "unchanged", digest, fingerprints)
             return outcome, None
         # A steady poll finds one new item among fifty: only that one is parsed.
-        parsed = await self._parse(result, scan[1] if scan is not None and known else None)
-        note = None
+        parsed = await self._parse(result, scan[1] if cut and scan is not None else None)
+        read: Read = "new items" if cut else "whole body"
+        page: str | None = None
         if parsed.feed is None and parsed.links:
-            found = await fetcher.fetch(FetchRequest(parsed.links[0]))
+            link = parsed.links[0]
+            found = await fetcher.fetch(FetchRequest(link))
             if found.ok:
                 parsed = await self._parse(found)
                 if parsed.feed is not None:
-                    note = f"discovered feed {found.url} from the HTML page at {result.url}"
-                    result = found
+                    # The link as the page gives it, or where it moved for good: a
+                    # temporary redirect's target is no address to keep.
+                    page, read = result.url, "whole body"
+                    result = replace(found, url=found.permanent_url or link)
                     digest = hashlib.sha256(found.body).hexdigest()
                     fingerprints = raw_item_fingerprints(found.body)
         if parsed.feed is None:
             return self._error_outcome(feed, result, parsed.error or "not a feed"), None
-        outcome = self._ok_outcome(feed, result, "ok", digest, fingerprints, parsed.feed, note=note)
+        outcome = self._ok_outcome(
+            feed, result, "ok", digest, fingerprints, parsed.feed, read=read, page=page
+        )
         return outcome, parsed.feed
 
     async def _parse(self, result: FetchResult, body: bytes | None = None) -> _Parsed:
@@ -289,7 +299,9 @@ class Poller:
         digest: str | None = None,
         fingerprints: frozenset[str] | None = None,
         parsed: ParsedFeed | None = None,
-        note: str | None = None,
+        *,
+        read: Read = "nothing",
+        page: str | None = None,
     ) -> storage.FeedOutcome:
         now = self.clock()
         ttl = parsed.ttl_s if parsed is not None else feed.ttl_s
@@ -305,13 +317,21 @@ class Poller:
             max_backoff_s=self.settings.max_backoff_s,
         )
         log.debug("next check feed=%s at=%s: %s", feed.url, when, reason)
-        moved = result.permanent_url
-        if moved and moved != feed.url:
-            note = note or f"moved permanently to {moved}"
-        new_url = moved or (result.url if note and note.startswith("discovered") else None)
-        if parsed is not None and parsed.bozo and note is None:
-            # Defused DTDs land here too (billion laughs, XXE): the operator should know.
-            note = f"malformed feed, read leniently: {parsed.bozo}"
+        moved = result.permanent_url is not None and result.permanent_url != feed.url
+        url = result.url if moved or page is not None else feed.url
+        note = self._note(
+            feed,
+            Polled(
+                status=status,
+                config_url=feed.config_url,
+                url=url,
+                moved=moved,
+                discovered_from=page,
+                read=read,
+                # Defused DTDs land here too (billion laughs, XXE): the operator should know.
+                malformed=parsed.bozo if parsed is not None else None,
+            ),
+        )
         return storage.FeedOutcome(
             status=status,
             next_check_at=when,
@@ -319,7 +339,7 @@ class Poller:
             last_modified=result.last_modified,
             body_hash=digest,
             fingerprints=fingerprints,
-            new_url=new_url if new_url != feed.url else None,
+            new_url=url if url != feed.url else None,
             note=note,
             ttl_s=parsed.ttl_s if parsed is not None else None,
             title=parsed.title if parsed is not None else None,
@@ -337,10 +357,14 @@ class Poller:
             jitter_key=feed.url,
             max_backoff_s=self.settings.max_backoff_s,
         )
-        note = (
-            "410 Gone: stopped polling; remove the feed or re-add it" if status == "gone" else None
-        )
+        note = self._note(feed, Polled(status=status, config_url=feed.config_url, url=feed.url))
         return storage.FeedOutcome(status=status, next_check_at=when, error=error, note=note)
+
+    def _note(self, feed: storage.DueFeed, polled: Polled) -> str | None:
+        note, reason = feed_note(feed.note, polled)
+        if note != feed.note:
+            log.debug("note feed=%s now=%r: %s", feed.url, note, reason)
+        return note
 
     def _alert_cutoff(self, feed: storage.DueFeed, now: datetime) -> tuple[datetime | None, bool]:
         backfill = self.settings.backfill_s

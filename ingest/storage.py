@@ -140,6 +140,8 @@ class DueFeed:
     error_count: int
     ttl_s: float | None
     first_poll: bool
+    config_url: str
+    note: str | None  # the note as the previous poll left it (see ingest.notes)
     failing_since: datetime | None = None
     failing_reported: bool = False
 
@@ -161,7 +163,7 @@ class FeedOutcome:
     body_hash: str | None = None
     fingerprints: frozenset[str] | None = None
     new_url: str | None = None
-    note: str | None = None
+    note: str | None = None  # the whole note from now on (ingest.notes); None clears it
     ttl_s: float | None = None
     title: str | None = None
 
@@ -262,6 +264,8 @@ def claim_due(
         t.error_count,
         t.ttl_s,
         t.last_success_at.is_(None).label("first_poll"),
+        t.config_url,
+        t.note,
         t.failing_since,
         t.failing_reported,
     ).where(
@@ -301,6 +305,8 @@ def claim_due(
             error_count=r.error_count,
             ttl_s=r.ttl_s,
             first_poll=bool(r.first_poll),
+            config_url=r.config_url,
+            note=r.note,
             failing_since=r.failing_since,
             failing_reported=bool(r.failing_reported),
         )
@@ -327,7 +333,7 @@ def record_outcomes(
             "next_check_at": outcome.next_check_at,
             "last_status": outcome.status,
         }
-        if outcome.note:
+        if outcome.note != feed.note:
             row["note"] = outcome.note
         if outcome.new_url:
             row["url"] = outcome.new_url
@@ -380,8 +386,7 @@ def record_outcome(session: Session, feed_id: int, outcome: FeedOutcome, now: da
     row.last_checked_at = now
     row.next_check_at = outcome.next_check_at
     row.last_status = outcome.status
-    if outcome.note:
-        row.note = outcome.note
+    row.note = outcome.note
     if outcome.new_url:
         row.url = outcome.new_url
     if outcome.status in ("error", "gone"):

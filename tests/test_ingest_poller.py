@@ -152,3 +152,31 @@ def test_changed_feed_written_by_an_older_release_parses_in_full(
     report = p.poll(force=True)
     p.close()
     assert (report.new_articles, report.errors) == (1, 0)
+
+
+def test_notes_follow_the_feed_as_it_is_now(server: FeedServer, tmp_path: Path) -> None:
+    broken = rss(ITEMS).replace(b"</channel>", b"")
+    server.route("/bad", body=broken)
+    server.redirect("/old", "/new", 301)
+    server.route("/new", body=rss(ITEMS))
+    p = poller(tmp_path, {"bad": server.url("/bad"), "moved": server.url("/old")})
+
+    def notes() -> dict[str, tuple[str, str | None]]:
+        return {n: (f.url, f.note) for n, f in statuses(p).items()}
+
+    p.poll(force=True)
+    assert "malformed feed" in (notes()["bad"][1] or "")
+    assert notes()["moved"] == (server.url("/new"), f"moved permanently to {server.url('/new')}")
+    p.poll(force=True)  # the same bodies again; the moved feed is polled at its new URL
+    assert "malformed feed" in (notes()["bad"][1] or "")
+    assert notes()["moved"] == (server.url("/new"), f"moved permanently to {server.url('/new')}")
+    assert server.hits("/old") == 1
+    # Fixed, with one new item: the whole body is parsed, so the fix is seen.
+    server.route("/bad", body=rss([Item("n1", "New", "x", published=NOW), *ITEMS]))
+    # And moved back to where the config says.
+    server.route("/old", body=rss(ITEMS))
+    server.redirect("/new", "/old", 301)
+    report = p.poll(force=True)
+    assert (report.errors, report.new_articles) == (0, 1)
+    assert notes() == {"bad": (server.url("/bad"), None), "moved": (server.url("/old"), None)}
+    p.close()
