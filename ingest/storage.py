@@ -592,6 +592,14 @@ def purge_articles(session: Session, ids: Sequence[int]) -> None:
         session.execute(delete(ArticleRow).where(ArticleRow.id.in_(ids[i : i + 500])))
 
 
+def polled_urls(session: Session) -> dict[str, str]:
+    """The URL each feed is polled at (after a permanent move or discovery), by config URL."""
+    return {
+        config_url: url
+        for config_url, url in session.execute(select(FeedRow.config_url, FeedRow.url))
+    }
+
+
 def feed_statuses(session: Session, now: datetime) -> list[FeedStatus]:
     counts = dict(
         session.execute(select(ArticleRow.feed_id, func.count()).group_by(ArticleRow.feed_id)).all()

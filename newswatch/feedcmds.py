@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ingest import storage as istore
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest, FetchResult, ParsedFeed
@@ -91,11 +92,21 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_export_opml(args: argparse.Namespace) -> int:
-    settings = cli.settings_from(args)
-    text = render_opml([(f.name, f.url) for f in settings.feeds], "newswatch feeds")
+    # The URLs newswatch polls, not the configured ones: after a permanent redirect or
+    # discovery from a web page, that is what another reader should subscribe to.
+    app = cli.open_app(args)
+    try:
+        with app.sessions() as s:
+            polled = istore.polled_urls(s)
+    finally:
+        app.close()
+    feeds = [(f.name, polled.get(f.url, f.url)) for f in app.settings.feeds]
+    text = render_opml(feeds, "newswatch feeds")
     if args.file:
         Path(args.file).write_text(text, encoding="utf-8")
-        _say(f"exported {len(settings.feeds)} feeds to {args.file}")
+        moved = sum(url != f.url for (_, url), f in zip(feeds, app.settings.feeds, strict=True))
+        where = f" ({moved} at the URL newswatch polls instead)" if moved else ""
+        _say(f"exported {len(feeds)} feeds to {args.file}{where}")
     else:
         sys.stdout.write(text)
     return cli.EXIT_OK

@@ -136,6 +136,35 @@ def test_import_then_export_opml(server: FeedServer, config: Path, tmp_path: Pat
     assert parse_opml(out.read_bytes()) == [(f.name, f.url) for f in feeds]
 
 
+def test_export_writes_the_urls_newswatch_polls(
+    server: FeedServer, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with config.open("a") as fh:
+        for name, url in [
+            ("kept", server.route("/kept.xml", body=FEED)),
+            ("moved", server.redirect("/old", "/other.xml", 301)),
+            ("page", server.url("/home")),  # the feed is discovered from the page
+            ("temporary", server.redirect("/tmp", "/other.xml", 302)),
+        ]:
+            fh.write(f'\n[[feeds]]\nname = "{name}"\nurl = "{url}"\n')
+    out = tmp_path / "out.opml"
+    assert run(config, "export-opml", str(out)) == 0  # before any poll: the config's URLs
+    configured = [(f.name, f.url) for f in load(str(config)).feeds]
+    assert parse_opml(out.read_bytes()) == configured
+    assert run(config, "poll", "--no-deliver") == 0
+    capsys.readouterr()
+    assert run(config, "export-opml", str(out)) == 0
+    assert parse_opml(out.read_bytes()) == [
+        ("kept", server.url("/kept.xml")),
+        ("moved", server.url("/other.xml")),
+        ("page", server.url("/feed.xml")),
+        ("temporary", server.url("/tmp")),  # a 302 may be a login wall: not followed for good
+    ]
+    assert "2 at the URL newswatch polls instead" in capsys.readouterr().out
+    assert run(config, "export-opml") == 0
+    assert parse_opml(capsys.readouterr().out.encode()) == parse_opml(out.read_bytes())
+
+
 def test_import_refuses_hostile_opml(config: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.opml"
     bad.write_text('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><opml/>')
