@@ -230,6 +230,11 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> No
             seconds=spec.interval_s
         ):
             row.next_check_at = now
+        if spec.enabled and not row.enabled:
+            # Removed from the config and added back: a fresh start, as the
+            # "410 Gone" note promises, rather than the old verdict.
+            row.gone, row.note, row.next_check_at = False, None, now
+            row.error_count, row.failing_since, row.failing_reported = 0, None, False
         row.name, row.interval_s, row.enabled = spec.name, spec.interval_s, spec.enabled
     for url, row in rows.items():
         if url not in wanted and row.enabled:

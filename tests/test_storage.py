@@ -58,6 +58,30 @@ def test_removed_feeds_are_disabled_not_deleted(sessions: sessionmaker[Session])
     assert status == {"f0": "new", "f1": "disabled"}
 
 
+def test_a_gone_feed_removed_and_added_back_starts_afresh(
+    sessions: sessionmaker[Session],
+) -> None:
+    add_feeds(sessions, 1)
+    with sessions.begin() as s:
+        [feed] = istore.claim_due(s, T0, lease_s=60, owner="a", limit=1)
+        gone = istore.FeedOutcome(
+            status="gone", next_check_at=T0 + timedelta(hours=1), error="HTTP 410", note="gone"
+        )
+        istore.record_outcome(s, feed.id, gone, T0)
+    spec = istore.FeedSpec("f0", "https://e.org/0.xml", 300)
+    with sessions.begin() as s:
+        istore.sync_feeds(s, [spec], T0)  # still configured: stays gone
+        assert istore.claim_due(s, T0 + timedelta(days=1), lease_s=60, owner="a", limit=1) == []
+    with sessions.begin() as s:
+        istore.sync_feeds(s, [], T0)  # removed …
+    with sessions.begin() as s:
+        istore.sync_feeds(s, [spec], T0)  # … and added back
+    with sessions.begin() as s:
+        [status] = istore.feed_statuses(s, T0)
+        assert status.status != "gone" and status.error_count == 0 and status.note is None
+        assert len(istore.claim_due(s, T0, lease_s=60, owner="a", limit=1)) == 1
+
+
 def test_articles_are_unique_per_feed_and_identity(sessions: sessionmaker[Session]) -> None:
     add_feeds(sessions, 1)
     with sessions.begin() as s:
