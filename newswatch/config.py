@@ -290,7 +290,7 @@ def _watchlists(v: _Validator, raw: Any, notifiers: set[str]) -> tuple[Watchlist
         body = v.string(t, where, "template_body", None)
         for key, source in (("template_title", titles), ("template_body", body)):
             if source is not None:
-                v.check(source, f"{where}.{key}", _check_template)
+                v.check(source, f"{where}.{key}", _template_checker(key))
         out.append(
             WatchlistSettings(
                 name, names, tuple(notify), mode, schedule, quiet, followup, titles, body
@@ -333,13 +333,21 @@ def _check_schedule(text: str) -> None:
     parse_schedule(text)
 
 
-def _check_template(text: str) -> None:
-    import jinja2
+def _template_checker(key: str) -> Callable[[str], None]:
+    """Compile and trial-render a user template exactly as alerts will use it."""
 
-    try:
-        jinja2.Environment(autoescape=True).parse(text)
-    except jinja2.TemplateSyntaxError as e:
-        raise ValueError(f"template error on line {e.lineno}: {e.message}") from None
+    def check(text: str) -> None:
+        from alerts.errors import TemplateError
+        from alerts.render import Templates, compile_templates
+
+        templates = Templates(title=text) if key == "template_title" else Templates(body=text)
+        try:
+            compile_templates(templates)
+        except TemplateError as e:
+            reason = str(e).removeprefix(f"{key}: ")
+            raise ValueError(f"is not a valid template: {reason}") from None
+
+    return check
 
 
 _INVALID: Any = object()

@@ -180,6 +180,11 @@ BROKEN = [
         "watchlists[0].template_body:",
     ),
     (
+        "template with an unknown variable",
+        MINIMAL.replace('notify = ["team"]', 'notify = ["team"]\ntemplate_title = "{{ nope.x }}"'),
+        'watchlists[0].template_title: "{{ nope.x }}" is not a valid template: UndefinedError',
+    ),
+    (
         "bad rate limit",
         MINIMAL.replace('team = ["mailto', 'team = { rate_limit = "lots", urls = ["mailto').replace(
             '8080/hook"]', '8080/hook"] }'
