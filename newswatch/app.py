@@ -130,17 +130,18 @@ class App:
     def open(self) -> None:
         """Migrate the schema and make the feeds table follow the config."""
         try:
-            migrate.upgrade(self.engine)
-            with self.sessions.begin() as s:
-                istore.sync_feeds(
-                    s,
-                    [
-                        istore.FeedSpec(f.name, f.url, f.interval_s, f.enabled)
-                        for f in self.settings.feeds
-                    ],
-                    self.clock(),
-                )
-            start_digests(self.sessions, self.policy, self.clock())
+            with migrate.startup_lock(self.engine):
+                migrate.upgrade(self.engine)
+                with self.sessions.begin() as s:
+                    istore.sync_feeds(
+                        s,
+                        [
+                            istore.FeedSpec(f.name, f.url, f.interval_s, f.enabled)
+                            for f in self.settings.feeds
+                        ],
+                        self.clock(),
+                    )
+                start_digests(self.sessions, self.policy, self.clock())
         except SQLAlchemyError as e:
             raise DatabaseUnavailable(_describe_db_error(self.settings.database_url, e)) from e
 

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 _HERE = Path(__file__).resolve().parent / "migrations"
+_STARTUP_LOCK = 0x6E777374  # "nwst": distinct from the matching lock
+
+
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Let one daemon at a time migrate and sync the feeds table.
+
+    Two daemons started together on an empty PostgreSQL schema both ran CREATE TABLE
+    (duplicate key in pg_type) and both inserted the configured feeds (unique config_url).
+    SQLite's BEGIN IMMEDIATE already serializes them; PostgreSQL needs a session-level
+    advisory lock held on a connection of its own across migration and sync.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _STARTUP_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _STARTUP_LOCK})
+            conn.commit()
 
 
 def alembic_config(engine: Engine) -> Config:
