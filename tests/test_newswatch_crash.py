@@ -105,16 +105,18 @@ def world() -> Iterator[World]:
         yield World(feeds, smtp, hook)
 
 
-def write_config(tmp_path: Path, w: World) -> Path:
+def write_config(tmp_path: Path, w: World, db_url: str | None = None, feeds_n: int = 3) -> Path:
+    """A daemon config over `feeds_n` loopback feeds, email and chat; SQLite by default."""
+    db_url = db_url or f"sqlite:///{tmp_path / 'newswatch.db'}"
     feeds = "\n".join(
         f'[[feeds]]\nname = "Outlet {i}"\nurl = "{w.feeds.url(f"/feed{i}.xml")}"\n'
-        for i in range(3)
+        for i in range(feeds_n)
     )
     config = tmp_path / "config.toml"
     config.write_text(
         f"""
 [database]
-url = "sqlite:///{tmp_path / "newswatch.db"}"
+url = "{db_url}"
 
 [defaults]
 interval = "300ms"

@@ -21,7 +21,7 @@ from feedgen import Item, rss
 from feedserver import FeedServer
 from sinks import SmtpSink, WebhookSink
 from sqlalchemy import create_engine, text
-from test_newswatch_crash import NAMES, Daemon, SlowInbox, World, received
+from test_newswatch_crash import NAMES, Daemon, SlowInbox, World, received, write_config
 
 FEEDS = 30
 POLL = re.compile(r"tick poll feeds=(\d+) .*new_articles=(\d+)")
@@ -48,35 +48,6 @@ def publish(w: World, rng: random.Random, paths: list[str]) -> None:
         w.feeds.route(path, body=rss(w.items[path][-40:]), delay_s=0.05)
 
 
-def write_config(tmp_path: Path, w: World, db_url: str) -> Path:
-    feeds = "\n".join(
-        f'[[feeds]]\nname = "Outlet {i}"\nurl = "{w.feeds.url(f"/feed{i}.xml")}"\n'
-        for i in range(FEEDS)
-    )
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f"""
-[database]
-url = "{db_url}"
-
-[defaults]
-interval = "300ms"
-
-{feeds}
-[notifiers]
-email = ["{w.smtp.apprise_url()}"]
-chat = ["{w.hook.apprise_url()}"]
-
-[[watchlists]]
-name = "belarus"
-names = {NAMES!r}
-notify = ["email", "chat"]
-""".replace("'", '"'),
-        encoding="utf-8",
-    )
-    return config
-
-
 def work(daemon: Daemon) -> tuple[int, int, int]:
     """(feeds polled, new articles stored, alerts sent) from one daemon's log."""
     feeds = articles = sent = 0
@@ -99,7 +70,7 @@ def test_two_daemons_share_one_postgresql_without_losing_or_repeating_anything(
         smtp.inbox, hook.inbox = SlowInbox(0.01), SlowInbox(0.01)
         w = World(feed_server, smtp, hook)
         publish(w, rng, paths)
-        config = write_config(tmp_path, w, db_url)
+        config = write_config(tmp_path, w, db_url, feeds_n=FEEDS)
         daemons = [Daemon(config), Daemon(config)]
         try:
             for d in daemons:
