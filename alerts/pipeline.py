@@ -20,6 +20,7 @@ from alerts.matching import Match, Matcher, WatchName, html_to_text
 from alerts.model import AlertPolicy, Watchlist
 from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
+from ingest.db import chunks
 from ingest.model import StoredArticle
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,7 @@ class WatchlistMatcher:
         self, articles: Sequence[StoredArticle], batch: int = 500
     ) -> Iterator[tuple[StoredArticle, dict[str, dict[str, Match]]]]:
         """`hits` for any number of articles, matched a batch at a time."""
-        for i in range(0, len(articles), batch):
-            chunk = articles[i : i + batch]
+        for chunk in chunks(articles, batch):
             yield from zip(chunk, self.hits_many(chunk), strict=True)
 
 

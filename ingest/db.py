@@ -5,10 +5,22 @@ SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL goes through psycop
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+T = TypeVar("T")
+
+# Bound parameters per IN list: well under SQLite's and PostgreSQL's limits.
+IN_LIMIT = 500
+
+
+def chunks(items: Sequence[T], size: int = IN_LIMIT) -> Iterator[Sequence[T]]:
+    """`items` in slices of at most `size`, for IN lists the backends can bind."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 class Base(DeclarativeBase):

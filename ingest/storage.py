@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from ingest.db import Base
+from ingest.db import Base, chunks
 from ingest.model import ParsedEntry, StoredArticle
 
 
@@ -290,10 +290,10 @@ def claim_due(
     lease = now + timedelta(seconds=lease_s)
     ids = [r.id for r in rows]
     # One UPDATE per chunk rather than one per row: claiming 1,000 feeds stays one round trip.
-    for i in range(0, len(ids), 500):
+    for chunk in chunks(ids):
         session.execute(
             update(FeedRow)
-            .where(FeedRow.id.in_(ids[i : i + 500]))
+            .where(FeedRow.id.in_(chunk))
             .values(lease_until=lease, lease_owner=owner)
             .execution_options(synchronize_session=False)
         )
@@ -450,8 +450,7 @@ def mark_recovery_reported(session: Session, feed_id: int) -> None:
 def known_identities(session: Session, feed_id: int, identities: Iterable[str]) -> set[str]:
     wanted = list(identities)
     found: set[str] = set()
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
+    for chunk in chunks(wanted):
         found.update(
             session.scalars(
                 select(ArticleRow.identity).where(
@@ -545,10 +544,8 @@ def unprocessed_articles(session: Session, limit: int) -> list[StoredArticle]:
 
 
 def mark_processed(session: Session, ids: Sequence[int], now: datetime) -> None:
-    for i in range(0, len(ids), 500):
-        session.execute(
-            update(ArticleRow).where(ArticleRow.id.in_(ids[i : i + 500])).values(processed_at=now)
-        )
+    for chunk in chunks(ids):
+        session.execute(update(ArticleRow).where(ArticleRow.id.in_(chunk)).values(processed_at=now))
 
 
 def articles_since(
@@ -569,11 +566,11 @@ def articles_since(
 def articles_by_id(session: Session, ids: Iterable[int]) -> dict[int, StoredArticle]:
     wanted = list(set(ids))
     out: dict[int, StoredArticle] = {}
-    for i in range(0, len(wanted), 500):
+    for chunk in chunks(wanted):
         query = (
             select(ArticleRow, FeedRow.name)
             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-            .where(ArticleRow.id.in_(wanted[i : i + 500]))
+            .where(ArticleRow.id.in_(chunk))
         )
         out.update({row.id: _to_article(row, name) for row, name in session.execute(query)})
     return out
@@ -593,8 +590,8 @@ def delete_articles_before(session: Session, before: datetime) -> list[int]:
 def purge_articles(session: Session, ids: Sequence[int]) -> None:
     from sqlalchemy import delete
 
-    for i in range(0, len(ids), 500):
-        session.execute(delete(ArticleRow).where(ArticleRow.id.in_(ids[i : i + 500])))
+    for chunk in chunks(ids):
+        session.execute(delete(ArticleRow).where(ArticleRow.id.in_(chunk)))
 
 
 def polled_urls(session: Session) -> dict[str, str]:

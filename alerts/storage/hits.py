@@ -20,6 +20,7 @@ from alerts.storage.tables import (
     DeliveryRow,
     HitRow,
 )
+from ingest.db import chunks
 from ingest.storage import ArticleRow, FeedRow
 
 
@@ -65,10 +66,10 @@ def serialize_matching(session: Session) -> None:
 
 def existing_hit_keys(session: Session, article_ids: Sequence[int]) -> set[tuple[str, int, str]]:
     found: set[tuple[str, int, str]] = set()
-    for i in range(0, len(article_ids), 500):
+    for chunk in chunks(article_ids):
         rows = session.execute(
             select(HitRow.watchlist, HitRow.article_id, HitRow.name).where(
-                HitRow.article_id.in_(article_ids[i : i + 500])
+                HitRow.article_id.in_(chunk)
             )
         )
         found.update((w, a, n) for w, a, n in rows)
@@ -159,8 +160,7 @@ def list_hits(
 
 def purge_for_articles(session: Session, article_ids: Sequence[int]) -> None:
     """Retention: drop hits and story links of articles about to be deleted."""
-    for i in range(0, len(article_ids), 500):
-        chunk = article_ids[i : i + 500]
+    for chunk in chunks(article_ids):
         session.execute(delete(HitRow).where(HitRow.article_id.in_(chunk)))
         session.execute(delete(ArticleStoryRow).where(ArticleStoryRow.article_id.in_(chunk)))
         session.execute(

@@ -21,6 +21,7 @@ from alerts.storage.tables import (
     SENT,
     DeliveryRow,
 )
+from ingest.db import chunks
 from ingest.storage import ArticleRow
 
 
@@ -58,11 +59,9 @@ def enqueue(session: Session, deliveries: Iterable[NewDelivery], now: datetime) 
     items = list(deliveries)
     keys = [d.dedupe_key for d in items]
     known: set[str] = set()
-    for i in range(0, len(keys), 500):
+    for chunk in chunks(keys):
         known.update(
-            session.scalars(
-                select(DeliveryRow.dedupe_key).where(DeliveryRow.dedupe_key.in_(keys[i : i + 500]))
-            )
+            session.scalars(select(DeliveryRow.dedupe_key).where(DeliveryRow.dedupe_key.in_(chunk)))
         )
     added = 0
     for d in items:
