@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -53,7 +53,6 @@ class PollReport:
     errors: int = 0
     new_articles: int = 0
     elapsed_s: float = 0.0
-    recovered: tuple[str, ...] = field(default=())
 
     def line(self) -> str:
         return (
@@ -131,7 +130,6 @@ class Poller:
     async def _poll_cycle(self, force: bool) -> PollReport:
         started = time.monotonic()
         totals: dict[str, int] = {}
-        recovered: list[str] = []
         polled = 0
         after_id: int | None = None
         async with Fetcher(self.limits) as fetcher:
@@ -152,7 +150,7 @@ class Poller:
                     break
                 polled += len(due)
                 after_id = max(d.id for d in due)
-                await self._poll_batch(fetcher, due, totals, recovered)
+                await self._poll_batch(fetcher, due, totals)
         report = PollReport(
             feeds=polled,
             ok=totals.get("ok", 0),
@@ -161,7 +159,6 @@ class Poller:
             errors=totals.get("error", 0) + totals.get("gone", 0),
             new_articles=totals.get("new", 0),
             elapsed_s=time.monotonic() - started,
-            recovered=tuple(recovered),
         )
         log.debug("%s", report.line())  # the daemon logs the tick summary at INFO
         return report
@@ -171,7 +168,6 @@ class Poller:
         fetcher: Fetcher,
         due: list[storage.DueFeed],
         totals: dict[str, int],
-        recovered: list[str],
     ) -> None:
         pending: list[_Pending] = []
 
@@ -191,30 +187,30 @@ class Poller:
             if len(pending) >= _FLUSH_FEEDS or _entries(pending) >= _FLUSH_ENTRIES:
                 batch = pending[:]
                 pending.clear()
-                self._flush(batch, totals, recovered)
+                self._flush(batch, totals)
 
         await asyncio.gather(*(one(d) for d in due))
-        self._flush(pending, totals, recovered)
+        self._flush(pending, totals)
 
-    def _flush(self, batch: list[_Pending], totals: dict[str, int], recovered: list[str]) -> None:
+    def _flush(self, batch: list[_Pending], totals: dict[str, int]) -> None:
         if not batch:
             return
         try:
-            self._write(batch, totals, recovered)
+            self._write(batch, totals)
         except SQLAlchemyError:
             # One feed's rows must not lose the others': retry one transaction per feed.
             log.warning("batched write failed; retrying feed by feed", exc_info=True)
             for item in batch:
                 try:
-                    self._write([item], totals, recovered)
+                    self._write([item], totals)
                 except SQLAlchemyError as e:
                     log.exception("store failed feed=%s", item.feed.url)
                     failed = self._error_outcome(
                         item.feed, FetchResult(item.feed.url, 0), f"storage error: {e}"[:500]
                     )
-                    self._write([_Pending(item.feed, failed, None)], totals, recovered)
+                    self._write([_Pending(item.feed, failed, None)], totals)
 
-    def _write(self, batch: list[_Pending], totals: dict[str, int], recovered: list[str]) -> None:
+    def _write(self, batch: list[_Pending], totals: dict[str, int]) -> None:
         now = self.clock()
         counts: dict[str, int] = {}
         with self.sessions.begin() as s:
@@ -231,10 +227,9 @@ class Poller:
                         undated_alertable=undated,
                         first_poll=item.feed.first_poll,
                     )
-            names = storage.record_outcomes(s, [(i.feed, i.outcome) for i in batch], now)
+            storage.record_outcomes(s, [(i.feed, i.outcome) for i in batch], now)
         for key, n in counts.items():
             totals[key] = totals.get(key, 0) + n
-        recovered.extend(names)
 
     async def _decide(
         self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult

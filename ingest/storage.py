@@ -321,13 +321,13 @@ def claim_due(
 
 def record_outcomes(
     session: Session, outcomes: Sequence[tuple[DueFeed, FeedOutcome]], now: datetime
-) -> list[str]:
-    """Write many polls' outcomes in bulk; returns the names of feeds that just recovered.
+) -> None:
+    """Write many polls' outcomes in bulk (a feed that recovers keeps `recovered_from`
+    for the operator notice).
 
     The same rules as `record_outcome`, computed from the state captured at claim time
     (the lease makes it current), so a batch costs one executemany per shape of change.
     """
-    recovered: list[str] = []
     params: list[dict[str, object]] = []
     for feed, outcome in outcomes:
         row: dict[str, object] = {
@@ -352,7 +352,6 @@ def record_outcomes(
             params.append(row)
             continue
         if feed.failing_reported:
-            recovered.append(feed.name)
             row["recovered_from"] = feed.failing_since
         if feed.error_count or feed.failing_since is not None or feed.failing_reported:
             row.update(error_count=0, failing_since=None, failing_reported=False)
@@ -377,7 +376,6 @@ def record_outcomes(
         shapes.setdefault(frozenset(row), []).append(row)
     for rows in shapes.values():
         session.execute(_UPDATE_FEED, rows)
-    return recovered
 
 
 _UPDATE_FEED = update(_FEEDS).where(_FEEDS.c.id == bindparam("feed_id"))

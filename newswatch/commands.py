@@ -235,9 +235,6 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 def cmd_notify_test(args: argparse.Namespace) -> int:
     settings = cli.settings_from(args)
-    from newswatch.app import policy_from
-
-    policy_from(settings)  # registers nothing; validates the mapping
     notify.register_console()
     chosen = [n for n in settings.notifiers if args.notifier in (None, n.name)]
     if args.notifier and not chosen:
