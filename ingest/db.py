@@ -50,8 +50,9 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
+def is_postgres(session: Session) -> bool:
+    """Whether the session's backend is PostgreSQL (row locks, advisory locks)."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from ingest.db import Base, chunks
+from ingest.db import Base, chunks, is_postgres
 from ingest.model import ParsedEntry, StoredArticle
 
 
@@ -284,7 +284,7 @@ def claim_due(
         query = query.order_by(t.id).limit(limit)
     else:
         query = query.where(t.next_check_at <= now).order_by(t.next_check_at).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     rows = session.execute(query).all()
     lease = now + timedelta(seconds=lease_s)
@@ -536,7 +536,7 @@ def unprocessed_articles(session: Session, limit: int) -> list[StoredArticle]:
         .order_by(ArticleRow.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True, of=ArticleRow)
     return [_to_article(row, name) for row, name in session.execute(query)]
 

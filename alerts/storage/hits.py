@@ -20,7 +20,7 @@ from alerts.storage.tables import (
     DeliveryRow,
     HitRow,
 )
-from ingest.db import chunks
+from ingest.db import chunks, is_postgres
 from ingest.storage import ArticleRow, FeedRow
 
 
@@ -60,7 +60,7 @@ def serialize_matching(session: Session) -> None:
     is committed before that period's digest is decided (SQLite's BEGIN IMMEDIATE
     already serializes writers; PostgreSQL needs the advisory lock).
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MATCHING_LOCK})
 
 

@@ -22,6 +22,7 @@ from alerts.storage.tables import (
     DigestStateRow,
     HitRow,
 )
+from ingest.db import is_postgres
 from ingest.storage import ArticleRow
 
 
@@ -116,7 +117,7 @@ def foldable(
         )
         .order_by(DeliveryRow.id)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     return [
         Foldable(r.id, r.kind, r.watchlist, r.notifier, r.target_key, r.created_at)

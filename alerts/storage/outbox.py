@@ -21,7 +21,7 @@ from alerts.storage.tables import (
     SENT,
     DeliveryRow,
 )
-from ingest.db import chunks
+from ingest.db import chunks, is_postgres
 from ingest.storage import ArticleRow
 
 
@@ -103,7 +103,7 @@ def claim_due(
         .order_by(DeliveryRow.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     rows = list(session.scalars(query))
     lease = now + timedelta(seconds=lease_s)
