@@ -276,19 +276,5 @@ def rematch(
                 # out (it named other people), so its key carries the names.
                 names = ",".join(sorted(fresh[d.watchlist or ""]))
                 key = f"rematch:{d.dedupe_key}:{names}"
-                deliveries += astore.enqueue(
-                    session,
-                    [
-                        astore.NewDelivery(
-                            key[:500],
-                            d.kind,
-                            d.notifier,
-                            d.target_key,
-                            d.due_at,
-                            d.watchlist,
-                            d.article_id,
-                        )
-                    ],
-                    now,
-                )
+                deliveries += astore.enqueue(session, [replace(d, dedupe_key=key[:500])], now)
     return MatchReport(len(articles), hits, deliveries)
