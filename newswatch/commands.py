@@ -274,6 +274,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         examples = matcher.examples(args.name)
         forms = matcher.forms(args.name)
         print(f"{args.name}: {len(examples)} example spellings, {len(forms)} forms")
+        print("Surname pattern: " + "; ".join(matcher.patterns(args.name)))
         print("Spellings recognised (examples; any other spelling of the same sound also is):")
         scheme = None
         for spelling, reason in examples:
