@@ -332,9 +332,14 @@ class Lexicon:
         self.skeletons: set[str] = set()
         self.stems: set[str] = set()
         self.gender: dict[str, str] = {}
+        rows = [(n, g) for n, g in rows if n and " " not in n]
+        # One pass over all names: the mask keeps lengths, so each name is a slice of it.
+        mask = tokens(" ".join(n for n, _ in rows))
+        at = 0
         for name, g in rows:
-            t = tokens(name).strip().replace(JOINER, "")
-            if not t or " " in t or len(t) < 3 or is_title(t):
+            t = mask[at : at + len(name)].strip().replace(JOINER, "")
+            at += len(name) + 1
+            if len(t) < 3 or " " in t or is_title(t):
                 continue
             sk = skeleton(t)
             self.skeletons.add(sk)

@@ -35,6 +35,7 @@ from alerts.matching.attribute import (
 )
 from alerts.matching.build import Compiler, Entity, Entry, compile_names
 from alerts.matching.context import ALONE, Around, Neighbours, capitalised, word
+from alerts.matching.given import lexicon
 from alerts.matching.model import Match, WatchName
 from alerts.matching.normalize import JOINER, join_breaks, tokens
 from alerts.matching.phonetic import key
@@ -99,6 +100,7 @@ class Matcher:
     )  # fmt: skip
 
     def __init__(self, compiled: Compiler) -> None:
+        lexicon()  # loaded once, with the watchlist, not on the first article
         self._entities: list[Entity] = compiled.entities
         self._keys: dict[str, int] = {e.watch.key: i for i, e in enumerate(compiled.entities)}
         self._names = [e.watch.key for e in compiled.entities]

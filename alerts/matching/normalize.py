@@ -139,7 +139,7 @@ def tokens(plain: str) -> str:
     if not low.isascii():
         if has_other_script(low):
             low = greek_pairs(low).translate(_OTHER_SCRIPTS)
-        if any(a in low for a in _APOSTROPHES):
+        if _ANY_APOSTROPHE.search(low):
             low = _INNER_APOSTROPHE.sub(JOINER, low)
     if _LATIN_EXT.search(low):
         low = _LATIN_EXT.sub(_latin, low)
@@ -166,7 +166,7 @@ _HYPHENS = frozenset("-\u00ad\u2010\u2011")
 # An apostrophe inside a Ukrainian or Belarusian word is a letter of it (Дар'я, В'ячаслаў,
 # with ' ’ or ʼ), and ISO 9's prime is the soft sign in Latin (Bialiatsʹki): both join.
 # Between Latin letters an apostrophe stays a break: "Tusk's" is the possessive.
-_APOSTROPHES = "'\u2019\u02bc\u02b9"
+_ANY_APOSTROPHE = re.compile("['\u2019\u02bc\u02b9]")
 _INNER_APOSTROPHE = re.compile(
     "(?<=[а-яёіїєґўй])['\u2019\u02bc\u02b9](?=[а-яёіїєґўй])|(?<=[a-z])\u02b9(?=[a-z])"
 )

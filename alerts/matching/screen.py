@@ -24,6 +24,7 @@ from alerts.matching.given import is_title
 from alerts.matching.inflect import TABLES
 from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
+from alerts.matching.scripts import has_other_script
 
 # Caches are cleared, not evicted, when full: cheap, and news vocabulary refills them fast.
 _MAX_CACHE = 500_000
@@ -63,6 +64,26 @@ class Spot(NamedTuple):
     # The word ends a hyphenated compound of capitalised words (Jaruga-Nowacka, Кіт-Садова,
     # Ter-Petrosyan): the chunk's neighbours are the compound's.
     compound: bool = False
+
+
+# Endings that belong to the case system of a script read as Cyrillic (``scripts``): a
+# Georgian nominative -ი is spelled и, an Armenian instrumental -ով ов, which in Russian
+# are a plural (сторонники, сторонников). They count only in text of that script.
+_SCRIPT_LABELS = ("Georgian", "Armenian", "Greek")
+
+
+def _in_script(readings: Iterable[Reading], native: bool) -> tuple[Reading, ...]:
+    if native:
+        return tuple(readings)
+    out: list[Reading] = []
+    for r in readings:
+        label = "" if r.label.startswith(_SCRIPT_LABELS) else r.label
+        related = "" if r.related.startswith(_SCRIPT_LABELS) else r.related
+        if label == r.label and related == r.related:
+            out.append(r)
+        elif label or related or r.entry.table == "literal":
+            out.append(r._replace(label=label, related=related))
+    return tuple(out)
 
 
 def _camel_cuts(s: str, start: int, end: int) -> list[int]:
@@ -175,9 +196,10 @@ class Lexicon:
     ) -> tuple[Spot, ...]:
         out: list[Spot] = []
         pos = 0
+        native = has_other_script(chunk)
         for part in tok.split(" "):
             if part:
-                rs = tuple(readings(part))
+                rs = _in_script(readings(part), native)
                 if rs:
                     end = pos + len(part)
                     compound = pos > 0 and _compound_head(chunk[:pos], tok[:pos])
@@ -191,7 +213,7 @@ class Lexicon:
                 for a, z in zip(cuts, [*cuts[1:], m.end(1)], strict=True):
                     piece = tok[a:z].split(" ", 1)[0]
                     if piece and self.hot((piece,)):
-                        rs = tuple(readings(piece))
+                        rs = _in_script(readings(piece), native)
                         out.append(Spot(a, a + len(piece), rs, False, False, True))
         return tuple(out)
 

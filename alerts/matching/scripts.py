@@ -25,6 +25,8 @@ no language we read uses (џ дз, ћ дж, ќ кс, ѓ пс, ђ ев), which th
 
 from __future__ import annotations
 
+import re
+
 _GEORGIAN = dict(
     zip(
         "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ",
@@ -74,13 +76,9 @@ def greek_pairs(low: str) -> str:
     return low
 
 
+_OTHER = re.compile("[\u0370-\u03ff\u0530-\u058f\u10a0-\u10ff\u1c90-\u1cbf\u1f00-\u1fff]")
+
+
 def has_other_script(s: str) -> bool:
-    """Whether ``s`` has a Georgian, Armenian or Greek letter (a cheap range check)."""
-    return any(
-        "\u0370" <= ch <= "\u03ff"
-        or "\u0530" <= ch <= "\u058f"
-        or "\u10a0" <= ch <= "\u10ff"
-        or "\u1c90" <= ch <= "\u1cbf"
-        or "\u1f00" <= ch <= "\u1fff"
-        for ch in s
-    )
+    """Whether ``s`` has a Georgian, Armenian or Greek letter."""
+    return _OTHER.search(s) is not None
