@@ -76,6 +76,9 @@ MENTIONS = [
     ("Nika Melia", "ნიკა მელიამ მიტინგი გამართა.", "Georgian -ia ergative"),
     ("Zurab Japaridze", "ჯაფარიძე პარლამენტში გამოვიდა.", "Georgian ჯ = dzh"),
     ("Serzh Sargsyan", "Սերժ Սարգսյանը հանդիպել է ուսանողների հետ:", "Armenian definite"),
+    ("Anna Politkovskaya", "ანა პოლიტკოვსკაიამ სტატია დაწერა.", "Georgian -aya, ergative"),
+    ("Anna Politkovskaya", "Աննա Պոլիտկովսկայան գրել է հոդված:", "Armenian -aya, definite"),
+    ("Mikheil Saakashvili", "შეხვედრას სააკაშვილიც დაესწრო.", "Georgian particle -ც"),
     ("Kyriakos Mitsotakis", "Ο Κυριάκος Μητσοτάκης μίλησε στη Βουλή.", "Greek τσ = ts"),
     ("Kyriakos Mitsotakis", "Η κυβέρνηση Μητσοτάκη ανακοίνωσε μέτρα.", "Greek genitive"),
     # Initials, titles, apostrophes.

@@ -53,6 +53,7 @@ Georgian dative: с ис
 Georgian ergative: ма им
 Georgian instrumental / adverbial: ит ад
 Georgian postposition: изе иши тан итан исатвис иствис исган идан
+Georgian particle -ც (also): иц сац мац исац
 Armenian definite: ы н
 Armenian genitive/dative: и ин
 Armenian ablative / instrumental / locative: иц ов ум
@@ -70,6 +71,8 @@ Czech genitive/dative/locative: eho emu em
 instrumental/locative: im ym ым им ім ом
 Lithuanian nominative / German genitive: is ys s
 Lithuanian case form: io iui iu yje
+Georgian nominative / dative / ergative: ои оис оим
+Armenian nominative / definite / genitive: ой ойн ойи
 """)
 
 ADJ_F = _table("""
@@ -83,6 +86,8 @@ Ukrainian genitive/dative: ої ій
 accusative: ą ую аю у
 Lithuanian case form: ajos ajai ajoje
 German genitive: ajas ayas aias as s
+Georgian nominative / dative / ergative: аиа аиас аиам аиац аиамац
+Armenian nominative / definite / genitive: айа айан айайи айайин айайиц
 """)
 
 OV_F = _table("""
@@ -249,6 +254,7 @@ Georgian dative: с
 Georgian ergative: ма м
 Georgian instrumental / adverbial: ит ад
 Georgian postposition: изе иши итан истан иствис исатвис исган идан
+Georgian particle -ც (also): иц сац мац исац
 Czech nominative (-ová): iova
 Czech genitive/dative (-ové): iove
 Czech accusative/instrumental (-ovou): iovou
