@@ -59,12 +59,20 @@ class WatchlistMatcher:
     def hits_many(self, articles: Sequence[StoredArticle]) -> list[dict[str, dict[str, Match]]]:
         """`hits` for a batch: the matcher normalizes a batch's text in one pass."""
         found = self.matcher.match_many([(a.title, _body(a)) for a in articles])
+        # An article's page text (ingest.pages) counts for names its feed text lacks,
+        # marked as found in the full article.
+        paged = [i for i, a in enumerate(articles) if a.page_text]
+        in_pages = self.matcher.match_many([("", articles[i].page_text or "") for i in paged])
+        extra = dict(zip(paged, in_pages, strict=True))
         out: list[dict[str, dict[str, Match]]] = []
-        for matches in found:
+        for i, matches in enumerate(found):
             by_list: dict[str, dict[str, Match]] = {}
             for m in matches:
                 watchlist, name = m.key.split(_SEP, 1)
                 by_list.setdefault(watchlist, {}).setdefault(name, m)
+            for m in extra.get(i, ()):
+                watchlist, name = m.key.split(_SEP, 1)
+                by_list.setdefault(watchlist, {}).setdefault(name, replace(m, field="fulltext"))
             out.append(by_list)
         return out
 

@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest import storage
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
-from ingest.model import FetchRequest, FetchResult, ParsedFeed
+from ingest.fulltext import wants_page
+from ingest.model import FetchRequest, FetchResult, ParsedEntry, ParsedFeed
 from ingest.notes import Polled, Read, feed_note, is_malformed
+from ingest.pages import PageReader
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.schedule import next_check_at
 
@@ -42,6 +44,9 @@ class PollSettings:
     lease_s: float = 900.0
     batch: int = 1000
     parse_workers: int = 0  # 0: parse in this process
+    robots: bool = True  # honour robots.txt for article pages
+    page_attempts: int = 3  # a failing page is tried this often, then given up
+    page_retry_s: float = 900.0  # first retry after this, doubling each time
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +65,24 @@ class PollReport:
             f"unchanged={self.unchanged} errors={self.errors} new_articles={self.new_articles} "
             f"elapsed={self.elapsed_s:.2f}s"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PageReport:
+    """One pass over pending article pages: read, to be retried, given up."""
+
+    read: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def _page_rule(feed: storage.DueFeed) -> Callable[[ParsedEntry], bool]:
+    def rule(entry: ParsedEntry) -> bool:
+        wanted, reason = wants_page(feed.fulltext, entry)
+        log.debug("page %s feed=%s entry=%s: %s", wanted, feed.url, entry.identity, reason)
+        return wanted
+
+    return rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +249,7 @@ class Poller:
                         alert_cutoff=cutoff,
                         undated_alertable=undated,
                         first_poll=item.feed.first_poll,
+                        wants_page=_page_rule(item.feed),
                     )
             storage.record_outcomes(s, [(i.feed, i.outcome) for i in batch], now)
         for key, n in counts.items():
@@ -360,6 +384,54 @@ class Poller:
         if note != feed.note:
             log.debug("note feed=%s now=%r: %s", feed.url, note, reason)
         return note
+
+    def poll_pages(self) -> PageReport:
+        """Fetch every due pending article page once and store its text or its error.
+
+        A separate pass from the feeds so that matching what the feeds said never waits
+        on a page; it runs right after them with the same fetch limits.
+        """
+        return asyncio.run(self._pages_cycle())
+
+    async def _pages_cycle(self) -> PageReport:
+        done = failed = retrying = 0
+        async with Fetcher(self.limits) as fetcher:
+            reader = PageReader(fetcher, self.clock, robots=self.settings.robots)
+            while not self.stopping.is_set():
+                with self.sessions.begin() as s:
+                    jobs = storage.claim_pages(
+                        s, self.clock(), lease_s=self.settings.lease_s, limit=self.settings.batch
+                    )
+                if not jobs:
+                    break
+                outcomes = await asyncio.gather(*(self._page(reader, j) for j in jobs))
+                with self.sessions.begin() as s:
+                    storage.record_pages(s, outcomes)
+                for o in outcomes:
+                    if o.text is not None:
+                        done += 1
+                    elif o.retry_at is None:
+                        failed += 1
+                    else:
+                        retrying += 1
+        return PageReport(done, retrying, failed)
+
+    async def _page(self, reader: PageReader, job: storage.PageJob) -> storage.PageOutcome:
+        try:
+            result = await reader.read(job.url)
+        except Exception as e:  # a bug on one page must not stop the others
+            log.exception("page crashed url=%s", job.url)
+            return storage.PageOutcome(job.article_id, error=f"internal error: {e!r}")
+        if result.article is not None:
+            log.debug("page read article=%d url=%s", job.article_id, job.url)
+            return storage.PageOutcome(job.article_id, text=result.article.text)
+        attempts = job.attempts + 1
+        retry_at = None
+        if not result.final and attempts < self.settings.page_attempts:
+            delay = self.settings.page_retry_s * 2 ** (attempts - 1)
+            retry_at = self.clock() + timedelta(seconds=delay)
+        log.info("page failed article=%d url=%s: %s", job.article_id, job.url, result.error)
+        return storage.PageOutcome(job.article_id, error=result.error, retry_at=retry_at)
 
     def _alert_cutoff(self, feed: storage.DueFeed, now: datetime) -> tuple[datetime | None, bool]:
         backfill = self.settings.backfill_s
