@@ -32,6 +32,7 @@ from ingest.notes import Polled, Read, feed_note, is_malformed
 from ingest.pages import PageReader
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.schedule import next_check_at
+from ingest.telegram import page_before, parse_channel
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,11 @@ class PageReport:
 
 
 def _page_rule(feed: storage.DueFeed) -> Callable[[ParsedEntry], bool]:
+    # A Telegram post is the article itself; its t.me page says nothing more.
+    mode = "never" if feed.kind == "telegram" else feed.fulltext
+
     def rule(entry: ParsedEntry) -> bool:
-        wanted, reason = wants_page(feed.fulltext, entry)
+        wanted, reason = wants_page(mode, entry)
         log.debug("page %s feed=%s entry=%s: %s", wanted, feed.url, entry.identity, reason)
         return wanted
 
@@ -99,6 +103,8 @@ class _Pending:
     parsed: ParsedFeed | None
 
 
+# Preview pages read back after downtime, at most (20 posts a page on t.me).
+TELEGRAM_PAGES_BACK = 10
 _FLUSH_FEEDS = 250
 _FLUSH_ENTRIES = 5000
 _INLINE_PARSE_BYTES = 8 * 1024
@@ -263,6 +269,8 @@ class Poller:
         if not result.ok:
             status = "gone" if result.gone else "error"
             return self._error_outcome(feed, result, result.error or "failed", status), None
+        if feed.kind == "telegram":
+            return await self._telegram(fetcher, feed, result)
         digest = hashlib.sha256(result.body).hexdigest()
         if digest == feed.body_hash:
             return self._ok_outcome(feed, result, "unchanged"), None
@@ -297,6 +305,48 @@ class Poller:
             feed, result, "ok", digest, fingerprints, parsed.feed, read=read, page=page
         )
         return outcome, parsed.feed
+
+    async def _telegram(
+        self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
+    ) -> tuple[storage.FeedOutcome, ParsedFeed | None]:
+        """A channel's preview page, paged back with ?before= to the last post seen."""
+        if result.url != feed.url:
+            # t.me sends a channel whose preview is off to its info page.
+            reason = f"preview unavailable (redirected to {result.url})"
+            return self._error_outcome(feed, result, reason), None
+        try:
+            page = parse_channel(result.body, dict(result.headers), feed.url)
+        except ParseError as e:
+            return self._error_outcome(feed, result, e.reason), None
+        last_seen = max((int(p) for p in feed.known_fingerprints() if p.isdigit()), default=None)
+        entries = list(page.feed.entries)
+        oldest, pages = page.oldest, 1
+        # Only a gap since the last poll is paged; a new channel starts from its newest page.
+        while (
+            last_seen is not None
+            and oldest is not None
+            and oldest > last_seen + 1
+            and pages < TELEGRAM_PAGES_BACK
+        ):
+            older = await fetcher.fetch(FetchRequest(page_before(feed.url, oldest)))
+            if not older.ok:
+                break  # what was read stays read; the rest waits for the next poll
+            try:
+                back = parse_channel(older.body, dict(older.headers), feed.url)
+            except ParseError:
+                break
+            if back.oldest is None or back.oldest >= oldest:
+                break
+            entries.extend(back.feed.entries)
+            oldest, pages = back.oldest, pages + 1
+        log.debug("telegram feed=%s pages=%d posts=%d", feed.url, pages, len(entries))
+        seen = [x for x in (page.newest, last_seen) if x is not None]
+        prints = frozenset({str(max(seen))}) if seen else None
+        parsed = replace(page.feed, entries=tuple(entries))
+        digest = hashlib.sha256(result.body).hexdigest()
+        return self._ok_outcome(
+            feed, result, "ok", digest, prints, parsed, read="whole body"
+        ), parsed
 
     async def _parse(self, result: FetchResult, body: bytes | None = None) -> _Parsed:
         headers = dict(result.headers)

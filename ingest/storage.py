@@ -88,6 +88,7 @@ class FeedRow(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fulltext: Mapped[str] = mapped_column(String(20), default="auto", server_default="auto")
+    kind: Mapped[str] = mapped_column(String(20), default="feed", server_default="feed")
 
 
 class ArticleRow(Base):
@@ -135,6 +136,7 @@ class FeedSpec:
     interval_s: float
     enabled: bool = True
     fulltext: str = "auto"
+    kind: str = "feed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,7 @@ class DueFeed:
     failing_since: datetime | None = None
     failing_reported: bool = False
     fulltext: str = "auto"
+    kind: str = "feed"
 
     def known_fingerprints(self) -> frozenset[str]:
         # Decoded on demand: a 304 or an identical body never needs them, and decoding
@@ -237,6 +240,7 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> No
                     gone=False,
                     failing_reported=False,
                     fulltext=spec.fulltext,
+                    kind=spec.kind,
                 )
             )
             continue
@@ -250,7 +254,7 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> No
             row.gone, row.note, row.next_check_at = False, None, now
             row.error_count, row.failing_since, row.failing_reported = 0, None, False
         row.name, row.interval_s, row.enabled = spec.name, spec.interval_s, spec.enabled
-        row.fulltext = spec.fulltext
+        row.fulltext, row.kind = spec.fulltext, spec.kind
     for url, row in rows.items():
         if url not in wanted and row.enabled:
             row.enabled = False
@@ -289,6 +293,7 @@ def claim_due(
         t.failing_since,
         t.failing_reported,
         t.fulltext,
+        t.kind,
     ).where(
         t.enabled.is_(True),
         t.gone.is_(False),
@@ -331,6 +336,7 @@ def claim_due(
             failing_since=r.failing_since,
             failing_reported=bool(r.failing_reported),
             fulltext=r.fulltext or "auto",
+            kind=r.kind or "feed",
         )
         for r in rows
     ]

@@ -149,7 +149,9 @@ class App:
                     istore.sync_feeds(
                         s,
                         [
-                            istore.FeedSpec(f.name, f.url, f.interval_s, f.enabled, f.fulltext)
+                            istore.FeedSpec(
+                                f.name, f.url, f.interval_s, f.enabled, f.fulltext, f.kind
+                            )
                             for f in self.settings.feeds
                         ],
                         self.clock(),

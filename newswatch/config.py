@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ingest.telegram import channel_of
 from newswatch.durations import parse_duration, parse_size
 
 DEFAULT_PATH = "config.toml"
@@ -48,11 +49,15 @@ class FeedSettings:
     interval_s: float
     enabled: bool = True
     fulltext: str = "auto"  # one of FULLTEXT_MODES
+    kind: str = "feed"  # one of FEED_KINDS
 
 
 # Whether a feed's article pages are fetched for their full text: "auto" when the
 # entry's own text is short or visibly cut (ingest.fulltext.wants_page).
 FULLTEXT_MODES = ("auto", "always", "never")
+# What a feed URL serves: RSS/Atom/JSON Feed (autodetected), a Telegram channel's web
+# preview (t.me/s/CHANNEL), or a news sitemap.
+FEED_KINDS = ("feed", "telegram", "sitemap")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +241,7 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
     seen_names: dict[str, int] = {}
     for i, t in enumerate(items):
         where = f"feeds[{i}]"
-        v.table(t, where, {"name", "url", "interval", "enabled", "fulltext"})
+        v.table(t, where, {"name", "url", "interval", "enabled", "fulltext", "kind"})
         url = v.string(t, where, "url", None, required=True) or ""
         if url and not re.match(r"^https?://[^\s/]+", url):
             v.fail(f"{where}.url", url, "is not an http(s) URL")
@@ -245,6 +250,11 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
         if "interval" in t:
             interval = v.duration(t["interval"], f"{where}.interval") or interval
         enabled = v.boolean(t.get("enabled", True), f"{where}.enabled")
+        kind = v.choice(t.get("kind", "feed"), f"{where}.kind", FEED_KINDS) or "feed"
+        if kind == "telegram" and url and channel_of(url) is None:
+            v.fail(
+                f"{where}.url", url, 'is not a channel preview URL like "https://t.me/s/CHANNEL"'
+            )
         fulltext = defaults.fulltext
         if "fulltext" in t:
             fulltext = v.choice(t["fulltext"], f"{where}.fulltext", FULLTEXT_MODES) or fulltext
@@ -254,7 +264,7 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
             v.fail(f"{where}.name", name, f"repeats feeds[{seen_names[name]}].name")
         seen_urls.setdefault(url, i)
         seen_names.setdefault(name, i)
-        out.append(FeedSettings(name, url, interval, bool(enabled), fulltext))
+        out.append(FeedSettings(name, url, interval, bool(enabled), fulltext, kind))
     return tuple(out)
 
 

@@ -1,4 +1,5 @@
-"""article pages: full text fetched from an entry's link, per feed `fulltext` mode
+"""article pages and feed kinds: full text from an entry's link (per feed `fulltext`);
+feeds.kind (feed, telegram, sitemap)
 
 Revision ID: 0005
 Revises: 0004
@@ -22,6 +23,9 @@ def upgrade() -> None:
     with op.batch_alter_table("feeds", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("fulltext", sa.String(length=20), nullable=False, server_default="auto")
+        )
+        batch_op.add_column(
+            sa.Column("kind", sa.String(length=20), nullable=False, server_default="feed")
         )
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("page_state", sa.String(length=20), nullable=True))
@@ -52,4 +56,5 @@ def downgrade() -> None:
         ):
             batch_op.drop_column(column)
     with op.batch_alter_table("feeds", schema=None) as batch_op:
+        batch_op.drop_column("kind")
         batch_op.drop_column("fulltext")
