@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +32,7 @@ from ingest.notes import Polled, Read, feed_note, is_malformed
 from ingest.pages import PageReader
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.schedule import next_check_at
+from ingest.sitemap import parse_sitemap
 from ingest.telegram import page_before, parse_channel
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,9 @@ class _Pending:
 
 # Preview pages read back after downtime, at most (20 posts a page on t.me).
 TELEGRAM_PAGES_BACK = 10
+# Child sitemaps of an index read per poll, newest lastmod first: news indexes list the
+# current file first and years of archives after it.
+SITEMAP_CHILDREN = 5
 _FLUSH_FEEDS = 250
 _FLUSH_ENTRIES = 5000
 _INLINE_PARSE_BYTES = 8 * 1024
@@ -271,6 +275,8 @@ class Poller:
             return self._error_outcome(feed, result, result.error or "failed", status), None
         if feed.kind == "telegram":
             return await self._telegram(fetcher, feed, result)
+        if feed.kind == "sitemap":
+            return await self._sitemap(fetcher, feed, result)
         digest = hashlib.sha256(result.body).hexdigest()
         if digest == feed.body_hash:
             return self._ok_outcome(feed, result, "unchanged"), None
@@ -347,6 +353,50 @@ class Poller:
         return self._ok_outcome(
             feed, result, "ok", digest, prints, parsed, read="whole body"
         ), parsed
+
+    async def _sitemap(
+        self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
+    ) -> tuple[storage.FeedOutcome, ParsedFeed | None]:
+        """A urlset, or an index whose newest child sitemaps are read (at most a few).
+
+        An index is read through every time: it often stays the same while its
+        current child gains URLs.
+        """
+        digest = hashlib.sha256(result.body).hexdigest()
+        try:
+            top = parse_sitemap(result.body, feed.url, self.limits.max_bytes)
+        except ParseError as e:
+            return self._error_outcome(feed, result, e.reason), None
+        if top.feed is not None:
+            if digest == feed.body_hash:
+                return self._ok_outcome(feed, result, "unchanged"), None
+            outcome = self._ok_outcome(feed, result, "ok", digest, None, top.feed)
+            return outcome, top.feed
+        epoch = datetime.min.replace(tzinfo=UTC)
+        newest = sorted(top.children, key=lambda c: c.lastmod or epoch, reverse=True)
+        entries: list[ParsedEntry] = []
+        problems: list[str] = []
+        for child in newest[:SITEMAP_CHILDREN]:
+            got = await fetcher.fetch(FetchRequest(child.url))
+            if not got.ok:
+                problems.append(f"{child.url}: {got.error}")
+                continue
+            try:
+                sub = parse_sitemap(got.body, child.url, self.limits.max_bytes)
+            except ParseError as e:
+                problems.append(f"{child.url}: {e.reason}")
+                continue
+            if sub.feed is not None:  # an index inside an index is not allowed (sitemaps.org)
+                entries.extend(sub.feed.entries)
+        if problems and not entries:
+            return self._error_outcome(feed, result, "; ".join(problems)[:500]), None
+        parsed = ParsedFeed(
+            title=None,
+            link=feed.url,
+            entries=tuple(entries),
+            bozo="; ".join(problems)[:300] if problems else None,
+        )
+        return self._ok_outcome(feed, result, "ok", digest, None, parsed), parsed
 
     async def _parse(self, result: FetchResult, body: bytes | None = None) -> _Parsed:
         headers = dict(result.headers)
