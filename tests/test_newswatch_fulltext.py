@@ -147,7 +147,7 @@ def test_a_name_only_in_the_page_alerts_from_the_full_article(
     assert {srv.hits(f"/p/{k}") for k in ("a4", "n1")} == {0}
     assert srv.hits("/p/w1") == 1 and srv.hits("/robots.txt") == 1
     by_title = {p.json["title"]: p.json["message"] for p in posts}
-    assert sum("in fulltext" in m for m in by_title.values()) == 2
+    assert sum("in the full article" in m for m in by_title.values()) == 2
 
     code, out = run(capsys, "--config", config, "hits", "--json")
     rows = {(r["title"], r["name"]): r for r in map(json.loads, out.splitlines())}

@@ -92,7 +92,7 @@ notify = ["chat"]
     assert rows["Ales Bialiatski"]["field"] == "title"
     assert (rows["Viktor Babaryka"]["url"], rows["Viktor Babaryka"]["field"]) == (art, "fulltext")
     messages = sorted(p.json["message"] for p in posts)
-    assert "in fulltext" in messages[0] + messages[1]
+    assert "in the full article" in messages[0] + messages[1]
 
 
 @pytest.mark.parametrize(
