@@ -163,7 +163,8 @@ class Lexicon:
             # "#FreeBialiatski", "#StandWithTsikhanouskaya": a name may start at a capital.
             for m in _HASHTAG.finditer(chunk):
                 cuts = [c.start() for c in _CAMEL.finditer(chunk, m.start(1), m.end(1))]
-                for a, z in zip(cuts, [*cuts[1:], m.end(1)], strict=True):
+                # No capital inside ("#Беларусь", "#1"): the word itself was read above.
+                for a, z in zip(cuts, [*cuts[1:], m.end(1)][: len(cuts)], strict=True):
                     piece = tok[a:z].split(" ", 1)[0]
                     if piece and self.hot((piece,)):
                         rs = tuple(readings(piece))
