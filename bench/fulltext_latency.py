@@ -81,15 +81,19 @@ class Loopback:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def named_page(html: bytes) -> bytes | None:
-    """The page with a sentence naming PAGE_NAME inside its first article paragraph."""
+def named_page(html: bytes, body: str) -> bytes | None:
+    """The page with a sentence naming PAGE_NAME inside its article text: after the
+    first stretch of the true article body (ground truth) that the page body has verbatim."""
     text = html.decode("utf-8", "replace")
-    start = max(text.find("<article"), 0)
-    at = text.find("</p>", start)
-    if at < 0:
-        return None
-    sentence = f" Human rights defender {PAGE_NAME} was mentioned in the report."
-    return (text[:at] + sentence + text[at:]).encode("utf-8")
+    sentence = f" Human rights defender {PAGE_NAME} was mentioned in the report. "
+    for line in body.splitlines():
+        probe = line.strip()[:40]
+        # In the body: the head's description and JSON-LD often repeat the first line.
+        at = text.find(probe, max(text.find("<body"), 0)) if len(probe) >= 30 else -1
+        if at >= 0:
+            at += len(probe)
+            return (text[:at] + sentence + text[at:]).encode("utf-8")
+    return None
 
 
 def headline(url: str) -> str:
@@ -167,7 +171,8 @@ def main() -> None:
     keys: list[str] = []
     titles = {k: headline(v["url"]) for k, v in truth.items()}
     for k in truth:
-        page = named_page(gzip.decompress((CORPUS / "html" / f"{k}.html.gz").read_bytes()))
+        raw = gzip.decompress((CORPUS / "html" / f"{k}.html.gz").read_bytes())
+        page = named_page(raw, truth[k]["articleBody"])
         if page is not None:
             srv.routes[f"/p/{k}.html"] = (page, "text/html; charset=utf-8")
             keys.append(k)
