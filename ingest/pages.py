@@ -13,7 +13,7 @@ from datetime import datetime
 from ingest.extract import Extracted, ExtractError, extract_article
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest
-from ingest.robots import RobotsCache
+from ingest.robots import Robots, RobotsCache
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +35,15 @@ class PageReader:
     """Reads article pages through one fetcher, honouring robots.txt when asked."""
 
     def __init__(
-        self, fetcher: Fetcher, clock: Callable[[], datetime], *, robots: bool = True
+        self,
+        fetcher: Fetcher,
+        clock: Callable[[], datetime],
+        *,
+        robots: bool = True,
+        robots_rules: dict[str, tuple[Robots, datetime]] | None = None,
     ) -> None:
         self._fetcher = fetcher
-        self._robots = RobotsCache(fetcher, clock) if robots else None
+        self._robots = RobotsCache(fetcher, clock, robots_rules) if robots else None
 
     async def read(self, url: str) -> PageResult:
         if self._robots is not None:

@@ -31,6 +31,7 @@ from ingest.model import FetchRequest, FetchResult, ParsedEntry, ParsedFeed
 from ingest.notes import Polled, Read, feed_note, is_malformed
 from ingest.pages import PageReader
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
+from ingest.robots import Robots
 from ingest.schedule import next_check_at
 from ingest.sitemap import parse_sitemap
 from ingest.telegram import page_before, parse_channel
@@ -146,6 +147,10 @@ class Poller:
         self.settings = settings or PollSettings()
         self._pool: Executor | None = None
         self.stopping = threading.Event()
+        # Kept across cycles: the feed and page passes keep one per-host gap, and
+        # robots.txt is read once a day per host, not once a pass.
+        self._host_starts: dict[str, float] = {}
+        self._robots_rules: dict[str, tuple[Robots, datetime]] = {}
 
     def close(self) -> None:
         if self._pool is not None:
@@ -165,7 +170,7 @@ class Poller:
         totals: dict[str, int] = {}
         polled = 0
         after_id: int | None = None
-        async with Fetcher(self.limits) as fetcher:
+        async with Fetcher(self.limits, host_starts=self._host_starts) as fetcher:
             while not self.stopping.is_set():
                 with self.sessions.begin() as s:
                     due = storage.claim_due(
@@ -495,8 +500,10 @@ class Poller:
 
     async def _pages_cycle(self) -> PageReport:
         done = failed = retrying = 0
-        async with Fetcher(self.limits) as fetcher:
-            reader = PageReader(fetcher, self.clock, robots=self.settings.robots)
+        async with Fetcher(self.limits, host_starts=self._host_starts) as fetcher:
+            reader = PageReader(
+                fetcher, self.clock, robots=self.settings.robots, robots_rules=self._robots_rules
+            )
             while not self.stopping.is_set():
                 with self.sessions.begin() as s:
                     jobs = storage.claim_pages(

@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 CACHE_S = 24 * 3600.0
 # RFC 9309 §2.5: crawlers must parse at least the first 500 kibibytes.
 PARSE_BYTES = 500 * 1024
+# An unreachable robots.txt disallows only until it is read again: soon, not in a day.
+UNREACHABLE_CACHE_S = 600.0
+# Hosts whose rules are kept before expired ones are dropped.
+MAX_HOSTS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +62,17 @@ def robots_url(url: str) -> str:
 class RobotsCache:
     """Per-host rules, fetched once per host at a time and kept for `CACHE_S`."""
 
-    def __init__(self, fetcher: Fetcher, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        clock: Callable[[], datetime],
+        rules: dict[str, tuple[Robots, datetime]] | None = None,
+    ) -> None:
+        """`rules`: a cache kept across passes (each pass has its own event loop, so
+        only the locks are per pass)."""
         self._fetcher = fetcher
         self._clock = clock
-        self._rules: dict[str, tuple[Robots, datetime]] = {}
+        self._rules: dict[str, tuple[Robots, datetime]] = {} if rules is None else rules
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def allowed(self, url: str) -> tuple[bool, str]:
@@ -75,6 +86,10 @@ class RobotsCache:
                 result = await self._fetcher.fetch(FetchRequest(key))
                 rules = robots_from(result)
                 log.debug("robots url=%s: %s", key, rules.reason)
-                self._rules[key] = cached = (rules, now + timedelta(seconds=CACHE_S))
+                if len(self._rules) >= MAX_HOSTS:
+                    for stale in [k for k, (_, until) in self._rules.items() if until <= now]:
+                        del self._rules[stale]
+                keep = CACHE_S if rules.parser is not None or rules.allow else UNREACHABLE_CACHE_S
+                self._rules[key] = cached = (rules, now + timedelta(seconds=keep))
         rules = cached[0]
         return rules.allows(url, self._fetcher.limits.user_agent), rules.reason
