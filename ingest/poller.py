@@ -105,6 +105,9 @@ class _Pending:
     parsed: ParsedFeed | None
 
 
+# An article's page text kept and matched, at most (a long report is ~60,000 characters;
+# past this is a page that is not one article).
+PAGE_TEXT_MAX = 256 * 1024
 # Preview pages read back after downtime, at most (20 posts a page on t.me).
 TELEGRAM_PAGES_BACK = 10
 # Child sitemaps of an index read per poll, newest lastmod first: news indexes list the
@@ -531,7 +534,7 @@ class Poller:
             return storage.PageOutcome(job.article_id, error=f"internal error: {e!r}")
         if result.article is not None:
             log.debug("page read article=%d url=%s", job.article_id, job.url)
-            return storage.PageOutcome(job.article_id, text=result.article.text)
+            return storage.PageOutcome(job.article_id, text=result.article.text[:PAGE_TEXT_MAX])
         attempts = job.attempts + 1
         retry_at = None
         if not result.final and attempts < self.settings.page_attempts:
