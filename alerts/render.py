@@ -282,13 +282,18 @@ def _instant_title(item: AlertItem, title_max: int | None) -> str:
     return _cut(title, title_max) if title_max is not None else title
 
 
+# How a message names the field a hit was found in, where its stored name says less.
+_FIELD_WORDS = {"fulltext": "the full article"}
+
+
 def _hit_line(hit: AlertHit) -> _Line:
     spans = [
         _Span(_flat(hit.name).strip(), "b"),
         _Span(" — matched "),
         _Span(_flat(hit.matched), "em"),
     ]
-    detail = ", ".join(x for x in (_flat(hit.reason).strip(), f"in {_flat(hit.field)}") if x)
+    where = _FIELD_WORDS.get(hit.field, hit.field)
+    detail = ", ".join(x for x in (_flat(hit.reason).strip(), f"in {_flat(where)}") if x)
     spans.append(_Span(f" ({detail})"))
     return _Line(tuple(spans), sacrifice=2)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ingest.telegram import channel_of
 from newswatch.durations import parse_duration, parse_size
 
 DEFAULT_PATH = "config.toml"
@@ -47,6 +48,16 @@ class FeedSettings:
     url: str
     interval_s: float
     enabled: bool = True
+    fulltext: str = "auto"  # one of FULLTEXT_MODES
+    kind: str = "feed"  # one of FEED_KINDS
+
+
+# Whether a feed's article pages are fetched for their full text: "auto" when the
+# entry's own text is short or visibly cut (ingest.fulltext.wants_page).
+FULLTEXT_MODES = ("auto", "always", "never")
+# What a feed URL serves: RSS/Atom/JSON Feed (autodetected), a Telegram channel's web
+# preview (t.me/s/CHANNEL), or a news sitemap.
+FEED_KINDS = ("feed", "telegram", "sitemap")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +96,8 @@ class Defaults:
     respect_ttl: bool = False
     max_backoff_s: float = 6 * 3600
     user_agent: str | None = None
+    fulltext: str = "auto"
+    robots: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +174,8 @@ _DEFAULT_KEYS = {
     "respect_ttl": "respect_ttl",
     "max_backoff": "max_backoff_s",
     "user_agent": "user_agent",
+    "fulltext": "fulltext",
+    "robots": "robots",
 }
 
 
@@ -180,8 +195,10 @@ def _defaults(v: _Validator, t: dict[str, Any]) -> Defaults:
             value = v.convert(raw, where, parse_size)
         elif key in ("concurrency", "per_host"):
             value = v.positive_int(raw, where)
-        elif key == "respect_ttl":
+        elif key in ("respect_ttl", "robots"):
             value = v.boolean(raw, where)
+        elif key == "fulltext":
+            value = v.choice(raw, where, FULLTEXT_MODES)
         elif key == "user_agent":
             value = v.string(t, "defaults", key, None)
         else:
@@ -224,7 +241,7 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
     seen_names: dict[str, int] = {}
     for i, t in enumerate(items):
         where = f"feeds[{i}]"
-        v.table(t, where, {"name", "url", "interval", "enabled"})
+        v.table(t, where, {"name", "url", "interval", "enabled", "fulltext", "kind"})
         url = v.string(t, where, "url", None, required=True) or ""
         if url and not re.match(r"^https?://[^\s/]+", url):
             v.fail(f"{where}.url", url, "is not an http(s) URL")
@@ -233,13 +250,21 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
         if "interval" in t:
             interval = v.duration(t["interval"], f"{where}.interval") or interval
         enabled = v.boolean(t.get("enabled", True), f"{where}.enabled")
+        kind = v.choice(t.get("kind", "feed"), f"{where}.kind", FEED_KINDS) or "feed"
+        if kind == "telegram" and url and channel_of(url) is None:
+            v.fail(
+                f"{where}.url", url, 'is not a channel preview URL like "https://t.me/s/CHANNEL"'
+            )
+        fulltext = defaults.fulltext
+        if "fulltext" in t:
+            fulltext = v.choice(t["fulltext"], f"{where}.fulltext", FULLTEXT_MODES) or fulltext
         if url in seen_urls:
             v.fail(f"{where}.url", url, f"repeats feeds[{seen_urls[url]}].url")
         if name in seen_names:
             v.fail(f"{where}.name", name, f"repeats feeds[{seen_names[name]}].name")
         seen_urls.setdefault(url, i)
         seen_names.setdefault(name, i)
-        out.append(FeedSettings(name, url, interval, bool(enabled)))
+        out.append(FeedSettings(name, url, interval, bool(enabled), fulltext, kind))
     return tuple(out)
 
 
@@ -429,6 +454,12 @@ class _Validator:
             self.fail(where, value, "must be true or false")
             return True
         return value
+
+    def choice(self, value: Any, where: str, choices: tuple[str, ...]) -> str | None:
+        if value in choices:
+            return str(value)
+        self.fail(where, value, "must be one of " + ", ".join(f'"{c}"' for c in choices))
+        return None
 
     def positive_int(self, value: Any, where: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
