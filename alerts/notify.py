@@ -11,6 +11,7 @@ import html
 import logging
 import re
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -18,14 +19,22 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 import apprise
 from apprise.manager_plugins import NotificationManager
 
-from alerts.errors import NotifyError
+from alerts.errors import NotifyError, SendTimeout
 from alerts.render import Message, markdown_escape
 
-__all__ = ["DELIVERY_HEADER", "TargetInfo", "register_console", "send", "target_info"]
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "DELIVERY_HEADER",
+    "TargetInfo",
+    "register_console",
+    "send",
+    "target_info",
+]
 
 log = logging.getLogger(__name__)
 
 DELIVERY_HEADER = "X-Newswatch-Delivery"
+DEFAULT_TIMEOUT_S = 30.0
 
 # Services that take `+Header=value` URL arguments and send them as HTTP or mail headers.
 _HEADER_SCHEMES = frozenset({"json", "jsons", "form", "forms", "xml", "xmls", "mailto", "mailtos"})
@@ -197,14 +206,15 @@ def send(
     message: Message,
     *,
     idempotency_key: str | None = None,
-    timeout_s: float = 30,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> None:
     """Deliver `message` to the one target `url`, synchronously.
 
     The idempotency key travels as an `X-Newswatch-Delivery` header where the service
     takes custom headers, and in the body's footer for email, so a receiver can drop a
     redelivery after a crash between sending and marking sent. Raises NotifyError naming
-    the privacy-safe target and the best reason Apprise gave.
+    the privacy-safe target and the best reason Apprise gave; SendTimeout when the target
+    did not answer within `timeout_s` (the message may have arrived all the same).
     """
     scheme = _scheme(url)
     privacy = _privacy(_load(url))
@@ -219,6 +229,7 @@ def send(
     plugin.socket_read_timeout = timeout_s
     notifier = apprise.Apprise(asset=plugin.asset)
     notifier.add(plugin)
+    started = time.monotonic()
     try:
         result = notifier.notify(
             body=message.body,
@@ -231,6 +242,10 @@ def send(
     if not result:
         reason = _reason(result, url)
         log.debug("notify failed target=%s reason=%s", privacy, reason)
+        # Apprise words a timeout as any connection error (and logs the cause only at
+        # DEBUG), so the time the failed send took is what tells one apart.
+        if time.monotonic() - started >= timeout_s:
+            raise SendTimeout(privacy, f"no answer within {timeout_s:g}s ({reason})")
         raise NotifyError(privacy, reason)
     log.debug("notify sent target=%s", privacy)
 

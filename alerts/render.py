@@ -259,7 +259,11 @@ def _when(published: datetime | None, tz: tzinfo) -> str:
         return "time unknown"
     if published.tzinfo is None:  # the contract is UTC-aware; a naive value is read as UTC
         published = published.replace(tzinfo=UTC)
-    return published.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    try:
+        return published.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    except (OverflowError, ValueError):
+        # A feed dated 9999-12-31 23:59 UTC lies past datetime.max in any zone east of UTC.
+        return published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _snippet_spans(hit: AlertHit) -> tuple[_Span, ...]:
@@ -607,9 +611,9 @@ def _render_user(
     def run(key: str, template: jinja2.Template, text_max: int | None, f: str) -> str:
         try:
             return template.render(_context(item, f, tz, text_max)).strip()
-        except jinja2.TemplateError as e:
-            raise TemplateError(f"{key}: {type(e).__name__}: {e}") from e
-        except (TypeError, ValueError, AttributeError, LookupError) as e:
+        except Exception as e:
+            # The operator's template is code: whatever it raises on real data (an index
+            # out of range, a division by zero) is that template's error, not ours.
             raise TemplateError(f"{key}: {type(e).__name__}: {e}") from e
 
     if templates.title is not None:

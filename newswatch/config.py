@@ -67,6 +67,7 @@ class NotifierSettings:
     name: str
     urls: tuple[str, ...]
     rate_limit: tuple[int, float] | None = None  # (count, per seconds)
+    timeout_s: float = 30.0  # a send not answered within this is retried as an unknown outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +200,13 @@ def _notifiers(v: _Validator, raw: Any) -> tuple[NotifierSettings, ...]:
     for name, value in raw.items():
         where = f"notifiers.{name}"
         rate: tuple[int, float] | None = None
+        timeout = 30.0
         if isinstance(value, dict):
-            v.table(value, where, {"urls", "rate_limit"})
+            v.table(value, where, {"urls", "rate_limit", "timeout"})
             if "rate_limit" in value:
                 rate = v.rate(value["rate_limit"], f"{where}.rate_limit")
+            if "timeout" in value:
+                timeout = v.duration(value["timeout"], f"{where}.timeout") or timeout
             value = value.get("urls")
             where = f"{where}.urls"
         urls = v.string_list(value, where, allow_single=True)
@@ -213,7 +217,7 @@ def _notifiers(v: _Validator, raw: Any) -> tuple[NotifierSettings, ...]:
                 v.fail(
                     f"{where}[{i}]", url, 'is not an Apprise URL like "mailto://…" or "json://…"'
                 )
-        out.append(NotifierSettings(name, tuple(urls), rate))
+        out.append(NotifierSettings(name, tuple(urls), rate, timeout))
     return tuple(out)
 
 

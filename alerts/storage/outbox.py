@@ -159,9 +159,16 @@ def release(session: Session, ids: Sequence[int]) -> None:
 
 
 def mark_retry(
-    session: Session, delivery_id: int, target_key: str, error: str, retry_at: datetime
+    session: Session,
+    delivery_id: int,
+    target_key: str,
+    error: str,
+    retry_at: datetime,
+    *,
+    hold_later: bool = True,
 ) -> None:
-    """Schedule a retry; later deliveries to the same target wait too, to keep their order."""
+    """Schedule a retry; with `hold_later`, later deliveries to the same target wait too,
+    to keep their order (a target that refuses is down for all of them)."""
     session.execute(
         update(DeliveryRow)
         .where(DeliveryRow.id == delivery_id)
@@ -169,6 +176,8 @@ def mark_retry(
             last_error=error[:2000], next_attempt_at=retry_at, lease_until=None, lease_owner=None
         )
     )
+    if not hold_later:
+        return
     session.execute(
         update(DeliveryRow)
         .where(
