@@ -17,10 +17,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from alerts import sandbox
 from alerts.errors import TemplateError
+from alerts.sandbox import LimitedSandbox
 
 __all__ = [
     "BODY_FORMATS",
@@ -516,8 +517,9 @@ _FINALIZE: dict[str, Callable[[object], object]] = {
 
 def _environment(fmt: str) -> jinja2.Environment:
     # Templates come from the operator's config, but a sandbox costs nothing and keeps a
-    # template from reaching Python internals through attribute access.
-    return ImmutableSandboxedEnvironment(
+    # template from reaching Python internals, or from running without end (`check`
+    # renders it, then every alert does).
+    return LimitedSandbox(
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
         finalize=_FINALIZE[fmt],
@@ -610,7 +612,7 @@ def _render_user(
 
     def run(key: str, template: jinja2.Template, text_max: int | None, f: str) -> str:
         try:
-            return template.render(_context(item, f, tz, text_max)).strip()
+            return sandbox.render(template, _context(item, f, tz, text_max)).strip()
         except Exception as e:
             # The operator's template is code: whatever it raises on real data (an index
             # out of range, a division by zero) is that template's error, not ours.
