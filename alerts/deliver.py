@@ -287,6 +287,7 @@ class Deliverer:
                     templates=templates,
                     title_max=info.title_max,
                     body_max=info.body_max,
+                    dialect=info.dialect,
                 )
             except TemplateError as e:
                 self._template_failed(item, str(e))
@@ -296,6 +297,7 @@ class Deliverer:
             tz=self.policy.timezone,
             title_max=info.title_max,
             body_max=info.body_max,
+            dialect=info.dialect,
         )
 
     def _template_failed(self, item: astore.Claimed, error: str) -> None:
@@ -372,4 +374,5 @@ class Deliverer:
             period_label=label,
             title_max=info.title_max,
             body_max=info.body_max,
+            dialect=info.dialect,
         )

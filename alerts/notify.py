@@ -20,7 +20,7 @@ import apprise
 from apprise.manager_plugins import NotificationManager
 
 from alerts.errors import NotifyError, SendTimeout
-from alerts.render import Message, markdown_escape
+from alerts.render import Dialect, Message, markdown_escape
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -44,6 +44,20 @@ _FORMATS = frozenset({"text", "markdown", "html"})
 _FOLDED_TITLE_MAX = 200
 
 
+# The services whose reading of a body needs more than its format (render.Dialect), by
+# Apprise URL scheme (Apprise's plugin list: discord.py, mattermost.py, slack.py,
+# telegram.py, matrix.py).
+_DIALECTS = {
+    "discord": Dialect.DISCORD,
+    "mmost": Dialect.MATTERMOST,
+    "mmosts": Dialect.MATTERMOST,
+    "slack": Dialect.SLACK,
+    "tgram": Dialect.TELEGRAM,
+    "matrix": Dialect.MATRIX,
+    "matrixs": Dialect.MATRIX,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class TargetInfo:
     """What a target is and wants; `url_privacy` is safe to print and log."""
@@ -52,6 +66,7 @@ class TargetInfo:
     body_format: str
     title_max: int | None
     body_max: int | None
+    dialect: Dialect = Dialect.GENERIC
 
 
 def _asset() -> Any:
@@ -142,7 +157,13 @@ def target_info(url: str) -> TargetInfo:
         title_max = _FOLDED_TITLE_MAX
         if body_max is not None:
             body_max = max(body_max - _FOLDED_TITLE_MAX - 20, 1)
-    return TargetInfo(_privacy(plugin), _first_format(plugin.notify_format), title_max, body_max)
+    return TargetInfo(
+        _privacy(plugin),
+        _first_format(plugin.notify_format),
+        title_max,
+        body_max,
+        _DIALECTS.get(_scheme(url), Dialect.GENERIC),
+    )
 
 
 def _with_header(url: str, name: str, value: str) -> str:

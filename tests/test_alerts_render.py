@@ -16,6 +16,7 @@ from alerts.render import (
     BODY_FORMATS,
     AlertHit,
     AlertItem,
+    Dialect,
     Message,
     Templates,
     compile_templates,
@@ -614,3 +615,31 @@ def test_sanitize_corpus_never_yields_live_markup() -> None:
                 problems += _audit_html(to_html_commonmark(body))
                 problems += _audit_html(py_markdown.markdown(body))
     assert not problems, f"{len(problems)} problems, first: {problems[:10]}"
+
+
+@pytest.mark.parametrize(
+    ("dialect", "body_format", "present", "absent"),
+    [
+        (Dialect.DISCORD, "text", ["＠everyone", "\\[x\\]\\(https"], ["@everyone", "&amp;"]),
+        (Dialect.MATTERMOST, "text", ["＠channel", "\\*b\\*"], ["@channel", "&lt;"]),
+        (Dialect.SLACK, "markdown", ["＠here", "<i>"], ["@here", "&amp;", "\\*"]),
+        (Dialect.MATRIX, "text", ["＠room"], ["@room"]),
+        (Dialect.TELEGRAM, "html", ["＠durov", "&lt;i&gt;"], ["@durov", "<i>"]),
+        (Dialect.GENERIC, "markdown", ["@everyone", "&lt;i&gt;"], ["＠"]),
+    ],
+)
+def test_a_digest_is_rendered_for_the_service_that_reads_it(
+    dialect: Dialect, body_format: str, present: list[str], absent: list[str]
+) -> None:
+    hostile = "@everyone @channel @here @room @durov <i>x</i> & [x](https://evil.example) *b*"
+    msg = render_digest(
+        [item(title=hostile)],
+        body_format=body_format,
+        tz=UTC,
+        period_label="today",
+        dialect=dialect,
+    )
+    for text in present:
+        assert text in msg.body
+    for text in absent:
+        assert text not in msg.body
