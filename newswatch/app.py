@@ -50,7 +50,7 @@ def policy_from(settings: Settings) -> AlertPolicy:
         for name in names:
             n = settings.notifier(name)
             if n is not None:
-                out.extend(Target(n.name, url, n.rate_limit) for url in n.urls)
+                out.extend(Target(n.name, url, n.rate_limit, n.timeout_s) for url in n.urls)
         return tuple(out)
 
     watchlists = tuple(

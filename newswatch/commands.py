@@ -69,6 +69,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("id", nargs="?", type=int)
     p.add_argument("--status", choices=["pending", "sent", "failed"])
     p.add_argument("--failed", action="store_true", help="with retry: requeue every failed one")
+    p.add_argument("--force", action="store_true", help="with retry ID: resend a sent delivery")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true", help="JSON Lines")
 
@@ -376,7 +377,13 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
             if args.id is None and not args.failed:
                 raise cli.UsageError("deliveries retry needs an ID or --failed")
             with app.sessions.begin() as s:
-                n = astore.requeue(s, app.clock(), delivery_id=args.id, failed=args.failed)
+                n = astore.requeue(
+                    s, app.clock(), delivery_id=args.id, failed=args.failed, force=args.force
+                )
+                refused = _retry_refusal(s, args.id) if not n and args.id is not None else None
+            if refused:
+                print(f"error: {refused}", file=sys.stderr)
+                return cli.EXIT_FAILED
             print(f"requeued {n} deliveries")
             return cli.EXIT_OK if n else cli.EXIT_FAILED
         with app.sessions() as s:
@@ -403,6 +410,20 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
         ],
     )
     return cli.EXIT_OK
+
+
+def _retry_refusal(s: Any, delivery_id: int) -> str:
+    """Why `deliveries retry ID` requeued nothing."""
+    d = astore.get_delivery(s, delivery_id)
+    if d is None:
+        return f"delivery {delivery_id} does not exist"
+    if d.status == "sent":
+        when = f" at {d.sent_at:%Y-%m-%d %H:%M} UTC" if d.sent_at else ""
+        return (
+            f"delivery {delivery_id} was already sent{when}; "
+            "use --force to send it again (its reader gets a duplicate)"
+        )
+    return f"delivery {delivery_id} is still pending (next try {cli.iso(d.next_attempt_at)})"
 
 
 def _delivery_json(d: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,12 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(s|m|h|d)\s*$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MODES = ("instant", "digest")
+# Far above any real poll interval, backoff or retention, and far enough below
+# datetime.max that now + a duration can never overflow (10**26 days did).
+MAX_DURATION_S = 3650 * 86400.0
+# Unicode general categories (UAX #44): Cc control; Cf format (zero-width, bidi controls).
+_CONTROL = frozenset({"Cc"})
+_FORMAT = frozenset({"Cf"})
 
 
 class ConfigError(Exception):
@@ -78,6 +85,7 @@ class NotifierSettings:
     name: str
     urls: tuple[str, ...]
     rate_limit: tuple[int, float] | None = None  # (count, per seconds)
+    timeout_s: float = 30.0  # a send not answered within this is retried as an unknown outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +157,8 @@ def parse(data: dict[str, Any], path: str, environ: dict[str, str]) -> Settings:
     url = v.string(database, "database", "url", "sqlite:///newswatch.db")
     # A deployment (docker-compose) passes the database, password included, this way.
     url = environ.get("NEWSWATCH_DATABASE_URL") or url or "sqlite:///newswatch.db"
+    where = "NEWSWATCH_DATABASE_URL" if environ.get("NEWSWATCH_DATABASE_URL") else "database.url"
+    v.database_url(url, where)
     defaults = _defaults(v, v.table(top.get("defaults", {}), "defaults", set(_DEFAULT_KEYS)))
     notifiers = _notifiers(v, top.get("notifiers", {}))
     feeds = _feeds(v, top.get("feeds", []), defaults)
@@ -216,10 +226,13 @@ def _notifiers(v: _Validator, raw: Any) -> tuple[NotifierSettings, ...]:
     for name, value in raw.items():
         where = f"notifiers.{name}"
         rate: tuple[int, float] | None = None
+        timeout = 30.0
         if isinstance(value, dict):
-            v.table(value, where, {"urls", "rate_limit"})
+            v.table(value, where, {"urls", "rate_limit", "timeout"})
             if "rate_limit" in value:
                 rate = v.rate(value["rate_limit"], f"{where}.rate_limit")
+            if "timeout" in value:
+                timeout = v.duration(value["timeout"], f"{where}.timeout") or timeout
             value = value.get("urls")
             where = f"{where}.urls"
         urls = v.string_list(value, where, allow_single=True)
@@ -230,7 +243,9 @@ def _notifiers(v: _Validator, raw: Any) -> tuple[NotifierSettings, ...]:
                 v.fail(
                     f"{where}[{i}]", url, 'is not an Apprise URL like "mailto://…" or "json://…"'
                 )
-        out.append(NotifierSettings(name, tuple(urls), rate))
+            else:
+                v.notifier_url(url, f"{where}[{i}]")
+        out.append(NotifierSettings(name, tuple(urls), rate, timeout))
     return tuple(out)
 
 
@@ -246,6 +261,7 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
         if url and not re.match(r"^https?://[^\s/]+", url):
             v.fail(f"{where}.url", url, "is not an http(s) URL")
         name = v.string(t, where, "name", None) or url
+        v.plain(name, f"{where}.name")
         interval = defaults.interval_s
         if "interval" in t:
             interval = v.duration(t["interval"], f"{where}.interval") or interval
@@ -288,6 +304,7 @@ def _watchlists(v: _Validator, raw: Any, notifiers: set[str]) -> tuple[Watchlist
         where = f"watchlists[{i}]"
         v.table(t, where, _WATCHLIST_KEYS)
         name = v.string(t, where, "name", None, required=True) or f"#{i}"
+        v.plain(name, f"{where}.name", invisible=True)
         if name in seen:
             v.fail(f"{where}.name", name, "repeats an earlier watchlist name")
         seen.add(name)
@@ -338,6 +355,7 @@ def _names(v: _Validator, raw: Any, where: str) -> tuple[NameSettings, ...]:
             if not item.strip():
                 v.fail(at, item, "is empty")
                 continue
+            v.person_name(item, at)
             out.append(NameSettings(item.strip()))
         elif isinstance(item, dict):
             v.table(item, at, {"name", "aliases", "exclude", "variants"})
@@ -345,6 +363,11 @@ def _names(v: _Validator, raw: Any, where: str) -> tuple[NameSettings, ...]:
             aliases = v.string_list(item.get("aliases", []), f"{at}.aliases")
             exclude = v.string_list(item.get("exclude", []), f"{at}.exclude")
             variants = v.boolean(item.get("variants", True), f"{at}.variants")
+            for j, text in enumerate([name or "", *aliases]):
+                if text.strip():
+                    v.person_name(text, f"{at}.name" if j == 0 else f"{at}.aliases[{j - 1}]")
+            for j, text in enumerate(exclude):
+                v.plain(text, f"{at}.exclude[{j}]")
             if name:
                 out.append(NameSettings(name.strip(), tuple(aliases), tuple(exclude), variants))
         else:
@@ -479,6 +502,9 @@ class _Validator:
         if seconds <= 0:
             self.fail(where, value, "must be longer than zero")
             return None
+        if seconds > MAX_DURATION_S:
+            self.fail(where, value, "is longer than 10 years (3650d)")
+            return None
         return seconds
 
     def backfill(self, value: Any, where: str) -> Any:
@@ -528,6 +554,63 @@ class _Validator:
         except ValueError as e:
             self.problems.append(f"{where}: {e}")
             return None
+
+    def plain(self, text: str, where: str, *, invisible: bool = False) -> None:
+        """A name shown to people and used as a key: no control characters (a newline or
+        ESC in a watchlist name splits or rewrites the lines it is filed and shown on),
+        nor, with `invisible`, format characters (zero-width, bidi overrides)."""
+        refused = _CONTROL | (_FORMAT if invisible else frozenset())
+        bad = next((ch for ch in text if unicodedata.category(ch) in refused), None)
+        if bad is not None:
+            self.fail(
+                where,
+                text.encode("unicode_escape").decode("ascii"),
+                (
+                    f"contains the control character U+{ord(bad):04X}"
+                    if unicodedata.category(bad) in _CONTROL
+                    else f"contains the invisible character U+{ord(bad):04X}"
+                ),
+            )
+
+    def person_name(self, text: str, where: str) -> None:
+        """A watched name: plain text with at least one letter or digit; one made only of
+        punctuation or symbols has no word for the matcher and could never match."""
+        self.plain(text, where)
+        if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+            self.fail(where, text, "has no letter or digit, so it can never match")
+
+    def database_url(self, url: str, where: str) -> None:
+        """A SQLAlchemy URL whose dialect is installed; shown with its password masked."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            self.fail(where, None, "is not a database URL like sqlite:///newswatch.db")
+            return
+        try:
+            parsed.get_dialect()
+        except NoSuchModuleError:
+            shown = parsed.render_as_string(hide_password=True)
+            self.fail(
+                where,
+                shown,
+                f'has an unknown scheme "{parsed.drivername}" '
+                '(expected "sqlite" or "postgresql+psycopg")',
+            )
+
+    def notifier_url(self, url: str, where: str) -> None:
+        """Apprise loads the URL now, so a URL that cannot send fails `check`, not every
+        alert; Apprise's reason is already scrubbed of the URL's secrets."""
+        from alerts import notify
+        from alerts.errors import NotifyError
+
+        notify.register_console()
+        try:
+            notify.target_info(url)
+        except NotifyError as e:
+            self.fail(where, e.target, e.reason)
 
     def check(self, value: str, where: str, fn: Callable[[str], None]) -> None:
         try:
