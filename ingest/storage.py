@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -26,36 +25,14 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
-    or_,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.types import TypeDecorator
 
-from ingest.db import Base, chunks, is_postgres
+from ingest import heartbeat
+from ingest.db import Base, UTCDateTime, chunks, is_postgres
 from ingest.model import ParsedEntry, StoredArticle
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC in and out, whatever the backend stores."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 class FeedRow(Base):
@@ -276,7 +253,7 @@ def claim_due(
     ).where(
         t.enabled.is_(True),
         t.gone.is_(False),
-        or_(t.lease_until.is_(None), t.lease_until < now),
+        heartbeat.lease_free(t.lease_until, t.lease_owner, now),
     )
     if force:
         if after_id is not None:

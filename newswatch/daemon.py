@@ -21,6 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from newswatch.app import App
 from newswatch.config import Settings
+from newswatch.heartbeat import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +33,14 @@ SHUTDOWN_GRACE_S = 8.0
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Ticks:
-    """Job intervals and lease lengths. The defaults suit production; the crash and
-    shutdown tests shrink them through hidden NEWSWATCH_* variables so that kills land
-    in every phase and a killed daemon's leases come back within seconds."""
+    """Job intervals. The defaults suit production; the crash and shutdown tests quicken
+    the ticks through hidden NEWSWATCH_* variables so that kills land in every phase.
+    Leases and retry intervals have no such variable: a killed daemon's work comes back
+    through its heartbeat (newswatch.heartbeat), which the tests must exercise as is."""
 
     poll_s: float = POLL_TICK_S
     deliver_s: float = DELIVER_TICK_S
     maintenance_s: float = MAINTENANCE_TICK_S
-    lease_s: float | None = None  # None: the deliverer's and poller's own defaults
-    retry_base_s: float | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Ticks:
@@ -60,8 +60,6 @@ class Ticks:
             poll_s=seconds("NEWSWATCH_POLL_TICK") or base.poll_s,
             deliver_s=seconds("NEWSWATCH_DELIVER_TICK") or base.deliver_s,
             maintenance_s=seconds("NEWSWATCH_MAINTENANCE_TICK") or base.maintenance_s,
-            lease_s=seconds("NEWSWATCH_LEASE"),
-            retry_base_s=seconds("NEWSWATCH_RETRY_BASE"),
         )
 
 
@@ -69,13 +67,7 @@ class Daemon:
     def __init__(self, app: App, ticks: Ticks | None = None) -> None:
         self.app = app
         self.ticks = ticks or Ticks()
-        if self.ticks.lease_s is not None:
-            app.deliverer.lease_s = self.ticks.lease_s
-            app.poller.settings = dataclasses.replace(
-                app.poller.settings, lease_s=self.ticks.lease_s
-            )
-        if self.ticks.retry_base_s is not None:
-            app.deliverer.base_retry_s = self.ticks.retry_base_s
+        self.heartbeat = Heartbeat(app.sessions, app.clock, app.owner)
         self.stop = threading.Event()
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=3)},
@@ -112,6 +104,7 @@ class Daemon:
             job.modify(next_run_time=self.app.clock())
 
     def start(self) -> None:
+        self.heartbeat.start()
         now = self.app.clock()
         self.scheduler.add_job(
             self.poll_tick, "interval", seconds=self.ticks.poll_s, id="poll", next_run_time=now
@@ -149,10 +142,12 @@ class Daemon:
             done.set()
 
         threading.Thread(target=wait_jobs, daemon=True).start()
-        if not done.wait(SHUTDOWN_GRACE_S):
-            log.warning("shutdown: abandoning work still in progress (leases will expire)")
-            return False
-        return True
+        finished = done.wait(SHUTDOWN_GRACE_S)
+        if not finished:
+            log.warning("shutdown: abandoning work still in progress (its leases are free)")
+        # Marked stopped only now: while a job still ran, its leases had to hold.
+        self.heartbeat.stop()
+        return finished
 
 
 def run_daemon(settings: Settings) -> int:
