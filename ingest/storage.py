@@ -25,12 +25,13 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    or_,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ingest import heartbeat
+from ingest import heartbeat, schedule
 from ingest.db import Base, UTCDateTime, chunks, is_postgres
 from ingest.model import ParsedEntry, StoredArticle
 
@@ -294,6 +295,54 @@ def claim_due(
         )
         for r in rows
     ]
+
+
+def rebase_schedule(
+    session: Session, now: datetime, *, max_backoff_s: float, lease_s: float
+) -> list[tuple[str, str]]:
+    """Bound every stored next check and lease by now + its longest legitimate length
+    (see `schedule.rebased`); returns (feed name, reason) of each feed changed."""
+    tolerance = now + timedelta(seconds=schedule.CLOCK_TOLERANCE_S)
+    t = FeedRow
+    rows = session.execute(
+        select(t.id, t.name, t.next_check_at, t.last_checked_at, t.created_at, t.interval_s).where(
+            or_(
+                t.last_checked_at > tolerance,
+                t.created_at > tolerance,
+                t.next_check_at > now + timedelta(seconds=schedule.RETRY_AFTER_CAP_S),
+                t.lease_until > now + timedelta(seconds=lease_s),
+            )
+        )
+    ).all()
+    changed: list[tuple[str, str]] = []
+    for r in rows:
+        decided_at = r.last_checked_at or r.created_at
+        longest = schedule.longest_wait_s(r.interval_s, max_backoff_s)
+        values: dict[str, object] = {}
+        found = schedule.rebased(now, r.next_check_at, decided_at, longest)
+        if found is not None:
+            values["next_check_at"], reason = found
+            changed.append((r.name, reason))
+        # Times ahead of now would rebase the feed again on every tick until real time
+        # caught up; a lease taken before the jump keeps its length, counted from now.
+        if r.last_checked_at is not None and r.last_checked_at > now:
+            values["last_checked_at"] = now
+        if r.created_at > now:
+            values["created_at"] = now
+        session.execute(
+            update(FeedRow)
+            .where(FeedRow.id == r.id, FeedRow.lease_until > now + timedelta(seconds=lease_s))
+            .values(lease_until=now + timedelta(seconds=lease_s))
+            .execution_options(synchronize_session=False)
+        )
+        if values:
+            session.execute(
+                update(FeedRow)
+                .where(FeedRow.id == r.id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+    return changed
 
 
 def record_outcomes(

@@ -197,7 +197,22 @@ class App:
         return deliverer
 
     def poll(self, *, force: bool = False) -> PollReport:
+        self.rebase_schedule()
         return self.poller.poll(force=force)
+
+    def rebase_schedule(self) -> None:
+        """Bring next checks stored before a backward clock jump back within reach."""
+        with self.sessions.begin() as s:
+            changed = istore.rebase_schedule(
+                s,
+                self.clock(),
+                max_backoff_s=self.settings.defaults.max_backoff_s,
+                lease_s=self.poller.settings.lease_s,
+            )
+        for name, reason in changed:
+            log.debug("schedule rebased feed=%s: %s", name, reason)
+        if changed:
+            log.warning("schedule rebased feeds=%d: %s", len(changed), changed[0][1])
 
     def match(self) -> MatchReport:
         """Match every unprocessed article, one transaction per batch."""

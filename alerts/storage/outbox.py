@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
+    and_,
+    or_,
     select,
     update,
 )
@@ -17,6 +20,7 @@ from sqlalchemy.orm import Session
 from alerts.model import DeliveryView
 from alerts.storage.tables import (
     FAILED,
+    HELD,
     PENDING,
     SENT,
     DeliveryRow,
@@ -99,7 +103,7 @@ def claim_due(
         select(DeliveryRow)
         .where(
             DeliveryRow.status == PENDING,
-            DeliveryRow.next_attempt_at <= now,
+            or_(DeliveryRow.next_attempt_at <= now, _after_clock_jump(now)),
             heartbeat.lease_free(DeliveryRow.lease_until, DeliveryRow.lease_owner, now),
         )
         .order_by(DeliveryRow.id)
@@ -126,6 +130,29 @@ def claim_due(
         )
         for r in rows
     ]
+
+
+# The longest wait a retry decides: the policy caps backoff at one hour
+# (newswatch.app.policy_from) and alerts.retry adds up to 20 % jitter.
+LONGEST_RETRY_S = 3600 * 1.2
+# A row written more than this after now was written before the clock went back.
+CLOCK_TOLERANCE_S = 300.0
+
+
+def _after_clock_jump(now: datetime) -> ColumnElement[bool]:
+    """An alert or notice whose next attempt lies beyond the longest retry wait, or was
+    decided at a time still ahead of `now` (the clock went back since), is due now; else
+    it would wait until real time caught up. Digests wait for their period's end, which
+    their schedule, not a retry, decided."""
+    ahead = now + timedelta(seconds=CLOCK_TOLERANCE_S)
+    return and_(
+        DeliveryRow.kind.not_in(("digest", HELD)),
+        or_(
+            DeliveryRow.next_attempt_at > now + timedelta(seconds=LONGEST_RETRY_S),
+            DeliveryRow.created_at > ahead,
+            DeliveryRow.attempted_at > ahead,
+        ),
+    )
 
 
 def record_attempt(
