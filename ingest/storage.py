@@ -6,7 +6,9 @@ Functions take a Session so that a caller can compose one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,18 +37,22 @@ from ingest import heartbeat, schedule
 from ingest.db import Base, UTCDateTime, chunks, is_postgres
 from ingest.model import ParsedEntry, StoredArticle
 
+log = logging.getLogger(__name__)
+
 
 class FeedRow(Base):
     __tablename__ = "feeds"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(500))
+    # Values a feed (or its server) sends are unbounded text: a 63-character xml:lang or a
+    # 3,000-character ETag failed every poll of its feed on PostgreSQL (issue 11).
+    name: Mapped[str] = mapped_column(Text)
     config_url: Mapped[str] = mapped_column(String(2000), unique=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     interval_s: Mapped[float] = mapped_column(Float)
-    etag: Mapped[str | None] = mapped_column(String(1000))
-    last_modified: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     body_hash: Mapped[str | None] = mapped_column(String(64))
     item_fingerprints: Mapped[str | None] = mapped_column(Text)
     next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -61,7 +67,7 @@ class FeedRow(Base):
     gone: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
     ttl_s: Mapped[float | None] = mapped_column(Float)
-    title: Mapped[str | None] = mapped_column(String(1000))
+    title: Mapped[str | None] = mapped_column(Text)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -82,7 +88,7 @@ class ArticleRow(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(Text)
     published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     alertable: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -393,7 +399,7 @@ def record_outcomes(
         if outcome.ttl_s is not None:
             row["ttl_s"] = outcome.ttl_s
         if outcome.title:
-            row["title"] = outcome.title[:1000]
+            row["title"] = outcome.title
         params.append(row)
     # Rows with the same keys go out as one Core executemany each (the ORM's bulk UPDATE
     # cost more than SQLite itself on a 304 pass).
@@ -440,7 +446,7 @@ def record_outcome(session: Session, feed_id: int, outcome: FeedOutcome, now: da
     if outcome.ttl_s is not None:
         row.ttl_s = outcome.ttl_s
     if outcome.title:
-        row.title = outcome.title[:1000]
+        row.title = outcome.title
     return recovered
 
 
@@ -502,7 +508,7 @@ def add_articles(
     """
     unique: dict[str, ParsedEntry] = {}
     for entry in entries:
-        unique.setdefault(entry.identity[:2000], entry)
+        unique.setdefault(stored_identity(entry.identity, feed_id), entry)
     # A feed that never succeeded has stored nothing, so its first poll skips the lookup.
     known = set() if first_poll else known_identities(session, feed_id, unique)
     rows = []
@@ -534,6 +540,29 @@ def add_articles(
     if rows:
         session.execute(insert(_ARTICLES), rows)
     return len(rows)
+
+
+IDENTITY_MAX = 2000  # articles.identity: String(2000), in the unique (feed, identity) index
+# PostgreSQL refuses a B-tree entry over ~2,700 bytes (a third of a page): 2,000 characters
+# of Cyrillic or CJK exceed that, so the bound is in bytes, as the index sees it.
+IDENTITY_MAX_BYTES = 2000
+
+
+def stored_identity(identity: str, feed_id: int | None = None) -> str:
+    """An entry's identity as stored: as it is when it fits, else cut to IDENTITY_MAX
+    characters as before (identities cut so stay the same across versions), and one
+    still over IDENTITY_MAX_BYTES becomes its leading part plus a SHA-256 of the whole."""
+    cut = identity[:IDENTITY_MAX]
+    if len(cut.encode()) <= IDENTITY_MAX_BYTES:
+        return cut
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    head = cut.encode()[: IDENTITY_MAX_BYTES - len(digest) - 1].decode(errors="ignore")
+    log.info(
+        "identity too long for the index, stored as a digest feed_id=%s bytes=%d",
+        feed_id,
+        len(identity.encode()),
+    )
+    return f"{head}#{digest}"
 
 
 def _to_article(row: ArticleRow, feed_name: str) -> StoredArticle:
