@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from newswatch import __version__
+from newswatch import __version__, urlmask
 from newswatch.app import App, DatabaseUnavailable
 from newswatch.config import ConfigError, Settings, config_path, load
 from newswatch.durations import parse_duration
+from newswatch.urlmask import mask_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,13 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except ConfigError as e:
         for line in e.problems:
-            print(f"{e.path}: {line}", file=sys.stderr)
+            print(mask_text(f"{e.path}: {line}"), file=sys.stderr)
         return EXIT_USAGE
     except DatabaseUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_FAILED
     except UsageError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(mask_text(f"error: {e}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -128,6 +129,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     )
     for noisy in ("apscheduler", "apprise", "alembic", "aiohttp", "asyncio"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    urlmask.install()  # feed URLs in warnings and -v lines carry their secrets masked
 
 
 if __name__ == "__main__":
