@@ -321,5 +321,10 @@ def _describe_db_error(url: str, e: SQLAlchemyError) -> str:
         shown = make_url(url).render_as_string(hide_password=True)
     except Exception:
         shown = "(unparseable URL)"
-    reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
-    return f"database {shown}: {reason}"
+    return f"database {shown}: {describe_db_error(e)}"
+
+
+def describe_db_error(e: SQLAlchemyError) -> str:
+    """The driver's own first line, without SQLAlchemy's SQL echo and background link."""
+    lines = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__

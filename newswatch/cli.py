@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from newswatch import __version__, urlmask
-from newswatch.app import App, DatabaseUnavailable
+from newswatch.app import App, DatabaseUnavailable, describe_db_error
 from newswatch.config import ConfigError, Settings, config_path, load
 from newswatch.durations import parse_duration
 from newswatch.urlmask import mask_text
@@ -49,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except DatabaseUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except SQLAlchemyError as e:
+        # After a successful start (a table gone, the disk full, the server restarted).
+        print(mask_text(f"error: database: {describe_db_error(e)}"), file=sys.stderr)
         return EXIT_FAILED
     except UsageError as e:
         print(mask_text(f"error: {e}"), file=sys.stderr)
@@ -133,4 +139,8 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Through the imported module: run as __main__, this file's classes (UsageError) are
+    # not the ones the command modules raise, and their errors escaped as tracebacks.
+    import importlib
+
+    sys.exit(importlib.import_module("newswatch.cli").main())
