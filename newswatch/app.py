@@ -34,6 +34,7 @@ from ingest.poller import Poller, PollReport, PollSettings, default_parse_worker
 from newswatch import migrate
 from newswatch.clock import utcnow
 from newswatch.config import Settings
+from newswatch.dbhealth import start_hint
 
 log = logging.getLogger(__name__)
 STORY_WINDOW = timedelta(hours=48)
@@ -143,7 +144,8 @@ class App:
                     )
                 start_digests(self.sessions, self.policy, self.clock())
         except SQLAlchemyError as e:
-            raise DatabaseUnavailable(_describe_db_error(self.settings.database_url, e)) from e
+            url = self.settings.database_url
+            raise DatabaseUnavailable(_describe_db_error(url, e) + start_hint(url)) from e
 
     @cached_property
     def matcher(self) -> WatchlistMatcher:

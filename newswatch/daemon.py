@@ -13,14 +13,19 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.exc import SQLAlchemyError
 
-from newswatch.app import App
+from alerts import notify, render
+from alerts.errors import AlertsError
+from newswatch.app import App, describe_db_error
 from newswatch.config import Settings
+from newswatch.dbhealth import FileWatch, Health, sqlite_file
 from newswatch.heartbeat import Heartbeat
 
 log = logging.getLogger(__name__)
@@ -64,16 +69,85 @@ class Ticks:
 
 
 class Daemon:
-    def __init__(self, app: App, ticks: Ticks | None = None) -> None:
+    def __init__(
+        self, app: App, ticks: Ticks | None = None, *, wake: threading.Event | None = None
+    ) -> None:
         self.app = app
         self.ticks = ticks or Ticks()
         self.heartbeat = Heartbeat(app.sessions, app.clock, app.owner)
         self.stop = threading.Event()
+        # Set when the daemon must end by itself (`fatal` says why); run_daemon waits on it.
+        self.wake = wake or threading.Event()
+        self.fatal: str | None = None
+        self.health = Health()
+        self._job_errors: dict[str, str | None] = {}
+        self._health_lock = threading.Lock()
+        path = sqlite_file(app.settings.database_url)
+        self.watch = FileWatch(path) if path is not None else None
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=3)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
             timezone="UTC",
         )
+
+    def _guarded(self, name: str, job: Callable[[], None]) -> Callable[[], None]:
+        """A job that stops the daemon when its SQLite file went away, and turns database
+        errors into health changes (one WARNING each) instead of a traceback per tick."""
+
+        def run() -> None:
+            if self.stop.is_set():
+                return
+            problem = self.watch.problem() if self.watch is not None else None
+            if problem is not None:
+                self._die(problem)
+                return
+            try:
+                job()
+            except SQLAlchemyError as e:
+                self._record(name, describe_db_error(e))
+            else:
+                self._record(name, None)
+
+        return run
+
+    def _die(self, problem: str) -> None:
+        with self._health_lock:
+            if self.fatal is not None:
+                return
+            self.fatal = problem
+        log.error("%s; stopping (restart newswatch once the database is back)", problem)
+        self.stop.set()
+        self.wake.set()
+
+    def _record(self, job: str, error: str | None) -> None:
+        # The state is the first failing job's error: a read-only deliver tick succeeding
+        # while polls fail on a full disk is no recovery.
+        with self._health_lock:
+            self._job_errors[job] = error
+            current = next((e for e in self._job_errors.values() if e is not None), None)
+            change = self.health.observe(current)
+        if change is None:
+            return
+        if change.failing:
+            log.warning("database failing (%s): %s", change.kind, change.detail)
+            title = f"newswatch: database failing ({change.kind})"
+            body = (
+                f"newswatch cannot use its database: {change.detail}\n"
+                "It keeps running and tries again every tick; nothing stored is lost."
+            )
+        else:
+            log.warning("database recovered (was: %s)", change.kind)
+            title = "newswatch: database recovered"
+            body = f"newswatch uses its database again (it failed: {change.kind})."
+        self._notify_ops(title, body)
+
+    def _notify_ops(self, title: str, body: str) -> None:
+        """Straight to the ops targets: the outbox lives in the database that is failing."""
+        for target in self.app.policy.ops_targets:
+            try:
+                notify.send(target.url, render.Message(title, body, "text"))
+            except AlertsError as e:
+                log.warning("ops notice not sent target=%s: %s", target.key, e)
 
     def poll_tick(self) -> None:
         if self.stop.is_set():
@@ -107,17 +181,21 @@ class Daemon:
         self.heartbeat.start()
         now = self.app.clock()
         self.scheduler.add_job(
-            self.poll_tick, "interval", seconds=self.ticks.poll_s, id="poll", next_run_time=now
+            self._guarded("poll", self.poll_tick),
+            "interval",
+            seconds=self.ticks.poll_s,
+            id="poll",
+            next_run_time=now,
         )
         self.scheduler.add_job(
-            self.deliver_tick,
+            self._guarded("deliver", self.deliver_tick),
             "interval",
             seconds=self.ticks.deliver_s,
             id="deliver",
             next_run_time=now + timedelta(seconds=min(1.0, self.ticks.deliver_s)),
         )
         self.scheduler.add_job(
-            self.maintenance_tick,
+            self._guarded("maintenance", self.maintenance_tick),
             "interval",
             seconds=self.ticks.maintenance_s,
             id="maintenance",
@@ -168,7 +246,7 @@ def run_daemon(settings: Settings) -> int:
     # takes ~0.3 s and would otherwise recur during every busy poll.
     _ = app.matcher, app.grouper
     gc.freeze()
-    daemon = Daemon(app, Ticks.from_env())
+    daemon = Daemon(app, Ticks.from_env(), wake=stop)
     log.info(
         "newswatch running feeds=%d watchlists=%d database=%s",
         len(settings.feeds),
@@ -177,13 +255,14 @@ def run_daemon(settings: Settings) -> int:
     )
     daemon.start()
     stop.wait()
+    code = 1 if daemon.fatal is not None else 0
     if not daemon.shutdown():
         # A send stuck in a slow service holds its worker thread, and the interpreter
         # joins pool threads at exit: leaving now is safe because the row stays pending
         # and its lease expires, and it keeps the promise of exiting within seconds.
         log.info("newswatch stopped (work in hand abandoned)")
         logging.shutdown()
-        os._exit(0)
+        os._exit(code)
     app.close()
     log.info("newswatch stopped")
-    return 0
+    return code

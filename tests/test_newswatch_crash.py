@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,7 +155,14 @@ notify = ["email", "chat"]
 class Daemon:
     """`newswatch run` as a child process, its log lines collected."""
 
-    def __init__(self, config: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: Path,
+        extra_env: dict[str, str] | None = None,
+        prefix: Sequence[str] = (),
+    ) -> None:
+        """`prefix` goes before the interpreter (a command that runs the daemon, such as
+        `unshare` for a mount namespace of its own)."""
         # Only the job ticks are quickened; leases and retry intervals stay production's.
         env = {
             **os.environ,
@@ -165,7 +172,7 @@ class Daemon:
             **(extra_env or {}),
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newswatch.cli", "--config", str(config), "run"],
+            [*prefix, sys.executable, "-m", "newswatch.cli", "--config", str(config), "run"],
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,
