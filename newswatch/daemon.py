@@ -124,6 +124,10 @@ class Daemon:
         # while polls fail on a full disk is no recovery.
         with self._health_lock:
             self._job_errors[job] = error
+            if error is None and job != "maintenance":
+                # Maintenance runs hourly: its failure in an outage must not hold the state
+                # at failing for an hour once the ticks work again.
+                self._job_errors.pop("maintenance", None)
             current = next((e for e in self._job_errors.values() if e is not None), None)
             change = self.health.observe(current)
         if change is None:
