@@ -59,6 +59,39 @@ def next_check_at(
     return now + timedelta(seconds=delay), reason
 
 
+# A stored time later than now by more than this was written before the clock went back:
+# more than the skew between the clocks of daemons sharing one database.
+CLOCK_TOLERANCE_S = 300.0
+
+
+def longest_wait_s(interval_s: float, max_backoff_s: float) -> float:
+    """The longest wait `next_check_at` can decide for a feed: the capped backoff or
+    interval with its jitter, or a Retry-After at its cap."""
+    cap = max(max_backoff_s, interval_s)
+    return max(cap * (1 + JITTER), RETRY_AFTER_CAP_S)
+
+
+def rebased(
+    now: datetime, next_at: datetime, decided_at: datetime, longest_s: float
+) -> tuple[datetime, str] | None:
+    """`next_at` brought within now + the longest legitimate wait, or None if it is.
+
+    `decided_at` is when `next_at` was decided (the last check). When that lies ahead of
+    `now`, the clock went back since (a VM restored, an NTP step): the decided wait then
+    counts from now, as if the check had just happened; otherwise a feed would sit
+    unpolled until real time caught up with the old clock, 30 days in the case that
+    forced this.
+    """
+    longest = timedelta(seconds=longest_s)
+    if decided_at > now + timedelta(seconds=CLOCK_TOLERANCE_S):
+        wait = min(max(next_at - decided_at, timedelta(0)), longest)
+        back = (decided_at - now).total_seconds()
+        return now + wait, f"clock went back {_human(back)}: next in {_human(wait.total_seconds())}"
+    if next_at > now + longest:
+        return now + longest, f"beyond the longest wait {_human(longest_s)}"
+    return None
+
+
 def _jitter(key: str) -> float:
     """A fraction in [-JITTER, +JITTER), fixed per key so a feed's rhythm is stable."""
     if not key:

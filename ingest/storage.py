@@ -6,15 +6,16 @@ Functions take a Session so that a caller can compose one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -31,44 +32,27 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.types import TypeDecorator
 
-from ingest.db import Base, chunks, is_postgres
+from ingest import heartbeat, schedule
+from ingest.db import Base, UTCDateTime, chunks, is_postgres
 from ingest.model import ParsedEntry, StoredArticle
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC in and out, whatever the backend stores."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+log = logging.getLogger(__name__)
 
 
 class FeedRow(Base):
     __tablename__ = "feeds"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(500))
+    # Values a feed (or its server) sends are unbounded text: a 63-character xml:lang or a
+    # 3,000-character ETag failed every poll of its feed on PostgreSQL (issue 11).
+    name: Mapped[str] = mapped_column(Text)
     config_url: Mapped[str] = mapped_column(String(2000), unique=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     interval_s: Mapped[float] = mapped_column(Float)
-    etag: Mapped[str | None] = mapped_column(String(1000))
-    last_modified: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     body_hash: Mapped[str | None] = mapped_column(String(64))
     item_fingerprints: Mapped[str | None] = mapped_column(Text)
     next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -83,7 +67,7 @@ class FeedRow(Base):
     gone: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
     ttl_s: Mapped[float | None] = mapped_column(Float)
-    title: Mapped[str | None] = mapped_column(String(1000))
+    title: Mapped[str | None] = mapped_column(Text)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -107,7 +91,7 @@ class ArticleRow(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(Text)
     published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     alertable: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -297,7 +281,7 @@ def claim_due(
     ).where(
         t.enabled.is_(True),
         t.gone.is_(False),
-        or_(t.lease_until.is_(None), t.lease_until < now),
+        heartbeat.lease_free(t.lease_until, t.lease_owner, now),
     )
     if force:
         if after_id is not None:
@@ -340,6 +324,54 @@ def claim_due(
         )
         for r in rows
     ]
+
+
+def rebase_schedule(
+    session: Session, now: datetime, *, max_backoff_s: float, lease_s: float
+) -> list[tuple[str, str]]:
+    """Bound every stored next check and lease by now + its longest legitimate length
+    (see `schedule.rebased`); returns (feed name, reason) of each feed changed."""
+    tolerance = now + timedelta(seconds=schedule.CLOCK_TOLERANCE_S)
+    t = FeedRow
+    rows = session.execute(
+        select(t.id, t.name, t.next_check_at, t.last_checked_at, t.created_at, t.interval_s).where(
+            or_(
+                t.last_checked_at > tolerance,
+                t.created_at > tolerance,
+                t.next_check_at > now + timedelta(seconds=schedule.RETRY_AFTER_CAP_S),
+                t.lease_until > now + timedelta(seconds=lease_s),
+            )
+        )
+    ).all()
+    changed: list[tuple[str, str]] = []
+    for r in rows:
+        decided_at = r.last_checked_at or r.created_at
+        longest = schedule.longest_wait_s(r.interval_s, max_backoff_s)
+        values: dict[str, object] = {}
+        found = schedule.rebased(now, r.next_check_at, decided_at, longest)
+        if found is not None:
+            values["next_check_at"], reason = found
+            changed.append((r.name, reason))
+        # Times ahead of now would rebase the feed again on every tick until real time
+        # caught up; a lease taken before the jump keeps its length, counted from now.
+        if r.last_checked_at is not None and r.last_checked_at > now:
+            values["last_checked_at"] = now
+        if r.created_at > now:
+            values["created_at"] = now
+        session.execute(
+            update(FeedRow)
+            .where(FeedRow.id == r.id, FeedRow.lease_until > now + timedelta(seconds=lease_s))
+            .values(lease_until=now + timedelta(seconds=lease_s))
+            .execution_options(synchronize_session=False)
+        )
+        if values:
+            session.execute(
+                update(FeedRow)
+                .where(FeedRow.id == r.id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+    return changed
 
 
 def record_outcomes(
@@ -390,7 +422,7 @@ def record_outcomes(
         if outcome.ttl_s is not None:
             row["ttl_s"] = outcome.ttl_s
         if outcome.title:
-            row["title"] = outcome.title[:1000]
+            row["title"] = outcome.title
         params.append(row)
     # Rows with the same keys go out as one Core executemany each (the ORM's bulk UPDATE
     # cost more than SQLite itself on a 304 pass).
@@ -437,7 +469,7 @@ def record_outcome(session: Session, feed_id: int, outcome: FeedOutcome, now: da
     if outcome.ttl_s is not None:
         row.ttl_s = outcome.ttl_s
     if outcome.title:
-        row.title = outcome.title[:1000]
+        row.title = outcome.title
     return recovered
 
 
@@ -501,7 +533,7 @@ def add_articles(
     """
     unique: dict[str, ParsedEntry] = {}
     for entry in entries:
-        unique.setdefault(entry.identity[:2000], entry)
+        unique.setdefault(stored_identity(entry.identity, feed_id), entry)
     # A feed that never succeeded has stored nothing, so its first poll skips the lookup.
     known = set() if first_poll else known_identities(session, feed_id, unique)
     rows = []
@@ -535,6 +567,29 @@ def add_articles(
     if rows:
         session.execute(insert(_ARTICLES), rows)
     return len(rows)
+
+
+IDENTITY_MAX = 2000  # articles.identity: String(2000), in the unique (feed, identity) index
+# PostgreSQL refuses a B-tree entry over ~2,700 bytes (a third of a page): 2,000 characters
+# of Cyrillic or CJK exceed that, so the bound is in bytes, as the index sees it.
+IDENTITY_MAX_BYTES = 2000
+
+
+def stored_identity(identity: str, feed_id: int | None = None) -> str:
+    """An entry's identity as stored: as it is when it fits, else cut to IDENTITY_MAX
+    characters as before (identities cut so stay the same across versions), and one
+    still over IDENTITY_MAX_BYTES becomes its leading part plus a SHA-256 of the whole."""
+    cut = identity[:IDENTITY_MAX]
+    if len(cut.encode()) <= IDENTITY_MAX_BYTES:
+        return cut
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    head = cut.encode()[: IDENTITY_MAX_BYTES - len(digest) - 1].decode(errors="ignore")
+    log.info(
+        "identity too long for the index, stored as a digest feed_id=%s bytes=%d",
+        feed_id,
+        len(identity.encode()),
+    )
+    return f"{head}#{digest}"
 
 
 def _to_article(row: ArticleRow, feed_name: str) -> StoredArticle:

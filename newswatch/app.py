@@ -35,6 +35,7 @@ from ingest.poller import PageReport, Poller, PollReport, PollSettings, default_
 from newswatch import migrate
 from newswatch.clock import utcnow
 from newswatch.config import Defaults, Settings
+from newswatch.dbhealth import start_hint
 
 log = logging.getLogger(__name__)
 STORY_WINDOW = timedelta(hours=48)
@@ -158,7 +159,8 @@ class App:
                     )
                 start_digests(self.sessions, self.policy, self.clock())
         except SQLAlchemyError as e:
-            raise DatabaseUnavailable(_describe_db_error(self.settings.database_url, e)) from e
+            url = self.settings.database_url
+            raise DatabaseUnavailable(_describe_db_error(url, e) + start_hint(url)) from e
 
     @cached_property
     def matcher(self) -> WatchlistMatcher:
@@ -206,11 +208,26 @@ class App:
         return deliverer
 
     def poll(self, *, force: bool = False) -> PollReport:
+        self.rebase_schedule()
         return self.poller.poll(force=force)
 
     def poll_pages(self) -> PageReport:
         """Fetch the article pages the feeds' entries left pending (`fulltext`)."""
         return self.poller.poll_pages()
+
+    def rebase_schedule(self) -> None:
+        """Bring next checks stored before a backward clock jump back within reach."""
+        with self.sessions.begin() as s:
+            changed = istore.rebase_schedule(
+                s,
+                self.clock(),
+                max_backoff_s=self.settings.defaults.max_backoff_s,
+                lease_s=self.poller.settings.lease_s,
+            )
+        for name, reason in changed:
+            log.debug("schedule rebased feed=%s: %s", name, reason)
+        if changed:
+            log.warning("schedule rebased feeds=%d: %s", len(changed), changed[0][1])
 
     def match(self) -> MatchReport:
         """Match every unprocessed article, one transaction per batch."""
@@ -338,5 +355,10 @@ def _describe_db_error(url: str, e: SQLAlchemyError) -> str:
         shown = make_url(url).render_as_string(hide_password=True)
     except Exception:
         shown = "(unparseable URL)"
-    reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
-    return f"database {shown}: {reason}"
+    return f"database {shown}: {describe_db_error(e)}"
+
+
+def describe_db_error(e: SQLAlchemyError) -> str:
+    """The driver's own first line, without SQLAlchemy's SQL echo and background link."""
+    lines = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__

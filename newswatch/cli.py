@@ -14,10 +14,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from newswatch import __version__
-from newswatch.app import App, DatabaseUnavailable
+from sqlalchemy.exc import SQLAlchemyError
+
+from newswatch import __version__, urlmask
+from newswatch.app import App, DatabaseUnavailable, describe_db_error
 from newswatch.config import ConfigError, Settings, config_path, load
 from newswatch.durations import parse_duration
+from newswatch.urlmask import mask_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,13 +47,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except ConfigError as e:
         for line in e.problems:
-            print(f"{e.path}: {line}", file=sys.stderr)
+            print(mask_text(f"{e.path}: {line}"), file=sys.stderr)
         return EXIT_USAGE
     except DatabaseUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_FAILED
+    except SQLAlchemyError as e:
+        # After a successful start (a table gone, the disk full, the server restarted).
+        print(mask_text(f"error: database: {describe_db_error(e)}"), file=sys.stderr)
+        return EXIT_FAILED
     except UsageError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(mask_text(f"error: {e}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -128,7 +135,12 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     )
     for noisy in ("apscheduler", "apprise", "alembic", "aiohttp", "asyncio"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    urlmask.install()  # feed URLs in warnings and -v lines carry their secrets masked
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Through the imported module: run as __main__, this file's classes (UsageError) are
+    # not the ones the command modules raise, and their errors escaped as tracebacks.
+    import importlib
+
+    sys.exit(importlib.import_module("newswatch.cli").main())

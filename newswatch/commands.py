@@ -15,6 +15,7 @@ from alerts.matching import Matcher, WatchName
 from ingest import storage as istore
 from newswatch import cli, feedcmds
 from newswatch.durations import format_duration
+from newswatch.urlmask import mask_text, mask_url
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -159,13 +160,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"feeds ({len(settings.feeds)}):")
     for f in settings.feeds:
         state = "" if f.enabled else " (disabled)"
-        print(f"  {f.name}: {f.url} every {format_duration(f.interval_s)}{state}")
+        print(f"  {f.name}: {mask_url(f.url)} every {format_duration(f.interval_s)}{state}")
     print(f"notifiers ({len(settings.notifiers)}):")
     for n in settings.notifiers:
         for url in n.urls:
             try:
                 info = notify.target_info(url)
-                print(f"  {n.name}: {info.url_privacy} ({info.body_format})")
+                shown = mask_url(info.url_privacy, path_tokens=True)
+                print(f"  {n.name}: {shown} ({info.body_format})")
             except NotifyError as e:
                 problems += 1
                 print(f"  {n.name}: {e}", file=sys.stderr)
@@ -247,19 +249,19 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             [
                 {
                     "name": f.name,
-                    "url": f.url,
-                    "config_url": f.config_url,
+                    "url": mask_url(f.url),
+                    "config_url": mask_url(f.config_url),
                     "status": f.status,
                     "enabled": f.enabled,
                     "last_check": cli.iso(f.last_checked_at),
                     "last_success": cli.iso(f.last_success_at),
-                    "last_error": f.last_error,
+                    "last_error": mask_text(f.last_error) if f.last_error else None,
                     "error_count": f.error_count,
                     "failing_since": cli.iso(f.failing_since),
                     "next_check": cli.iso(f.next_check_at),
                     "articles": f.articles,
                     "per_day": round(f.per_day, 2),
-                    "note": f.note,
+                    "note": mask_text(f.note) if f.note else None,
                 }
                 for f in feeds
             ]
@@ -279,7 +281,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                 f"{f.next_check_at:%Y-%m-%d %H:%M}",
                 f.articles,
                 f"{f.per_day:.1f}",
-                (f.last_error or f.note or "")[:80],
+                mask_text(f.last_error or f.note or "")[:80],
             )
         )
     cli.print_table(
@@ -302,7 +304,7 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
             try:
                 info = notify.target_info(url)
                 notify.send(url, render.render_test(info.body_format))
-                print(f"{n.name}: {info.url_privacy}: sent")
+                print(f"{n.name}: {mask_url(info.url_privacy, path_tokens=True)}: sent")
             except NotifyError as e:
                 failed += 1
                 print(f"{n.name}: {e}", file=sys.stderr)

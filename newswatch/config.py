@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ingest.telegram import channel_of
+from newswatch import limits
 from newswatch.durations import parse_duration, parse_size
 
 DEFAULT_PATH = "config.toml"
@@ -164,6 +165,7 @@ def parse(data: dict[str, Any], path: str, environ: dict[str, str]) -> Settings:
     feeds = _feeds(v, top.get("feeds", []), defaults)
     known = {n.name for n in notifiers}
     watchlists = _watchlists(v, top.get("watchlists", []), known)
+    v.problems.extend(limits.problems(feeds, notifiers, watchlists))
     if v.problems:
         raise ConfigError(path, v.problems)
     return Settings(path, url, defaults, feeds, notifiers, watchlists)

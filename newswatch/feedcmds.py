@@ -110,7 +110,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     feeds = [(f.name, polled.get(f.url, f.url)) for f in app.settings.feeds]
     text = render_opml(feeds, "newswatch feeds")
     if args.file:
-        Path(args.file).write_text(text, encoding="utf-8")
+        _write(Path(args.file), text)
         moved = sum(url != f.url for (_, url), f in zip(feeds, app.settings.feeds, strict=True))
         where = f" ({moved} at the URL newswatch polls instead)" if moved else ""
         _say(f"exported {len(feeds)} feeds to {args.file}{where}")
@@ -217,14 +217,31 @@ def _append(
             parts.append(f"interval = {json.dumps(format_duration(interval))}\n")
         if kind != "feed":
             parts.append(f"kind = {json.dumps(kind)}\n")
-    with path.open("ab") as fh:
-        fh.write("".join(parts).encode("utf-8"))
+    try:
+        with path.open("ab") as fh:
+            fh.write("".join(parts).encode("utf-8"))
+    except OSError as e:
+        # A config mounted read-only (the usual Docker setup) or owned by another user.
+        raise cli.UsageError(
+            f"cannot add to the config file {path}: {e.strerror or e}; "
+            "add the [[feeds]] table by hand or make the file writable"
+        ) from None
     try:
         load(str(path))
     except ConfigError:
         with path.open("r+b") as fh:
             fh.truncate(len(before))
         raise
+
+
+def _write(path: Path, text: str) -> None:
+    """Write an output file the user named; a wrong path is one line, not a traceback."""
+    if not path.parent.is_dir():
+        raise cli.UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise cli.UsageError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 def _say(text: str, *, err: bool = False) -> None:

@@ -44,8 +44,12 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`; safe to run on every start."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to `revision`; safe to run on every start.
+
+    "heads", not "head": migrations written side by side each revise the same parent
+    until they are chained, and every branch must still be applied.
+    """
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -56,4 +60,5 @@ def current(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return " ".join(sorted(heads)) or None

@@ -3,8 +3,9 @@ polls, matches and sends, restarted each time, and every alert still arrives exa
 (by article), each duplicate being a redelivery with the same idempotency key.
 
 The daemon runs as a subprocess on SQLite against a loopback feed server, a webhook and an
-SMTP sink that both take a little time per message, so kills land inside sends. Ticks and
-leases are shrunk through the daemon's hidden NEWSWATCH_* variables.
+SMTP sink that both take a little time per message, so kills land inside sends. The job
+ticks are quickened through the daemon's hidden NEWSWATCH_* variables; leases keep their
+production length, so each restart must take its killed predecessor's work at once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any
 import pytest
 from feedgen import Item, rss
 from feedserver import FeedServer
-from sinks import SmtpSink, WebhookSink, _Inbox
+from sinks import Mail, Post, SmtpSink, WebhookSink, _Inbox
 
 REPO = Path(__file__).resolve().parents[1]
 # One person per alerting article: the story grouper folds reports about the same person
@@ -63,6 +64,21 @@ class SlowInbox(_Inbox[Any]):
     def wait_in_hand(self, timeout: float) -> bool:
         with self._cond:
             return self._cond.wait_for(lambda: self.in_hand > 0, timeout)
+
+    def wait_items(self, wanted: set[int], timeout: float) -> None:
+        """Until every item in `wanted` has arrived at least once.
+
+        Counting messages instead let a repeated alert stand in for a missing one: the
+        wait ended early and the test stopped the daemons with alerts still queued,
+        which then read as alerts lost.
+        """
+        with self._cond:
+            if not self._cond.wait_for(lambda: wanted <= self._items_seen(), timeout):
+                missing = sorted(wanted - self._items_seen())
+                raise TimeoutError(f"items not received in {timeout}s: {missing}")
+
+    def _items_seen(self) -> set[int]:
+        return {n for m in self._items if (n := item_number(m)) is not None}
 
 
 @dataclass
@@ -139,17 +155,24 @@ notify = ["email", "chat"]
 class Daemon:
     """`newswatch run` as a child process, its log lines collected."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(
+        self,
+        config: Path,
+        extra_env: dict[str, str] | None = None,
+        prefix: Sequence[str] = (),
+    ) -> None:
+        """`prefix` goes before the interpreter (a command that runs the daemon, such as
+        `unshare` for a mount namespace of its own)."""
+        # Only the job ticks are quickened; leases and retry intervals stay production's.
         env = {
             **os.environ,
             "NEWSWATCH_POLL_TICK": "0.3",
             "NEWSWATCH_DELIVER_TICK": "0.2",
-            "NEWSWATCH_LEASE": "1.5",
-            "NEWSWATCH_RETRY_BASE": "0.5",
             "PYTHONPATH": str(REPO),
+            **(extra_env or {}),
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newswatch.cli", "--config", str(config), "run"],
+            [*prefix, sys.executable, "-m", "newswatch.cli", "--config", str(config), "run"],
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -187,6 +210,16 @@ class Daemon:
         code = self.proc.wait(timeout=timeout)
         self._reader.join(timeout=10)
         return code
+
+
+def item_number(message: Mail | Post) -> int | None:
+    """The item a message alerts about (its first item token), None for others."""
+    if isinstance(message, Mail):
+        text = f"{message.subject} {message.body('plain')}"
+    else:
+        text = f"{message.json['title']} {message.json['message']}"
+    found = TOKEN.search(text)
+    return int(found[1]) if found else None
 
 
 def received(w: World) -> list[tuple[str, str, int]]:

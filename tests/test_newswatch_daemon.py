@@ -59,11 +59,10 @@ def test_sigterm_during_a_slow_send_finishes_it_and_exits_0(
     [
         ({}, Ticks(POLL_TICK_S, DELIVER_TICK_S)),
         ({"NEWSWATCH_POLL_TICK": "0.3"}, Ticks(0.3, DELIVER_TICK_S)),
-        (
-            {"NEWSWATCH_DELIVER_TICK": "0.2", "NEWSWATCH_LEASE": "1.5"},
-            Ticks(POLL_TICK_S, 0.2, lease_s=1.5),
-        ),
-        ({"NEWSWATCH_RETRY_BASE": "2", "NEWSWATCH_POLL_TICK": ""}, Ticks(retry_base_s=2.0)),
+        ({"NEWSWATCH_DELIVER_TICK": "0.2"}, Ticks(POLL_TICK_S, 0.2)),
+        ({"NEWSWATCH_MAINTENANCE_TICK": "5", "NEWSWATCH_POLL_TICK": ""}, Ticks(maintenance_s=5.0)),
+        # Leases and retry intervals are not test knobs any more: ignored.
+        ({"NEWSWATCH_LEASE": "1.5", "NEWSWATCH_RETRY_BASE": "2"}, Ticks()),
     ],
 )
 def test_ticks_from_env(env: dict[str, str], expected: Ticks) -> None:
@@ -73,4 +72,4 @@ def test_ticks_from_env(env: dict[str, str], expected: Ticks) -> None:
 @pytest.mark.parametrize("raw", ["0", "-1", "soon"])
 def test_ticks_from_env_rejects_non_positive_or_non_numbers(raw: str) -> None:
     with pytest.raises(ValueError):
-        Ticks.from_env({"NEWSWATCH_LEASE": raw})
+        Ticks.from_env({"NEWSWATCH_POLL_TICK": raw})

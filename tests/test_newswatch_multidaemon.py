@@ -48,6 +48,14 @@ def publish(w: World, rng: random.Random, paths: list[str]) -> None:
         w.feeds.route(path, body=rss(w.items[path][-40:]), delay_s=0.05)
 
 
+def wait_all(w: World) -> None:
+    """Until each target has every expected item (by item, not by message count)."""
+    for sink in (w.hook, w.smtp):
+        inbox = sink.inbox
+        assert isinstance(inbox, SlowInbox)
+        inbox.wait_items(w.expected, timeout=60)
+
+
 def work(daemon: Daemon) -> tuple[int, int, int]:
     """(feeds polled, new articles stored, alerts sent) from one daemon's log."""
     feeds = articles = sent = 0
@@ -77,11 +85,9 @@ def test_two_daemons_share_one_postgresql_without_losing_or_repeating_anything(
                 assert d.running.wait(20), "".join(d.lines)
             for _ in range(3):
                 # Wait until everything so far has arrived, then add to a third of the feeds.
-                hook.wait_for(len(w.expected), timeout=20)
-                smtp.wait_for(len(w.expected), timeout=20)
+                wait_all(w)
                 publish(w, rng, rng.sample(paths, FEEDS // 3))
-            hook.wait_for(len(w.expected), timeout=20)
-            smtp.wait_for(len(w.expected), timeout=20)
+            wait_all(w)
             for d in daemons:
                 assert d.terminate() == 0, "".join(d.lines[-20:])
         finally:

@@ -159,7 +159,7 @@ def test_a_crashed_senders_lease_expires_and_the_attempt_is_counted(
     _outbox(sessions, 1)
     with sessions.begin() as s:
         [c] = astore.claim_due(s, T0, lease_s=30, owner="dead", limit=10)
-        assert astore.record_attempt(s, c.id, "dead", T0)
+        assert astore.record_attempt(s, c.id, "dead", T0, lease_s=30)
     with sessions.begin() as s:  # still leased
         assert (
             astore.claim_due(s, T0 + timedelta(seconds=10), lease_s=30, owner="b", limit=10) == []
@@ -174,6 +174,39 @@ def test_a_crashed_senders_lease_expires_and_the_attempt_is_counted(
         assert astore.claim_due(s, T0 + timedelta(hours=1), lease_s=30, owner="c", limit=10) == []
         [row] = astore.list_deliveries(s, status="sent")
         assert row.attempts == 2
+
+
+@pytest.mark.parametrize(
+    ("attempt_after_s", "started"),
+    [(0, True), (29, True), (30, True), (31, False), (3600, False)],
+)
+def test_an_attempt_starts_only_inside_its_lease(
+    sessions: sessionmaker[Session], attempt_after_s: int, started: bool
+) -> None:
+    _outbox(sessions, 1)
+    with sessions.begin() as s:
+        [c] = astore.claim_due(s, T0, lease_s=30, owner="a", limit=10)
+    at = T0 + timedelta(seconds=attempt_after_s)
+    with sessions.begin() as s:
+        assert astore.record_attempt(s, c.id, "a", at, lease_s=30) is started
+
+
+def test_an_attempt_renews_the_lease_so_a_slow_batch_is_not_sent_twice(
+    sessions: sessionmaker[Session],
+) -> None:
+    # A batch claimed at T0; its last row is attempted near the end of the lease, and
+    # its send takes a while: the second daemon must not claim it meanwhile.
+    _outbox(sessions, 2)
+    with sessions.begin() as s:
+        claimed = astore.claim_due(s, T0, lease_s=30, owner="a", limit=10)
+    late = T0 + timedelta(seconds=29)
+    with sessions.begin() as s:
+        assert astore.record_attempt(s, claimed[-1].id, "a", late, lease_s=30)
+    with sessions.begin() as s:
+        stolen = astore.claim_due(s, late + timedelta(seconds=5), lease_s=30, owner="b", limit=10)
+    assert [c.id for c in stolen] == [claimed[0].id]  # the unattempted row only
+    with sessions.begin() as s:
+        assert not astore.record_attempt(s, claimed[0].id, "a", late + timedelta(seconds=6))
 
 
 def test_a_retry_holds_back_later_deliveries_to_the_same_target(

@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
+    and_,
+    or_,
     select,
     update,
 )
@@ -17,10 +20,12 @@ from sqlalchemy.orm import Session
 from alerts.model import DeliveryView
 from alerts.storage.tables import (
     FAILED,
+    HELD,
     PENDING,
     SENT,
     DeliveryRow,
 )
+from ingest import heartbeat
 from ingest.db import chunks, is_postgres
 from ingest.storage import ArticleRow
 
@@ -92,13 +97,14 @@ def enqueue(session: Session, deliveries: Iterable[NewDelivery], now: datetime) 
 def claim_due(
     session: Session, now: datetime, *, lease_s: float, owner: str, limit: int
 ) -> list[Claimed]:
-    """Lease due deliveries, oldest first; an expired lease (a crashed sender) is due again."""
+    """Lease due deliveries, oldest first; an expired lease, or one held by a daemon that
+    stopped beating (a crashed sender), is due again."""
     query = (
         select(DeliveryRow)
         .where(
             DeliveryRow.status == PENDING,
-            DeliveryRow.next_attempt_at <= now,
-            (DeliveryRow.lease_until.is_(None)) | (DeliveryRow.lease_until < now),
+            or_(DeliveryRow.next_attempt_at <= now, _after_clock_jump(now)),
+            heartbeat.lease_free(DeliveryRow.lease_until, DeliveryRow.lease_owner, now),
         )
         .order_by(DeliveryRow.id)
         .limit(limit)
@@ -126,16 +132,53 @@ def claim_due(
     ]
 
 
-def record_attempt(session: Session, delivery_id: int, owner: str, now: datetime) -> bool:
-    """Count an attempt before sending; False when the lease was lost to another daemon."""
+# The longest wait a retry decides: the policy caps backoff at one hour
+# (newswatch.app.policy_from) and alerts.retry adds up to 20 % jitter.
+LONGEST_RETRY_S = 3600 * 1.2
+# A row written more than this after now was written before the clock went back.
+CLOCK_TOLERANCE_S = 300.0
+
+
+def _after_clock_jump(now: datetime) -> ColumnElement[bool]:
+    """An alert or notice whose next attempt lies beyond the longest retry wait, or was
+    decided at a time still ahead of `now` (the clock went back since), is due now; else
+    it would wait until real time caught up. Digests wait for their period's end, which
+    their schedule, not a retry, decided."""
+    ahead = now + timedelta(seconds=CLOCK_TOLERANCE_S)
+    return and_(
+        DeliveryRow.kind.not_in(("digest", HELD)),
+        or_(
+            DeliveryRow.next_attempt_at > now + timedelta(seconds=LONGEST_RETRY_S),
+            DeliveryRow.created_at > ahead,
+            DeliveryRow.attempted_at > ahead,
+        ),
+    )
+
+
+def record_attempt(
+    session: Session, delivery_id: int, owner: str, now: datetime, *, lease_s: float = 300.0
+) -> bool:
+    """Count an attempt before sending and renew the lease for the send (`lease_s`, the
+    deliverer's lease); False when the lease was lost to another daemon or ran out.
+
+    A batch's lease is taken when it is claimed, so the last rows of a long batch were
+    sent with little of it left: another daemon claimed a row the moment it expired and
+    sent it too while the first send was still in flight (the two-daemon test under
+    load). An attempt may only start inside its lease, and it starts a fresh one.
+    """
     result = session.execute(
         update(DeliveryRow)
         .where(
             DeliveryRow.id == delivery_id,
             DeliveryRow.status == PENDING,
             DeliveryRow.lease_owner == owner,
+            DeliveryRow.lease_until >= now,
         )
-        .values(attempts=DeliveryRow.attempts + 1, attempted_at=now)
+        .values(
+            attempts=DeliveryRow.attempts + 1,
+            attempted_at=now,
+            lease_until=now + timedelta(seconds=lease_s),
+        )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

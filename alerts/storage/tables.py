@@ -13,8 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ingest.db import Base
-from ingest.storage import UTCDateTime
+from ingest.db import Base, UTCDateTime
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 HELD = "held"
