@@ -444,12 +444,13 @@ def render_instant(
     """One alert for one article, in `body_format` as `dialect` reads it, times in `tz`."""
     _check_format(body_format)
     item = _defused(item, dialect)
+    syntax = _syntax(dialect, body_format)
+    sent = _sent_format(dialect, body_format)
     if templates is not None and (templates.title or templates.body):
-        msg = _render_user(item, body_format, tz, templates, title_max=title_max, body_max=body_max)
-        return replace(msg, title=_title_for(msg.title, dialect))
-    body = _fit(_instant_lines(item, tz), _syntax(dialect, body_format), body_max)
-    title = _title_for(_instant_title(item, title_max), dialect)
-    return Message(title, body, _sent_format(dialect, body_format))
+        msg = _render_user(item, syntax, tz, templates, title_max=title_max, body_max=body_max)
+        return Message(_title_for(msg.title, dialect), msg.body, sent)
+    body = _fit(_instant_lines(item, tz), syntax, body_max)
+    return Message(_title_for(_instant_title(item, title_max), dialect), body, sent)
 
 
 # A service that puts the title into the body (Discord, Mattermost, Matrix and Telegram
@@ -633,11 +634,22 @@ def _text_finalize(value: object) -> object:
     return "" if value is None else value
 
 
+def _chat_markdown_finalize(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, _MarkdownSafe):
+        return value
+    return _chat_markdown_escape(_flat(str(value)))
+
+
 _FINALIZE: dict[str, Callable[[object], object]] = {
     "text": _text_finalize,
     "markdown": _markdown_finalize,
+    "chatmd": _chat_markdown_finalize,
     "html": _text_finalize,
 }
+# A user's body template is compiled once per syntax it may be rendered in.
+_TEMPLATE_SYNTAXES = tuple(_FINALIZE)
 
 
 def _environment(fmt: str) -> jinja2.Environment:
@@ -675,12 +687,12 @@ def compile_templates(t: Templates) -> CompiledTemplates:
             title = _environment("text").from_string(t.title)
         key = "template_body"
         if t.body is not None:
-            for fmt in BODY_FORMATS:
+            for fmt in _TEMPLATE_SYNTAXES:
                 body[fmt] = _environment(fmt).from_string(t.body)
     except jinja2.TemplateError as e:
         raise TemplateError(f"{key}: {type(e).__name__}: {e}") from e
     compiled = CompiledTemplates(title, body)
-    for fmt in BODY_FORMATS:
+    for fmt in _TEMPLATE_SYNTAXES:
         _render_user(_SAMPLE, fmt, UTC, compiled, title_max=None, body_max=None)
     return compiled
 
@@ -697,13 +709,13 @@ def _context(item: AlertItem, fmt: str, tz: tzinfo, text_max: int | None) -> dic
         rendered = "".join(_span(s, fmt) for s in spans)
         if fmt == "html":
             return Markup(rendered)  # noqa: S704 - built from escaped spans
-        return _MarkdownSafe(rendered) if fmt == "markdown" else rendered
+        return _MarkdownSafe(rendered) if fmt in _MARKDOWN_ESCAPES else rendered
 
     link = safe_link(item.link)
     return {
         "watchlist": _flat(item.watchlist).strip(),
         "title": short(item.title),
-        "link": _MarkdownSafe(link) if link and fmt == "markdown" else link,
+        "link": _MarkdownSafe(link) if link and fmt in _MARKDOWN_ESCAPES else link,
         "feed": _flat(item.feed).strip(),
         "published": _when(item.published, tz),
         "names": _names(item),

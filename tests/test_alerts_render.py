@@ -643,3 +643,17 @@ def test_a_digest_is_rendered_for_the_service_that_reads_it(
         assert text in msg.body
     for text in absent:
         assert text not in msg.body
+
+
+def test_a_user_template_is_escaped_for_discord_too() -> None:
+    hostile = "@everyone [x](https://evil.example) *b*"
+    compiled = compile_templates(Templates(body="{{ title }} | {{ hits[0].snippet_marked }}"))
+    msg = render_instant(
+        item(title=hostile),
+        body_format="text",
+        tz=UTC,
+        templates=compiled,
+        dialect=Dialect.DISCORD,
+    )
+    assert msg.body.startswith("＠everyone \\[x\\]\\(https\\:\\/\\/evil\\.example\\) \\*b\\* | ")
+    assert "**Беляцкого**" in msg.body and msg.body_format == "text"
