@@ -22,6 +22,8 @@ class FetchResult:
     `status` is the final HTTP status (0 when no response arrived). `body` is the
     decoded (decompressed) body, cut at the size limit. `error` is a short human
     reason when the fetch failed. `permanent_url` is set when a 301/308 moved the feed.
+    `deferred` is set when the fetch never got its turn (a busy host): no request was
+    made, and it is no error of the feed's.
     """
 
     url: str
@@ -36,6 +38,7 @@ class FetchResult:
     max_age_s: float | None = None
     gone: bool = False
     elapsed_s: float = 0.0
+    deferred: bool = False
 
     @property
     def ok(self) -> bool:

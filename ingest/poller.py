@@ -53,12 +53,14 @@ class PollReport:
     errors: int = 0
     new_articles: int = 0
     elapsed_s: float = 0.0
+    deferred: int = 0  # never got a turn at their busy host; tried again when the lease lapses
 
     def line(self) -> str:
+        deferred = f"deferred={self.deferred} " if self.deferred else ""
         return (
             f"poll feeds={self.feeds} ok={self.ok} not_modified={self.not_modified} "
             f"unchanged={self.unchanged} errors={self.errors} new_articles={self.new_articles} "
-            f"elapsed={self.elapsed_s:.2f}s"
+            f"{deferred}elapsed={self.elapsed_s:.2f}s"
         )
 
 
@@ -159,6 +161,7 @@ class Poller:
             errors=totals.get("error", 0) + totals.get("gone", 0),
             new_articles=totals.get("new", 0),
             elapsed_s=time.monotonic() - started,
+            deferred=totals.get("deferred", 0),
         )
         log.debug("%s", report.line())  # the daemon logs the tick summary at INFO
         return report
@@ -175,6 +178,12 @@ class Poller:
             # One task per feed, fetch through decision: a task for the fetch and another
             # for the decision was a measurable share of a 304 pass.
             result = await fetcher.fetch(FetchRequest(feed.url, feed.etag, feed.last_modified))
+            if result.deferred:
+                # No request was made: nothing to record, and no error of the feed's. Its
+                # lease keeps other cycles off it until it lapses; then it is due again.
+                log.debug("feed deferred feed=%s url=%s: its host is busy", feed.name, feed.url)
+                totals["deferred"] = totals.get("deferred", 0) + 1
+                return
             try:
                 outcome, parsed = await self._decide(fetcher, feed, result)
             except Exception as e:  # a bug on one feed must not stop the cycle

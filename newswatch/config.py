@@ -79,6 +79,7 @@ class Defaults:
     concurrency: int = 50
     per_host: int = 2
     host_gap_s: float = 0.0
+    queue_wait_s: float = 300.0
     retention_s: float = 180 * 86400
     failing_alert_after_s: float = 2 * 86400
     delivery_expiry_s: float = 24 * 3600
@@ -155,6 +156,7 @@ _DEFAULT_KEYS = {
     "concurrency": "concurrency",
     "per_host": "per_host",
     "host_gap": "host_gap_s",
+    "queue_wait": "queue_wait_s",
     "retention": "retention_s",
     "failing_alert_after": "failing_alert_after_s",
     "delivery_expiry": "delivery_expiry_s",
