@@ -23,10 +23,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest import storage
+from ingest import backlog, storage
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
-from ingest.model import FetchRequest, FetchResult, ParsedFeed
+from ingest.model import FetchRequest, FetchResult, ParsedEntry, ParsedFeed
 from ingest.notes import Polled, Read, feed_note, is_malformed
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.schedule import next_check_at
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 class PollSettings:
     backfill_s: float | None = 7 * 86400  # None: alert the whole backlog
     respect_ttl: bool = False
+    max_entries_per_poll: int = 1000  # new entries taken from one feed per poll (ingest.backlog)
     max_backoff_s: float = 6 * 3600
     lease_s: float = 900.0
     batch: int = 1000
@@ -76,6 +77,23 @@ class _Pending:
     feed: storage.DueFeed
     outcome: storage.FeedOutcome
     parsed: ParsedFeed | None
+
+
+# A feed with entries left over comes back at the daemon's next ticks, not at its interval.
+_BACKLOG_RETRY = timedelta(minutes=1)
+
+
+def _resume_soon(outcome: storage.FeedOutcome, now: datetime) -> storage.FeedOutcome:
+    """The outcome of a read that left entries for later: keep nothing that would let the
+    next poll skip this body (validators, item prints), and come back soon."""
+    return replace(
+        outcome,
+        etag=None,
+        last_modified=None,
+        body_hash=None,
+        fingerprints=None,
+        next_check_at=min(outcome.next_check_at, now + _BACKLOG_RETRY),
+    )
 
 
 _FLUSH_FEEDS = 250
@@ -222,23 +240,56 @@ class Poller:
     def _write(self, batch: list[_Pending], totals: dict[str, int]) -> None:
         now = self.clock()
         counts: dict[str, int] = {}
+        outcomes: list[tuple[storage.DueFeed, storage.FeedOutcome]] = []
         with self.sessions.begin() as s:
             for item in batch:
-                counts[item.outcome.status] = counts.get(item.outcome.status, 0) + 1
+                outcome = item.outcome
+                counts[outcome.status] = counts.get(outcome.status, 0) + 1
                 if item.parsed is not None:
-                    cutoff, undated = self._alert_cutoff(item.feed, now)
-                    counts["new"] = counts.get("new", 0) + storage.add_articles(
-                        s,
-                        item.feed.id,
-                        item.parsed.entries,
-                        now,
-                        alert_cutoff=cutoff,
-                        undated_alertable=undated,
-                        first_poll=item.feed.first_poll,
-                    )
-            storage.record_outcomes(s, [(i.feed, i.outcome) for i in batch], now)
+                    new, outcome = self._store(s, item, outcome, now)
+                    counts["new"] = counts.get("new", 0) + new
+                outcomes.append((item.feed, outcome))
+            storage.record_outcomes(s, outcomes, now)
         for key, n in counts.items():
             totals[key] = totals.get(key, 0) + n
+
+    def _store(
+        self, s: Session, item: _Pending, outcome: storage.FeedOutcome, now: datetime
+    ) -> tuple[int, storage.FeedOutcome]:
+        assert item.parsed is not None
+        feed = item.feed
+        entries = item.parsed.entries
+        history: tuple[ParsedEntry, ...] = ()
+        backfill = self.settings.backfill_s
+        horizon = now - timedelta(seconds=backfill) if backfill is not None else None
+        limit = self.settings.max_entries_per_poll
+        if len(entries) > limit:
+            known = (
+                set()
+                if feed.first_poll
+                else storage.known_identities(s, feed.id, (e.identity for e in entries))
+            )
+            taken = backlog.take(entries, known, limit=limit, history_before=horizon)
+            log.debug("entries feed=%s: %s", feed.url, taken.reason)
+            entries, history = taken.fresh, taken.history
+            if taken.left:
+                log.info("feed backlog feed=%s left=%d limit=%d", feed.name, taken.left, limit)
+                outcome = _resume_soon(outcome, now)
+        cutoff, undated = self._alert_cutoff(feed, now)
+        new = storage.add_articles(
+            s,
+            feed.id,
+            entries,
+            now,
+            alert_cutoff=cutoff,
+            undated_alertable=undated,
+            first_poll=feed.first_poll,
+        )
+        if history:
+            new += storage.add_articles(
+                s, feed.id, history, now, alert_cutoff=horizon, first_poll=feed.first_poll
+            )
+        return new, outcome
 
     async def _decide(
         self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult

@@ -186,6 +186,7 @@ class App:
                 backfill_s=d.backfill_s,
                 respect_ttl=d.respect_ttl,
                 max_backoff_s=d.max_backoff_s,
+                max_entries_per_poll=d.max_entries_per_poll,
                 parse_workers=workers,
             ),
         )

@@ -85,6 +85,7 @@ class Defaults:
     delivery_expiry_s: float = 24 * 3600
     respect_ttl: bool = False
     max_backoff_s: float = 6 * 3600
+    max_entries_per_poll: int = 1000
     user_agent: str | None = None
 
 
@@ -162,6 +163,7 @@ _DEFAULT_KEYS = {
     "delivery_expiry": "delivery_expiry_s",
     "respect_ttl": "respect_ttl",
     "max_backoff": "max_backoff_s",
+    "max_entries_per_poll": "max_entries_per_poll",
     "user_agent": "user_agent",
 }
 
@@ -180,7 +182,7 @@ def _defaults(v: _Validator, t: dict[str, Any]) -> Defaults:
             value = v.timezone(raw, where)
         elif key == "max_body":
             value = v.convert(raw, where, parse_size)
-        elif key in ("concurrency", "per_host"):
+        elif key in ("concurrency", "per_host", "max_entries_per_poll"):
             value = v.positive_int(raw, where)
         elif key == "respect_ttl":
             value = v.boolean(raw, where)
