@@ -21,6 +21,7 @@ from types import TracebackType
 import aiohttp
 from yarl import URL
 
+from ingest.addresses import IPAddress, parse_ip, private_host, private_ip
 from ingest.model import FetchRequest, FetchResult
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class FetchLimits:
     concurrency: int = 50
     per_host: int = 2
     host_gap_s: float = 0.0  # minimum gap between request starts to one host
+    # False: a feed reaches private addresses only if configured with one (ingest.addresses).
+    allow_private: bool = False
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
 
 
@@ -109,6 +112,7 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._global = asyncio.Semaphore(limits.concurrency)
         self._hosts = _HostGate(limits.per_host, limits.host_gap_s)
+        self._private_names: dict[str, bool] = {}  # host name -> resolves to a private address
 
     async def __aenter__(self) -> Fetcher:
         connector = aiohttp.TCPConnector(
@@ -188,11 +192,18 @@ class Fetcher:
         self, session: aiohttp.ClientSession, req: FetchRequest, budget: _Budget
     ) -> FetchResult:
         url = _checked_url(req.url)
+        permitted = self.limits.allow_private or (
+            private_host(url.host or "") if req.private_ok is None else req.private_ok
+        )
         seen = {str(url)}
         all_permanent = True
         hops = 0
+        status = 0
         while True:
-            status, headers, body = await self._hop(session, url, req, budget)
+            if not permitted:
+                async with budget.active():
+                    await self._refuse_private(url, status)
+            status, headers, body = await self._hop(session, url, req, budget, permitted)
             if status not in _REDIRECTS:
                 break
             location = _header(headers, "Location")
@@ -222,8 +233,26 @@ class Fetcher:
             elapsed_s=budget.active_s,
         )
 
+    async def _refuse_private(self, url: URL, status: int) -> None:
+        """Refuse, before connecting, an address that is private as written or resolved."""
+        host = url.host or ""
+        private = private_host(host)
+        if not private and parse_ip(host) is None:
+            known = self._private_names.get(host)
+            if known is None:
+                known = self._private_names[host] = await _resolves_private(host)
+            private = known
+        if private:
+            what = "redirect to a private address" if status else "private address"
+            raise _Failed(status, f"{what} refused: {host} (allow_private = false)")
+
     async def _hop(
-        self, session: aiohttp.ClientSession, url: URL, req: FetchRequest, budget: _Budget
+        self,
+        session: aiohttp.ClientSession,
+        url: URL,
+        req: FetchRequest,
+        budget: _Budget,
+        permitted: bool,
     ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
         send: dict[str, str] = {}
         if req.etag:
@@ -242,16 +271,21 @@ class Fetcher:
                 await self._global.acquire()
             try:
                 async with budget.active():
-                    return await self._exchange(session, url, send)
+                    return await self._exchange(session, url, send, permitted)
             finally:
                 self._global.release()
         finally:
             self._hosts.slot(host).release()
 
     async def _exchange(
-        self, session: aiohttp.ClientSession, url: URL, send: dict[str, str]
+        self, session: aiohttp.ClientSession, url: URL, send: dict[str, str], permitted: bool
     ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
         async with session.get(url, headers=send, allow_redirects=False) as resp:
+            # The name may have resolved differently for the connection than for the check
+            # (DNS rebinding): the peer's address is the last word, before the body is read.
+            peer = _peer_ip(resp)
+            if not permitted and peer is not None and private_ip(peer):
+                raise _Failed(0, f"private address refused: {peer} (allow_private = false)")
             headers = tuple(resp.headers.items())
             if resp.status != 200:
                 return resp.status, headers, b""
@@ -345,6 +379,21 @@ class _Budget:
                 yield
         finally:
             self.active_s += self._loop.time() - started
+
+
+async def _resolves_private(host: str) -> bool:
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return False  # the connection attempt reports the lookup failure in its own words
+    ips = (parse_ip(str(info[4][0])) for info in infos)
+    return any(ip is not None and private_ip(ip) for ip in ips)
+
+
+def _peer_ip(resp: aiohttp.ClientResponse) -> IPAddress | None:
+    transport = resp.connection.transport if resp.connection is not None else None
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    return parse_ip(str(peer[0])) if peer else None
 
 
 def _checked_url(raw: str) -> URL:

@@ -13,6 +13,8 @@ class FetchRequest:
     url: str
     etag: str | None = None
     last_modified: str | None = None
+    # May it reach private addresses (ingest.addresses)? None: if its URL names one.
+    private_ok: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

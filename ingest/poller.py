@@ -19,11 +19,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import backlog, storage
+from ingest.addresses import private_host
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest, FetchResult, ParsedEntry, ParsedFeed
@@ -317,7 +319,9 @@ class Poller:
         page: str | None = None
         if parsed.feed is None and parsed.links:
             link = parsed.links[0]
-            found = await fetcher.fetch(FetchRequest(link))
+            # A link on a page reaches private addresses only if the page's own may.
+            private_ok = private_host(urlsplit(feed.url).hostname or "")
+            found = await fetcher.fetch(FetchRequest(link, private_ok=private_ok))
             if found.ok:
                 parsed = await self._parse(found)
                 if parsed.feed is not None:

@@ -174,6 +174,7 @@ class App:
             per_host=d.per_host,
             host_gap_s=d.host_gap_s,
             queue_wait_s=d.queue_wait_s,
+            allow_private=d.allow_private,
             user_agent=d.user_agent or FetchLimits().user_agent,
         )
         workers = default_parse_workers() if self._parse_workers is None else self._parse_workers

@@ -80,6 +80,7 @@ class Defaults:
     per_host: int = 2
     host_gap_s: float = 0.0
     queue_wait_s: float = 300.0
+    allow_private: bool = False
     retention_s: float = 180 * 86400
     failing_alert_after_s: float = 2 * 86400
     delivery_expiry_s: float = 24 * 3600
@@ -158,6 +159,7 @@ _DEFAULT_KEYS = {
     "per_host": "per_host",
     "host_gap": "host_gap_s",
     "queue_wait": "queue_wait_s",
+    "allow_private": "allow_private",
     "retention": "retention_s",
     "failing_alert_after": "failing_alert_after_s",
     "delivery_expiry": "delivery_expiry_s",
@@ -182,9 +184,13 @@ def _defaults(v: _Validator, t: dict[str, Any]) -> Defaults:
             value = v.timezone(raw, where)
         elif key == "max_body":
             value = v.convert(raw, where, parse_size)
-        elif key in ("concurrency", "per_host", "max_entries_per_poll"):
+        elif key in ("concurrency", "per_host"):
             value = v.positive_int(raw, where)
         elif key == "respect_ttl":
+            value = v.boolean(raw, where)
+        elif key == "max_entries_per_poll":
+            value = v.positive_int(raw, where)
+        elif key == "allow_private":
             value = v.boolean(raw, where)
         elif key == "user_agent":
             value = v.string(t, "defaults", key, None)

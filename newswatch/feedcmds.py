@@ -45,7 +45,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise cli.UsageError(f"{url!r} is not an http(s) URL")
     _refuse_known(settings, url)
     limits = FetchLimits(
-        timeout_s=settings.defaults.timeout_s, max_bytes=settings.defaults.max_body_bytes
+        timeout_s=settings.defaults.timeout_s,
+        max_bytes=settings.defaults.max_body_bytes,
+        allow_private=settings.defaults.allow_private,
     )
     found, feed, problem = asyncio.run(_probe(url, limits))
     if feed is None:

@@ -35,6 +35,8 @@ GOOD: list[tuple[str, str, Any]] = [
     ('queue_wait = "10m"', "queue_wait_s", 600.0),
     ("", "max_entries_per_poll", 1000),
     ("max_entries_per_poll = 200", "max_entries_per_poll", 200),
+    ("", "allow_private", False),
+    ("allow_private = true", "allow_private", True),
 ]
 
 
@@ -48,6 +50,7 @@ BROKEN = [
     ("queue_wait = 5", "defaults.queue_wait: 5 must be a duration"),
     ("max_entries_per_poll = 0", "defaults.max_entries_per_poll: 0 must be a whole number ≥ 1"),
     ('max_entries_per_poll = "all"', 'defaults.max_entries_per_poll: "all"'),
+    ('allow_private = "yes"', 'defaults.allow_private: "yes" must be true or false'),
 ]
 
 
@@ -59,11 +62,13 @@ def test_poll_keys_reject_bad_values(tmp_path: Path, line: str, expected: str) -
 
 
 def test_poll_keys_reach_the_poller(tmp_path: Path) -> None:
-    settings = load(write(tmp_path, 'queue_wait = "10m"\nmax_entries_per_poll = 200'), {})
+    lines = 'queue_wait = "10m"\nmax_entries_per_poll = 200\nallow_private = true'
+    settings = load(write(tmp_path, lines), {})
     app = App(settings)
     try:
         assert app.poller.limits.queue_wait_s == 600.0
         assert app.poller.settings.max_entries_per_poll == 200
+        assert app.poller.limits.allow_private is True
     finally:
         app.close()
     assert Defaults().queue_wait_s == 300.0
