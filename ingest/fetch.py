@@ -262,13 +262,12 @@ class Fetcher:
         host = url.host or ""
         # Host slot first, the overall one last: a fetch queued behind a slow host must
         # not sit on one of the `concurrency` slots that other hosts' feeds need.
-        async with budget.queued():
-            await self._hosts.slot(host).acquire()
+        await budget.acquire(self._hosts.slot(host))
         try:
-            async with budget.queued():
-                if self.limits.host_gap_s > 0:
+            if self.limits.host_gap_s > 0:
+                async with budget.queued():
                     await self._hosts.wait_turn(host)
-                await self._global.acquire()
+            await budget.acquire(self._global)
             try:
                 async with budget.active():
                     return await self._exchange(session, url, send, permitted)
@@ -369,6 +368,13 @@ class _Budget:
             raise _Deferred from None
         finally:
             self.waited_s += self._loop.time() - started
+
+    async def acquire(self, slot: asyncio.Semaphore) -> None:
+        if not slot.locked():
+            await slot.acquire()  # free: it cannot wait, so no timer to arm
+            return
+        async with self.queued():
+            await slot.acquire()
 
     @asynccontextmanager
     async def active(self) -> AsyncIterator[None]:

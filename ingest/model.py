@@ -24,8 +24,8 @@ class FetchResult:
     `status` is the final HTTP status (0 when no response arrived). `body` is the
     decoded (decompressed) body, cut at the size limit. `error` is a short human
     reason when the fetch failed. `permanent_url` is set when a 301/308 moved the feed.
-    `deferred` is set when the fetch never got its turn (a busy host): no request was
-    made, and it is no error of the feed's.
+    `deferred` is set when the fetch waited longer than its queue bound for a turn at a
+    busy host: it is no error of the feed's, and is tried again later.
     """
 
     url: str
