@@ -67,6 +67,10 @@ class PollReport:
         )
 
 
+class _Deferred(Exception):
+    """Internal: a fetch of this feed did not get its turn at a busy host."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Parsed:
     feed: ParsedFeed | None
@@ -198,14 +202,14 @@ class Poller:
             # One task per feed, fetch through decision: a task for the fetch and another
             # for the decision was a measurable share of a 304 pass.
             result = await fetcher.fetch(FetchRequest(feed.url, feed.etag, feed.last_modified))
-            if result.deferred:
-                # No request was made: nothing to record, and no error of the feed's. Its
+            try:
+                outcome, parsed = await self._decide(fetcher, feed, result)
+            except _Deferred:
+                # Its host was too busy: nothing to record, and no error of the feed's. Its
                 # lease keeps other cycles off it until it lapses; then it is due again.
                 log.debug("feed deferred feed=%s url=%s: its host is busy", feed.name, feed.url)
                 totals["deferred"] = totals.get("deferred", 0) + 1
                 return
-            try:
-                outcome, parsed = await self._decide(fetcher, feed, result)
             except Exception as e:  # a bug on one feed must not stop the cycle
                 log.exception("poll crashed feed=%s", feed.url)
                 outcome, parsed = self._error_outcome(feed, result, f"internal error: {e!r}"), None
@@ -296,6 +300,8 @@ class Poller:
     async def _decide(
         self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
     ) -> tuple[storage.FeedOutcome, ParsedFeed | None]:
+        if result.deferred:
+            raise _Deferred
         if result.not_modified:
             return self._ok_outcome(feed, result, "not modified"), None
         if not result.ok:
@@ -322,6 +328,8 @@ class Poller:
             # A link on a page reaches private addresses only if the page's own may.
             private_ok = private_host(urlsplit(feed.url).hostname or "")
             found = await fetcher.fetch(FetchRequest(link, private_ok=private_ok))
+            if found.deferred:
+                raise _Deferred
             if found.ok:
                 parsed = await self._parse(found)
                 if parsed.feed is not None:
