@@ -12,6 +12,7 @@ import re
 import socket
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -20,6 +21,7 @@ from types import TracebackType
 import aiohttp
 from yarl import URL
 
+from ingest.addresses import IPAddress, parse_ip, private_host, private_ip
 from ingest.model import FetchRequest, FetchResult
 
 log = logging.getLogger(__name__)
@@ -38,13 +40,21 @@ _MAX_AGE = re.compile(r'(?:^|[,\s])max-age\s*=\s*"?(\d+)"?', re.IGNORECASE)
 class FetchLimits:
     """How hard and how politely the fetcher may hit the network."""
 
-    timeout_s: float = 30.0  # total per request, redirects included
+    # Per request, redirects included, counted only while a request is on the wire: the
+    # wait for a host's slot is no part of it (60 feeds on one host at per_host = 2 failed
+    # as "timed out" while still queued, issue 12).
+    timeout_s: float = 30.0
+    # The longest a fetch waits for its slots (host, then overall); past it the fetch is
+    # deferred to a later cycle, never a feed error. Below the poller's 15-minute lease.
+    queue_wait_s: float = 300.0
     connect_timeout_s: float = 10.0
     max_bytes: int = 16 * 1024 * 1024  # body cap, counted after decompression (gzip bomb)
     max_redirects: int = 5
     concurrency: int = 50
     per_host: int = 2
     host_gap_s: float = 0.0  # minimum gap between request starts to one host
+    # False: a feed reaches private addresses only if configured with one (ingest.addresses).
+    allow_private: bool = False
     user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
 
 
@@ -55,6 +65,10 @@ class _Failed(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+class _Deferred(Exception):
+    """Internal: a fetch waited `queue_wait_s` for a slot and gave up its turn."""
 
 
 class _HostGate:
@@ -104,6 +118,7 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._global = asyncio.Semaphore(limits.concurrency)
         self._hosts = _HostGate(limits.per_host, limits.host_gap_s, host_starts)
+        self._private_names: dict[str, bool] = {}  # host name -> resolves to a private address
 
     async def __aenter__(self) -> Fetcher:
         connector = aiohttp.TCPConnector(
@@ -157,35 +172,44 @@ class Fetcher:
         return req, await self.fetch(req)
 
     async def fetch(self, req: FetchRequest) -> FetchResult:
-        """Fetch one feed; network and HTTP problems come back as `FetchResult.error`."""
+        """Fetch one feed; network and HTTP problems come back as `FetchResult.error`.
+
+        A fetch that could not get a slot within `queue_wait_s` comes back `deferred`.
+        """
         if self._session is None:
             raise RuntimeError("Fetcher used outside `async with`")
-        loop = asyncio.get_running_loop()
-        async with self._global:
-            started = loop.time()
-            try:
-                async with asyncio.timeout(self.limits.timeout_s):
-                    return await self._follow(self._session, req, started)
-            except TimeoutError:
-                error = f"timed out after {self.limits.timeout_s:g}s"
-                status = 0
-            except _Failed as e:
-                error, status = e.reason, e.status
-            except (aiohttp.ClientError, OSError, ValueError) as e:
-                error, status = _describe(e), 0
-            elapsed = loop.time() - started
+        budget = _Budget(self.limits, asyncio.get_running_loop())
+        try:
+            return await self._follow(self._session, req, budget)
+        except _Deferred:
+            log.debug("fetch deferred url=%s waited=%.1fs", req.url, budget.waited_s)
+            return FetchResult(req.url, 0, deferred=True, elapsed_s=budget.active_s)
+        except TimeoutError:
+            error = f"timed out after {self.limits.timeout_s:g}s"
+            status = 0
+        except _Failed as e:
+            error, status = e.reason, e.status
+        except (aiohttp.ClientError, OSError, ValueError) as e:
+            error, status = _describe(e), 0
         log.debug("fetch failed url=%s status=%s error=%s", req.url, status, error)
-        return FetchResult(req.url, status, error=error, elapsed_s=elapsed)
+        return FetchResult(req.url, status, error=error, elapsed_s=budget.active_s)
 
     async def _follow(
-        self, session: aiohttp.ClientSession, req: FetchRequest, started: float
+        self, session: aiohttp.ClientSession, req: FetchRequest, budget: _Budget
     ) -> FetchResult:
         url = _checked_url(req.url)
+        permitted = self.limits.allow_private or (
+            private_host(url.host or "") if req.private_ok is None else req.private_ok
+        )
         seen = {str(url)}
         all_permanent = True
         hops = 0
+        status = 0
         while True:
-            status, headers, body = await self._hop(session, url, req)
+            if not permitted:
+                async with budget.active():
+                    await self._refuse_private(url, status)
+            status, headers, body = await self._hop(session, url, req, budget, permitted)
             if status not in _REDIRECTS:
                 break
             location = _header(headers, "Location")
@@ -212,11 +236,29 @@ class Fetcher:
             headers=headers,
             body=body,
             permanent_url=permanent_url,
-            elapsed_s=asyncio.get_running_loop().time() - started,
+            elapsed_s=budget.active_s,
         )
 
+    async def _refuse_private(self, url: URL, status: int) -> None:
+        """Refuse, before connecting, an address that is private as written or resolved."""
+        host = url.host or ""
+        private = private_host(host)
+        if not private and parse_ip(host) is None:
+            known = self._private_names.get(host)
+            if known is None:
+                known = self._private_names[host] = await _resolves_private(host)
+            private = known
+        if private:
+            what = "redirect to a private address" if status else "private address"
+            raise _Failed(status, f"{what} refused: {host} (allow_private = false)")
+
     async def _hop(
-        self, session: aiohttp.ClientSession, url: URL, req: FetchRequest
+        self,
+        session: aiohttp.ClientSession,
+        url: URL,
+        req: FetchRequest,
+        budget: _Budget,
+        permitted: bool,
     ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
         send: dict[str, str] = {}
         if req.etag:
@@ -224,19 +266,40 @@ class Fetcher:
         if req.last_modified:
             send["If-Modified-Since"] = req.last_modified
         host = url.host or ""
-        async with self._hosts.slot(host):
+        # Host slot first, the overall one last: a fetch queued behind a slow host must
+        # not sit on one of the `concurrency` slots that other hosts' feeds need.
+        await budget.acquire(self._hosts.slot(host))
+        try:
             if self.limits.host_gap_s > 0:
-                await self._hosts.wait_turn(host)
-            async with session.get(url, headers=send, allow_redirects=False) as resp:
-                headers = tuple(resp.headers.items())
-                if resp.status != 200:
-                    return resp.status, headers, b""
-                try:
-                    body = await self._read(resp)
-                except (aiohttp.ClientError, OSError) as e:
-                    # Keep the status: "200, then reset mid-body" tells more than "0".
-                    raise _Failed(resp.status, _describe(e)) from e
-                return resp.status, headers, body
+                async with budget.queued():
+                    await self._hosts.wait_turn(host)
+            await budget.acquire(self._global)
+            try:
+                async with budget.active():
+                    return await self._exchange(session, url, send, permitted)
+            finally:
+                self._global.release()
+        finally:
+            self._hosts.slot(host).release()
+
+    async def _exchange(
+        self, session: aiohttp.ClientSession, url: URL, send: dict[str, str], permitted: bool
+    ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+        async with session.get(url, headers=send, allow_redirects=False) as resp:
+            # The name may have resolved differently for the connection than for the check
+            # (DNS rebinding): the peer's address is the last word, before the body is read.
+            peer = _peer_ip(resp)
+            if not permitted and peer is not None and private_ip(peer):
+                raise _Failed(0, f"private address refused: {peer} (allow_private = false)")
+            headers = tuple(resp.headers.items())
+            if resp.status != 200:
+                return resp.status, headers, b""
+            try:
+                body = await self._read(resp)
+            except (aiohttp.ClientError, OSError) as e:
+                # Keep the status: "200, then reset mid-body" tells more than "0".
+                raise _Failed(resp.status, _describe(e)) from e
+            return resp.status, headers, body
 
     async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
         # aiohttp decompresses chunk by chunk, so counting here also bounds a gzip bomb.
@@ -290,6 +353,59 @@ class Fetcher:
             gone=status == 410,
             elapsed_s=elapsed_s,
         )
+
+
+class _Budget:
+    """One fetch's two clocks: time queued for slots and time on the wire, bounded apart."""
+
+    def __init__(self, limits: FetchLimits, loop: asyncio.AbstractEventLoop) -> None:
+        self._limits = limits
+        self._loop = loop
+        self.waited_s = 0.0
+        self.active_s = 0.0
+
+    @asynccontextmanager
+    async def queued(self) -> AsyncIterator[None]:
+        started = self._loop.time()
+        try:
+            async with asyncio.timeout(max(0.0, self._limits.queue_wait_s - self.waited_s)):
+                yield
+        except TimeoutError:
+            raise _Deferred from None
+        finally:
+            self.waited_s += self._loop.time() - started
+
+    async def acquire(self, slot: asyncio.Semaphore) -> None:
+        if not slot.locked():
+            await slot.acquire()  # free: it cannot wait, so no timer to arm
+            return
+        async with self.queued():
+            await slot.acquire()
+
+    @asynccontextmanager
+    async def active(self) -> AsyncIterator[None]:
+        started = self._loop.time()
+        try:
+            # Redirect hops share one budget: a chain of slow hops is still one request.
+            async with asyncio.timeout(max(0.0, self._limits.timeout_s - self.active_s)):
+                yield
+        finally:
+            self.active_s += self._loop.time() - started
+
+
+async def _resolves_private(host: str) -> bool:
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return False  # the connection attempt reports the lookup failure in its own words
+    ips = (parse_ip(str(info[4][0])) for info in infos)
+    return any(ip is not None and private_ip(ip) for ip in ips)
+
+
+def _peer_ip(resp: aiohttp.ClientResponse) -> IPAddress | None:
+    transport = resp.connection.transport if resp.connection is not None else None
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    return parse_ip(str(peer[0])) if peer else None
 
 
 def _checked_url(raw: str) -> URL:

@@ -13,6 +13,8 @@ class FetchRequest:
     url: str
     etag: str | None = None
     last_modified: str | None = None
+    # May it reach private addresses (ingest.addresses)? None: if its URL names one.
+    private_ok: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,8 @@ class FetchResult:
     `status` is the final HTTP status (0 when no response arrived). `body` is the
     decoded (decompressed) body, cut at the size limit. `error` is a short human
     reason when the fetch failed. `permanent_url` is set when a 301/308 moved the feed.
+    `deferred` is set when the fetch waited longer than its queue bound for a turn at a
+    busy host: it is no error of the feed's, and is tried again later.
     """
 
     url: str
@@ -36,6 +40,7 @@ class FetchResult:
     max_age_s: float | None = None
     gone: bool = False
     elapsed_s: float = 0.0
+    deferred: bool = False
 
     @property
     def ok(self) -> bool:

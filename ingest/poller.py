@@ -19,11 +19,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest import storage
+from ingest import backlog, storage
+from ingest.addresses import private_host
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.fulltext import wants_page
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 class PollSettings:
     backfill_s: float | None = 7 * 86400  # None: alert the whole backlog
     respect_ttl: bool = False
+    max_entries_per_poll: int = 1000  # new entries taken from one feed per poll (ingest.backlog)
     max_backoff_s: float = 6 * 3600
     lease_s: float = 900.0
     batch: int = 1000
@@ -61,13 +64,19 @@ class PollReport:
     errors: int = 0
     new_articles: int = 0
     elapsed_s: float = 0.0
+    deferred: int = 0  # never got a turn at their busy host; tried again when the lease lapses
 
     def line(self) -> str:
+        deferred = f"deferred={self.deferred} " if self.deferred else ""
         return (
             f"poll feeds={self.feeds} ok={self.ok} not_modified={self.not_modified} "
             f"unchanged={self.unchanged} errors={self.errors} new_articles={self.new_articles} "
-            f"elapsed={self.elapsed_s:.2f}s"
+            f"{deferred}elapsed={self.elapsed_s:.2f}s"
         )
+
+
+class _Deferred(Exception):
+    """Internal: a fetch of this feed did not get its turn at a busy host."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +122,23 @@ TELEGRAM_PAGES_BACK = 10
 # Child sitemaps of an index read per poll, newest lastmod first: news indexes list the
 # current file first and years of archives after it.
 SITEMAP_CHILDREN = 5
+# A feed with entries left over comes back at the daemon's next ticks, not at its interval.
+_BACKLOG_RETRY = timedelta(minutes=1)
+
+
+def _resume_soon(outcome: storage.FeedOutcome, now: datetime) -> storage.FeedOutcome:
+    """The outcome of a read that left entries for later: keep nothing that would let the
+    next poll skip this body (validators, item prints), and come back soon."""
+    return replace(
+        outcome,
+        etag=None,
+        last_modified=None,
+        body_hash=None,
+        fingerprints=None,
+        next_check_at=min(outcome.next_check_at, now + _BACKLOG_RETRY),
+    )
+
+
 _FLUSH_FEEDS = 250
 _FLUSH_ENTRIES = 5000
 _INLINE_PARSE_BYTES = 8 * 1024
@@ -200,6 +226,7 @@ class Poller:
             errors=totals.get("error", 0) + totals.get("gone", 0),
             new_articles=totals.get("new", 0),
             elapsed_s=time.monotonic() - started,
+            deferred=totals.get("deferred", 0),
         )
         log.debug("%s", report.line())  # the daemon logs the tick summary at INFO
         return report
@@ -218,6 +245,12 @@ class Poller:
             result = await fetcher.fetch(FetchRequest(feed.url, feed.etag, feed.last_modified))
             try:
                 outcome, parsed = await self._decide(fetcher, feed, result)
+            except _Deferred:
+                # Its host was too busy: nothing to record, and no error of the feed's. Its
+                # lease keeps other cycles off it until it lapses; then it is due again.
+                log.debug("feed deferred feed=%s url=%s: its host is busy", feed.name, feed.url)
+                totals["deferred"] = totals.get("deferred", 0) + 1
+                return
             except Exception as e:  # a bug on one feed must not stop the cycle
                 log.exception("poll crashed feed=%s", feed.url)
                 outcome, parsed = self._error_outcome(feed, result, f"internal error: {e!r}"), None
@@ -254,28 +287,63 @@ class Poller:
     def _write(self, batch: list[_Pending], totals: dict[str, int]) -> None:
         now = self.clock()
         counts: dict[str, int] = {}
+        outcomes: list[tuple[storage.DueFeed, storage.FeedOutcome]] = []
         with self.sessions.begin() as s:
             for item in batch:
-                counts[item.outcome.status] = counts.get(item.outcome.status, 0) + 1
+                outcome = item.outcome
+                counts[outcome.status] = counts.get(outcome.status, 0) + 1
                 if item.parsed is not None:
-                    cutoff, undated = self._alert_cutoff(item.feed, now)
-                    counts["new"] = counts.get("new", 0) + storage.add_articles(
-                        s,
-                        item.feed.id,
-                        item.parsed.entries,
-                        now,
-                        alert_cutoff=cutoff,
-                        undated_alertable=undated,
-                        first_poll=item.feed.first_poll,
-                        wants_page=_page_rule(item.feed),
-                    )
-            storage.record_outcomes(s, [(i.feed, i.outcome) for i in batch], now)
+                    new, outcome = self._store(s, item, outcome, now)
+                    counts["new"] = counts.get("new", 0) + new
+                outcomes.append((item.feed, outcome))
+            storage.record_outcomes(s, outcomes, now)
         for key, n in counts.items():
             totals[key] = totals.get(key, 0) + n
+
+    def _store(
+        self, s: Session, item: _Pending, outcome: storage.FeedOutcome, now: datetime
+    ) -> tuple[int, storage.FeedOutcome]:
+        assert item.parsed is not None
+        feed = item.feed
+        entries = item.parsed.entries
+        history: tuple[ParsedEntry, ...] = ()
+        backfill = self.settings.backfill_s
+        horizon = now - timedelta(seconds=backfill) if backfill is not None else None
+        limit = self.settings.max_entries_per_poll
+        if len(entries) > limit:
+            known = (
+                set()
+                if feed.first_poll
+                else storage.known_identities(s, feed.id, (e.identity for e in entries))
+            )
+            taken = backlog.take(entries, known, limit=limit, history_before=horizon)
+            log.debug("entries feed=%s: %s", feed.url, taken.reason)
+            entries, history = taken.fresh, taken.history
+            if taken.left:
+                log.info("feed backlog feed=%s left=%d limit=%d", feed.name, taken.left, limit)
+                outcome = _resume_soon(outcome, now)
+        cutoff, undated = self._alert_cutoff(feed, now)
+        new = storage.add_articles(
+            s,
+            feed.id,
+            entries,
+            now,
+            alert_cutoff=cutoff,
+            undated_alertable=undated,
+            first_poll=feed.first_poll,
+            wants_page=_page_rule(feed),
+        )
+        if history:
+            new += storage.add_articles(
+                s, feed.id, history, now, alert_cutoff=horizon, first_poll=feed.first_poll
+            )
+        return new, outcome
 
     async def _decide(
         self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
     ) -> tuple[storage.FeedOutcome, ParsedFeed | None]:
+        if result.deferred:
+            raise _Deferred
         if result.not_modified:
             return self._ok_outcome(feed, result, "not modified"), None
         if not result.ok:
@@ -303,7 +371,11 @@ class Poller:
         page: str | None = None
         if parsed.feed is None and parsed.links:
             link = parsed.links[0]
-            found = await fetcher.fetch(FetchRequest(link))
+            # A link on a page reaches private addresses only if the page's own may.
+            private_ok = private_host(urlsplit(feed.url).hostname or "")
+            found = await fetcher.fetch(FetchRequest(link, private_ok=private_ok))
+            if found.deferred:
+                raise _Deferred
             if found.ok:
                 parsed = await self._parse(found)
                 if parsed.feed is not None:

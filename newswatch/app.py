@@ -95,6 +95,8 @@ def fetch_limits(d: Defaults) -> FetchLimits:
         concurrency=d.concurrency,
         per_host=d.per_host,
         host_gap_s=d.host_gap_s,
+        queue_wait_s=d.queue_wait_s,
+        allow_private=d.allow_private,
         user_agent=d.user_agent or FetchLimits().user_agent,
     )
 
@@ -195,6 +197,7 @@ class App:
                 backfill_s=d.backfill_s,
                 respect_ttl=d.respect_ttl,
                 max_backoff_s=d.max_backoff_s,
+                max_entries_per_poll=d.max_entries_per_poll,
                 parse_workers=workers,
                 robots=d.robots,
             ),

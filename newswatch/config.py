@@ -99,11 +99,14 @@ class Defaults:
     concurrency: int = 50
     per_host: int = 2
     host_gap_s: float = 0.0
+    queue_wait_s: float = 300.0
+    allow_private: bool = False
     retention_s: float = 180 * 86400
     failing_alert_after_s: float = 2 * 86400
     delivery_expiry_s: float = 24 * 3600
     respect_ttl: bool = False
     max_backoff_s: float = 6 * 3600
+    max_entries_per_poll: int = 1000
     user_agent: str | None = None
     fulltext: str = "auto"
     robots: bool = True
@@ -180,11 +183,14 @@ _DEFAULT_KEYS = {
     "concurrency": "concurrency",
     "per_host": "per_host",
     "host_gap": "host_gap_s",
+    "queue_wait": "queue_wait_s",
+    "allow_private": "allow_private",
     "retention": "retention_s",
     "failing_alert_after": "failing_alert_after_s",
     "delivery_expiry": "delivery_expiry_s",
     "respect_ttl": "respect_ttl",
     "max_backoff": "max_backoff_s",
+    "max_entries_per_poll": "max_entries_per_poll",
     "user_agent": "user_agent",
     "fulltext": "fulltext",
     "robots": "robots",
@@ -211,6 +217,10 @@ def _defaults(v: _Validator, t: dict[str, Any]) -> Defaults:
             value = v.boolean(raw, where)
         elif key == "fulltext":
             value = v.choice(raw, where, FULLTEXT_MODES)
+        elif key == "max_entries_per_poll":
+            value = v.positive_int(raw, where)
+        elif key == "allow_private":
+            value = v.boolean(raw, where)
         elif key == "user_agent":
             value = v.string(t, "defaults", key, None)
         else:

@@ -50,7 +50,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     url = telegram_preview_url(url)
     _refuse_known(settings, url)
     limits = FetchLimits(
-        timeout_s=settings.defaults.timeout_s, max_bytes=settings.defaults.max_body_bytes
+        timeout_s=settings.defaults.timeout_s,
+        max_bytes=settings.defaults.max_body_bytes,
+        allow_private=settings.defaults.allow_private,
     )
     found, read, problem = asyncio.run(_probe(url, limits))
     if read is None:

@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Table,
     and_,
+    insert,
     or_,
     select,
     update,
@@ -28,6 +30,8 @@ from alerts.storage.tables import (
 from ingest import heartbeat
 from ingest.db import chunks, is_postgres
 from ingest.storage import ArticleRow
+
+_DELIVERIES = cast(Table, DeliveryRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +64,10 @@ class Claimed:
 
 
 def enqueue(session: Session, deliveries: Iterable[NewDelivery], now: datetime) -> int:
-    """Add deliveries to the outbox unless their dedupe key is already there."""
+    """Add deliveries to the outbox unless their dedupe key is already there.
+
+    One lookup per chunk of keys and one multi-row INSERT per call (see `add_hits`).
+    """
     items = list(deliveries)
     keys = [d.dedupe_key for d in items]
     known: set[str] = set()
@@ -68,30 +75,31 @@ def enqueue(session: Session, deliveries: Iterable[NewDelivery], now: datetime) 
         known.update(
             session.scalars(select(DeliveryRow.dedupe_key).where(DeliveryRow.dedupe_key.in_(chunk)))
         )
-    added = 0
+    rows: list[dict[str, object]] = []
     for d in items:
         if d.dedupe_key in known:
             continue
         known.add(d.dedupe_key)
-        session.add(
-            DeliveryRow(
-                dedupe_key=d.dedupe_key,
-                kind=d.kind,
-                watchlist=d.watchlist,
-                notifier=d.notifier,
-                target_key=d.target_key,
-                article_id=d.article_id,
-                story_id=d.story_id,
-                payload=json.dumps(d.payload) if d.payload is not None else None,
-                status=PENDING,
-                attempts=0,
-                created_at=now,
-                next_attempt_at=d.due_at,
-                reported=0,
-            )
+        rows.append(
+            {
+                "dedupe_key": d.dedupe_key,
+                "kind": d.kind,
+                "watchlist": d.watchlist,
+                "notifier": d.notifier,
+                "target_key": d.target_key,
+                "article_id": d.article_id,
+                "story_id": d.story_id,
+                "payload": json.dumps(d.payload) if d.payload is not None else None,
+                "status": PENDING,
+                "attempts": 0,
+                "created_at": now,
+                "next_attempt_at": d.due_at,
+                "reported": 0,
+            }
         )
-        added += 1
-    return added
+    if rows:
+        session.execute(insert(_DELIVERIES), rows)
+    return len(rows)
 
 
 def claim_due(
