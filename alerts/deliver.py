@@ -4,11 +4,14 @@ An attempt is recorded before the send and the success right after it, so a cras
 loses nothing (an expired lease makes the row due again) and can repeat at most the
 one send in flight; its delivery id travels with the message as an idempotency key.
 Each target is drained in its own thread, in order of discovery, so one target's
-outage never delays another's.
+outage never delays another's. A refusal holds the target's later deliveries behind the
+refused one (their order survives an outage); a timed-out send (an unknown outcome) or
+any unexpected error is retried alone, under the same delivery id, while the rest go on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -18,11 +21,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts import modes, notify, render
+from alerts import modes, notify, ops, render
 from alerts import storage as astore
-from alerts.errors import AlertsError, NotifyError
+from alerts.errors import NotifyError, SendTimeout, TemplateError
 from alerts.model import AlertPolicy, Target
 from alerts.retry import retry_delay
 from ingest import storage as istore
@@ -32,12 +36,27 @@ log = logging.getLogger(__name__)
 
 class Sender(Protocol):
     def __call__(
-        self, url: str, message: render.Message, *, idempotency_key: str | None
+        self,
+        url: str,
+        message: render.Message,
+        *,
+        idempotency_key: str | None,
+        timeout_s: float = notify.DEFAULT_TIMEOUT_S,
     ) -> None: ...
 
 
-def _apprise_send(url: str, message: render.Message, *, idempotency_key: str | None) -> None:
-    notify.send(url, message, idempotency_key=idempotency_key)
+def _apprise_send(
+    url: str,
+    message: render.Message,
+    *,
+    idempotency_key: str | None,
+    timeout_s: float = notify.DEFAULT_TIMEOUT_S,
+) -> None:
+    notify.send(url, message, idempotency_key=idempotency_key, timeout_s=timeout_s)
+
+
+# Outcomes of one delivery attempt.
+SENT, RETRY, FAILED = "sent", "retry", "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,60 +126,85 @@ class Deliverer:
         return total
 
     def _drain(self, queue: Sequence[astore.Claimed]) -> DeliveryReport:
-        sent = retried = failed = 0
+        counts = {SENT: 0, RETRY: 0, FAILED: 0}
         for i, item in enumerate(queue):
             if self.stopping.is_set():
                 self._release(queue[i:])
                 break
-            outcome = self._deliver(item)
-            if outcome == "sent":
-                sent += 1
-                continue
-            if outcome == "failed":
-                failed += 1
-                continue
-            retried += 1
-            self._release(queue[i + 1 :])
-            break
-        return DeliveryReport(sent, retried, failed)
+            try:
+                outcome, hold = self._deliver(item)
+            except Exception as e:  # one delivery's fault must not stop the rest
+                log.warning("delivery error id=%d", item.id, exc_info=True)
+                outcome, hold = self._unexpected(item, e), False
+            counts[outcome] += 1
+            if hold:
+                self._release(queue[i + 1 :])
+                break
+        return DeliveryReport(counts[SENT], counts[RETRY], counts[FAILED])
 
     def _release(self, rest: Sequence[astore.Claimed]) -> None:
         if rest:
             with self.sessions.begin() as s:
                 astore.release(s, [c.id for c in rest])
 
-    def _deliver(self, item: astore.Claimed) -> str:
+    def _deliver(self, item: astore.Claimed) -> tuple[str, bool]:
+        """The outcome of one attempt, and whether the target's later deliveries wait."""
         target = self.policy.target(item.target_key)
         if target is None:
             with self.sessions.begin() as s:
                 astore.mark_failed(s, item.id, "target no longer in the config")
-            return "failed"
+            return FAILED, False
         try:
             message = self._message(item, target)
-        except AlertsError as e:
+        except (SQLAlchemyError, OSError):
+            raise  # the database, not the message: retried as an unexpected error
+        except Exception as e:  # a message that cannot be rendered fails alone
+            log.warning("delivery cannot be rendered id=%d", item.id, exc_info=True)
             with self.sessions.begin() as s:
-                astore.mark_failed(s, item.id, f"cannot render: {e}")
-            return "failed"
+                astore.mark_failed(s, item.id, f"cannot render: {type(e).__name__}: {e}")
+            return FAILED, False
         if message is None:
             with self.sessions.begin() as s:
                 astore.mark_failed(s, item.id, "nothing left to send (article deleted)")
-            return "failed"
+            return FAILED, False
         with self.sessions.begin() as s:
             if not astore.record_attempt(s, item.id, self.owner, self.clock()):
-                return "sent"  # another daemon took it over after our lease ran out
+                return SENT, False  # another daemon took it over after our lease ran out
         try:
-            self.sender(target.url, message, idempotency_key=f"newswatch-{item.id}")
+            self.sender(
+                target.url,
+                message,
+                idempotency_key=f"newswatch-{item.id}",
+                timeout_s=target.timeout_s,
+            )
+        except SendTimeout as e:
+            # It may have arrived: retried under the same id (the receiver can drop the
+            # repeat), and the target's later alerts do not wait on the answer.
+            return self._failed_attempt(item, f"unknown outcome: {e.reason}", hold=False), False
         except NotifyError as e:
-            return self._failed_attempt(item, e.reason)
+            outcome = self._failed_attempt(item, e.reason, hold=True)
+            return outcome, outcome == RETRY
+        except Exception as e:  # e.g. a plugin's own bug on this one message
+            log.warning("delivery send error id=%d", item.id, exc_info=True)
+            return self._failed_attempt(item, f"{type(e).__name__}: {e}", hold=False), False
         with self.sessions.begin() as s:
             now = self.clock()
             astore.mark_sent(s, item.id, now)
             if item.kind == modes.HELD:
                 astore.mark_held_sent(s, item.id, now)
         log.debug("sent delivery=%d target=%s", item.id, item.target_key)
-        return "sent"
+        return SENT, False
 
-    def _failed_attempt(self, item: astore.Claimed, reason: str) -> str:
+    def _unexpected(self, item: astore.Claimed, e: Exception) -> str:
+        """Record an error raised outside the send (the database, a bug) on its delivery;
+        when even that fails, its lease runs out and it is tried again."""
+        try:
+            return self._failed_attempt(item, f"{type(e).__name__}: {e}", hold=False)
+        except Exception:  # the database is gone: the lease is the fallback
+            log.warning("delivery error not recorded id=%d", item.id, exc_info=True)
+            return RETRY
+
+    def _failed_attempt(self, item: astore.Claimed, reason: str, *, hold: bool) -> str:
         now = self.clock()
         attempts = item.attempts + 1
         # A digest waits for its period to end before its first try; expiry counts from then.
@@ -175,14 +219,21 @@ class Deliverer:
                 log.warning(
                     "delivery failed for good id=%d target=%s: %s", item.id, item.target_key, reason
                 )
-                return "failed"
+                return FAILED
             delay = retry_delay(
                 attempts,
                 base_s=self.base_retry_s,
                 cap_s=self.policy.max_backoff_s,
                 jitter_key=str(item.id),
             )
-            astore.mark_retry(s, item.id, item.target_key, reason, now + timedelta(seconds=delay))
+            astore.mark_retry(
+                s,
+                item.id,
+                item.target_key,
+                reason,
+                now + timedelta(seconds=delay),
+                hold_later=hold,
+            )
         log.warning(
             "delivery retry id=%d target=%s attempt=%d in=%.0fs: %s",
             item.id,
@@ -191,7 +242,7 @@ class Deliverer:
             delay,
             reason,
         )
-        return "retry"
+        return RETRY
 
     def _message(self, item: astore.Claimed, target: Target) -> render.Message | None:
         info = _target_info(target.url)
@@ -226,14 +277,53 @@ class Deliverer:
             delivery_id=f"newswatch-{item.id}",
             also_reported=also,
         )
+        templates = self._templates.get(item.watchlist)
+        if templates is not None:
+            try:
+                return render.render_instant(
+                    alert,
+                    body_format=fmt,
+                    tz=self.policy.timezone,
+                    templates=templates,
+                    title_max=info.title_max,
+                    body_max=info.body_max,
+                    dialect=info.dialect,
+                )
+            except TemplateError as e:
+                self._template_failed(item, str(e))
         return render.render_instant(
             alert,
             body_format=fmt,
             tz=self.policy.timezone,
-            templates=self._templates.get(item.watchlist),
             title_max=info.title_max,
             body_max=info.body_max,
+            dialect=info.dialect,
         )
+
+    def _template_failed(self, item: astore.Claimed, error: str) -> None:
+        """A template that passed `check` failed on real data: the alert goes out with the
+        default message, and the operator hears of it once per template and error."""
+        log.warning(
+            "template failed watchlist=%s delivery=%d, default message sent: %s",
+            item.watchlist,
+            item.id,
+            error,
+        )
+        w = self.policy.watchlist(item.watchlist or "")
+        source = f"{w.template_title if w else ''}\0{w.template_body if w else ''}\0{error}"
+        digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+        now = self.clock()
+        notices = ops.notice(
+            self.policy.ops_targets,
+            f"template-failed:{item.watchlist}:{digest}",
+            f"newswatch: template of watchlist {item.watchlist} failed",
+            f"Delivery {item.id} went out with the default message because the "
+            f"watchlist's template failed on its article: {error}",
+            now,
+        )
+        if notices:
+            with self.sessions.begin() as s:
+                astore.enqueue(s, notices, now)
 
     def _digest(self, item: astore.Claimed, info: notify.TargetInfo) -> render.Message | None:
         """A digest rendered at send time: a scheduled one from the hits of its period,
@@ -284,4 +374,5 @@ class Deliverer:
             period_label=label,
             title_max=info.title_max,
             body_max=info.body_max,
+            dialect=info.dialect,
         )

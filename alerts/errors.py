@@ -16,3 +16,7 @@ class NotifyError(AlertsError):
 
 class TemplateError(AlertsError):
     """A user template does not compile or render."""
+
+
+class SendTimeout(NotifyError):
+    """The target did not answer in time: the message may or may not have arrived."""

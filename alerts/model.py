@@ -21,6 +21,7 @@ class Target:
     notifier: str
     url: str
     rate_limit: tuple[int, float] | None = None
+    timeout_s: float = 30.0  # a send not answered within this is an unknown outcome
 
     @property
     def key(self) -> str:

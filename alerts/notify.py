@@ -11,6 +11,7 @@ import html
 import logging
 import re
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -18,14 +19,22 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 import apprise
 from apprise.manager_plugins import NotificationManager
 
-from alerts.errors import NotifyError
-from alerts.render import Message, markdown_escape
+from alerts.errors import NotifyError, SendTimeout
+from alerts.render import Dialect, Message, markdown_escape
 
-__all__ = ["DELIVERY_HEADER", "TargetInfo", "register_console", "send", "target_info"]
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "DELIVERY_HEADER",
+    "TargetInfo",
+    "register_console",
+    "send",
+    "target_info",
+]
 
 log = logging.getLogger(__name__)
 
 DELIVERY_HEADER = "X-Newswatch-Delivery"
+DEFAULT_TIMEOUT_S = 30.0
 
 # Services that take `+Header=value` URL arguments and send them as HTTP or mail headers.
 _HEADER_SCHEMES = frozenset({"json", "jsons", "form", "forms", "xml", "xmls", "mailto", "mailtos"})
@@ -33,6 +42,20 @@ _EMAIL_SCHEMES = frozenset({"mailto", "mailtos"})
 _FORMATS = frozenset({"text", "markdown", "html"})
 # A service without a title folds it into the body; this much of the body is kept for it.
 _FOLDED_TITLE_MAX = 200
+
+
+# The services whose reading of a body needs more than its format (render.Dialect), by
+# Apprise URL scheme (Apprise's plugin list: discord.py, mattermost.py, slack.py,
+# telegram.py, matrix.py).
+_DIALECTS = {
+    "discord": Dialect.DISCORD,
+    "mmost": Dialect.MATTERMOST,
+    "mmosts": Dialect.MATTERMOST,
+    "slack": Dialect.SLACK,
+    "tgram": Dialect.TELEGRAM,
+    "matrix": Dialect.MATRIX,
+    "matrixs": Dialect.MATRIX,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +66,7 @@ class TargetInfo:
     body_format: str
     title_max: int | None
     body_max: int | None
+    dialect: Dialect = Dialect.GENERIC
 
 
 def _asset() -> Any:
@@ -133,7 +157,13 @@ def target_info(url: str) -> TargetInfo:
         title_max = _FOLDED_TITLE_MAX
         if body_max is not None:
             body_max = max(body_max - _FOLDED_TITLE_MAX - 20, 1)
-    return TargetInfo(_privacy(plugin), _first_format(plugin.notify_format), title_max, body_max)
+    return TargetInfo(
+        _privacy(plugin),
+        _first_format(plugin.notify_format),
+        title_max,
+        body_max,
+        _DIALECTS.get(_scheme(url), Dialect.GENERIC),
+    )
 
 
 def _with_header(url: str, name: str, value: str) -> str:
@@ -197,14 +227,15 @@ def send(
     message: Message,
     *,
     idempotency_key: str | None = None,
-    timeout_s: float = 30,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> None:
     """Deliver `message` to the one target `url`, synchronously.
 
     The idempotency key travels as an `X-Newswatch-Delivery` header where the service
     takes custom headers, and in the body's footer for email, so a receiver can drop a
     redelivery after a crash between sending and marking sent. Raises NotifyError naming
-    the privacy-safe target and the best reason Apprise gave.
+    the privacy-safe target and the best reason Apprise gave; SendTimeout when the target
+    did not answer within `timeout_s` (the message may have arrived all the same).
     """
     scheme = _scheme(url)
     privacy = _privacy(_load(url))
@@ -219,6 +250,7 @@ def send(
     plugin.socket_read_timeout = timeout_s
     notifier = apprise.Apprise(asset=plugin.asset)
     notifier.add(plugin)
+    started = time.monotonic()
     try:
         result = notifier.notify(
             body=message.body,
@@ -231,6 +263,10 @@ def send(
     if not result:
         reason = _reason(result, url)
         log.debug("notify failed target=%s reason=%s", privacy, reason)
+        # Apprise words a timeout as any connection error (and logs the cause only at
+        # DEBUG), so the time the failed send took is what tells one apart.
+        if time.monotonic() - started >= timeout_s:
+            raise SendTimeout(privacy, f"no answer within {timeout_s:g}s ({reason})")
         raise NotifyError(privacy, reason)
     log.debug("notify sent target=%s", privacy)
 

@@ -57,16 +57,48 @@ class WatchlistMatcher:
         return self.hits_many([article])[0]
 
     def hits_many(self, articles: Sequence[StoredArticle]) -> list[dict[str, dict[str, Match]]]:
-        """`hits` for a batch: the matcher normalizes a batch's text in one pass."""
-        found = self.matcher.match_many([(a.title, _body(a)) for a in articles])
+        """`hits` for a batch: the matcher normalizes a batch's text in one pass.
+
+        A text the matcher cannot handle fails that article alone: the batch is matched
+        again an article at a time, and the failing one is logged with its error and
+        matched as having no hits, so the rest of the batch still alerts."""
+        found = self._match_safely(articles, [(a.title, _body(a)) for a in articles])
+        # An article's page text (ingest.pages) counts for names its feed text lacks,
+        # marked as found in the full article.
+        paged = [i for i, a in enumerate(articles) if a.page_text]
+        in_pages = self._match_safely(
+            [articles[i] for i in paged], [("", articles[i].page_text or "") for i in paged]
+        )
+        extra = dict(zip(paged, in_pages, strict=True))
         out: list[dict[str, dict[str, Match]]] = []
-        for matches in found:
+        for i, matches in enumerate(found):
             by_list: dict[str, dict[str, Match]] = {}
             for m in matches:
                 watchlist, name = m.key.split(_SEP, 1)
                 by_list.setdefault(watchlist, {}).setdefault(name, m)
+            for m in extra.get(i, ()):
+                watchlist, name = m.key.split(_SEP, 1)
+                by_list.setdefault(watchlist, {}).setdefault(name, replace(m, field="fulltext"))
             out.append(by_list)
         return out
+
+    def _match_safely(
+        self, articles: Sequence[StoredArticle], texts: list[tuple[str, str]]
+    ) -> list[list[Match]]:
+        try:
+            return self.matcher.match_many(texts)
+        except Exception:  # a matcher bug must not stop alerting for every other article
+            return [self._match_one(a, t) for a, t in zip(articles, texts, strict=True)]
+
+    def _match_one(self, article: StoredArticle, text: tuple[str, str]) -> list[Match]:
+        try:
+            return self.matcher.match_many([text])[0]
+        except Exception as e:  # recorded on the article's log line, never raised
+            log.warning(
+                "matching failed article=%d link=%s error=%s: %s",
+                article.id, article.link, type(e).__name__, e,
+            )  # fmt: skip
+            return []
 
     def iter_hits(
         self, articles: Sequence[StoredArticle], batch: int = 500

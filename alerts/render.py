@@ -13,20 +13,23 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from enum import StrEnum
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from alerts import sandbox
 from alerts.errors import TemplateError
+from alerts.sandbox import LimitedSandbox
 
 __all__ = [
     "BODY_FORMATS",
     "AlertHit",
     "AlertItem",
     "CompiledTemplates",
+    "Dialect",
     "Message",
     "Templates",
     "compile_templates",
@@ -38,6 +41,18 @@ __all__ = [
 ]
 
 BODY_FORMATS = ("text", "markdown", "html")
+
+
+class Dialect(StrEnum):
+    """The service's own reading of a message body, beyond its Apprise format: what
+    makes a mention, a link or markup there. `notify` tells which a target speaks."""
+
+    GENERIC = "generic"  # email, ntfy, webhooks: the body format says it all
+    DISCORD = "discord"  # Markdown read by Discord: backslash escapes, no entities, pings
+    MATTERMOST = "mattermost"  # CommonMark read by Mattermost: same, @channel/@all ping
+    SLACK = "slack"  # Apprise escapes & < > but turns <!here>, <@U1>, <url|text> back live
+    TELEGRAM = "telegram"  # HTML; Apprise puts the title into the body unescaped
+    MATRIX = "matrix"  # @room pings everyone in the room
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +139,64 @@ def markdown_escape(text: str) -> str:
     return _MD_PUNCT.sub(r"\\\1", text)
 
 
+# Discord, Mattermost, Matrix, Slack and Telegram read "@everyone", "@here", "@channel",
+# "@all", "@room", "@username" and "<@id>" in a message as pings. A fullwidth commercial at
+# (U+FF20) reads the same to a person and is no mention anywhere; a zero-width space after
+# "@" (Discord's own advice) would not do, since it is a format character that every
+# feed text is cleaned of (_flat).
+_FULLWIDTH_AT = "\uff20"
+_AT = re.compile(r"@(?=\S)")
+# Markdown syntax characters that chat services honour a backslash escape for: every ASCII
+# punctuation character (CommonMark 0.31, section 2.4 "Backslash escapes"; Discord's
+# parser escapes the same set).
+_CHAT_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+# The services that read "@word" or "<@id>" as a ping (Telegram: "@username" notifies).
+_PINGS = frozenset(
+    {Dialect.DISCORD, Dialect.MATTERMOST, Dialect.SLACK, Dialect.MATRIX, Dialect.TELEGRAM}
+)
+
+
+def _no_ping(text: str) -> str:
+    return _AT.sub(_FULLWIDTH_AT, text)
+
+
+def _chat_markdown_escape(text: str) -> str:
+    """Plain text for Discord or Mattermost: every Markdown character escaped by
+    backslash (neither decodes HTML entities: `&amp;` would show as such)."""
+    return _CHAT_PUNCT.sub(r"\\\1", text)
+
+
+def _hit_no_ping(hit: AlertHit) -> AlertHit:
+    s, start, end = hit.snippet, hit.snippet_start, hit.snippet_end
+    if 0 <= start <= end <= len(s):
+        before, match = _no_ping(s[:start]), _no_ping(s[start:end])
+        start, end = len(before), len(before) + len(match)
+    return replace(
+        hit,
+        name=_no_ping(hit.name),
+        matched=_no_ping(hit.matched),
+        snippet=_no_ping(s),
+        snippet_start=start,
+        snippet_end=end,
+    )
+
+
+def _defused(item: AlertItem, dialect: Dialect) -> AlertItem:
+    """The item with every mention in its feed text broken, where the service pings."""
+    if dialect not in _PINGS:
+        return item
+    return replace(
+        item,
+        title=_no_ping(item.title),
+        feed=_no_ping(item.feed),
+        watchlist=_no_ping(item.watchlist),
+        hits=tuple(_hit_no_ping(h) for h in item.hits),
+        also_reported=tuple(_no_ping(a) for a in item.also_reported),
+    )
+
+
 def safe_link(url: str | None) -> str | None:
     """The link if it is an absolute http(s) URL, percent-encoded so it cannot break out of
     an attribute, a Markdown link or an autolink; otherwise None (never a live link)."""
@@ -171,6 +244,32 @@ class _Line:
     sacrifice: int = 0  # 0: never cut; higher numbers are shortened first
 
 
+# The syntaxes a body is built in: the three Apprise formats, and Markdown as Discord and
+# Mattermost (sent to Apprise as text, read as Markdown by the service) and as Slack read it.
+_MARKDOWN_ESCAPES: dict[str, Callable[[str], str]] = {
+    "markdown": markdown_escape,
+    "chatmd": _chat_markdown_escape,
+}
+_SYNTAX: dict[tuple[Dialect, str], str] = {
+    (Dialect.DISCORD, "text"): "chatmd",
+    (Dialect.DISCORD, "markdown"): "chatmd",
+    (Dialect.MATTERMOST, "text"): "chatmd",
+    (Dialect.MATTERMOST, "markdown"): "chatmd",
+    (Dialect.SLACK, "markdown"): "text",
+}
+
+
+def _syntax(dialect: Dialect, body_format: str) -> str:
+    return _SYNTAX.get((dialect, body_format), body_format)
+
+
+def _sent_format(dialect: Dialect, body_format: str) -> str:
+    """The format Apprise is told the body is in. Slack's Markdown path in Apprise turns
+    "<!here>", "<@U1>" and "[text](url)" from feed text into live mentions and links;
+    declared as text, every `& < >` is escaped once and nothing is made live."""
+    return "text" if dialect is Dialect.SLACK else body_format
+
+
 def _span(span: _Span, fmt: str) -> str:
     if not span.text:
         return ""
@@ -178,8 +277,8 @@ def _span(span: _Span, fmt: str) -> str:
         tag = {"b": "b", "em": "mark", "small": "small"}.get(span.style)
         inner = str(escape(span.text))
         return f"<{tag}>{inner}</{tag}>" if tag else inner
-    if fmt == "markdown":
-        inner = markdown_escape(span.text)
+    if fmt in _MARKDOWN_ESCAPES:
+        inner = _MARKDOWN_ESCAPES[fmt](span.text)
         if span.style in {"b", "em"}:
             return f"**{inner}**"
         return f"_{inner}_" if span.style == "small" else inner
@@ -190,11 +289,16 @@ def _line(line: _Line, fmt: str) -> str:
     if line.link is not None:
         if fmt == "html":
             return f'<a href="{escape(line.link)}">{escape(line.link)}</a>'
-        return f"<{line.link}>" if fmt == "markdown" else line.link
+        return f"<{line.link}>" if fmt in _MARKDOWN_ESCAPES else line.link
     return "".join(_span(s, fmt) for s in line.spans)
 
 
-_JOIN = {"text": "\n", "markdown": "\n\n", "html": "<br>\n"}
+_JOIN = {
+    "text": "\n",
+    "markdown": "\n\n",
+    "chatmd": "\n",
+    "html": "<br>\n",
+}
 
 
 def _join(lines: Iterable[_Line], fmt: str) -> str:
@@ -259,7 +363,11 @@ def _when(published: datetime | None, tz: tzinfo) -> str:
         return "time unknown"
     if published.tzinfo is None:  # the contract is UTC-aware; a naive value is read as UTC
         published = published.replace(tzinfo=UTC)
-    return published.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    try:
+        return published.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    except (OverflowError, ValueError):
+        # A feed dated 9999-12-31 23:59 UTC lies past datetime.max in any zone east of UTC.
+        return published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _snippet_spans(hit: AlertHit) -> tuple[_Span, ...]:
@@ -282,13 +390,18 @@ def _instant_title(item: AlertItem, title_max: int | None) -> str:
     return _cut(title, title_max) if title_max is not None else title
 
 
+# How a message names the field a hit was found in, where its stored name says less.
+_FIELD_WORDS = {"fulltext": "the full article"}
+
+
 def _hit_line(hit: AlertHit) -> _Line:
     spans = [
         _Span(_flat(hit.name).strip(), "b"),
         _Span(" — matched "),
         _Span(_flat(hit.matched), "em"),
     ]
-    detail = ", ".join(x for x in (_flat(hit.reason).strip(), f"in {_flat(hit.field)}") if x)
+    where = _FIELD_WORDS.get(hit.field, hit.field)
+    detail = ", ".join(x for x in (_flat(hit.reason).strip(), f"in {_flat(where)}") if x)
     spans.append(_Span(f" ({detail})"))
     return _Line(tuple(spans), sacrifice=2)
 
@@ -326,15 +439,30 @@ def render_instant(
     templates: CompiledTemplates | None = None,
     title_max: int | None = None,
     body_max: int | None = None,
+    dialect: Dialect = Dialect.GENERIC,
 ) -> Message:
-    """One alert for one article, in `body_format`, times shown in `tz`."""
+    """One alert for one article, in `body_format` as `dialect` reads it, times in `tz`."""
     _check_format(body_format)
+    item = _defused(item, dialect)
     if templates is not None and (templates.title or templates.body):
-        return _render_user(
-            item, body_format, tz, templates, title_max=title_max, body_max=body_max
-        )
-    body = _fit(_instant_lines(item, tz), body_format, body_max)
-    return Message(_instant_title(item, title_max), body, body_format)
+        msg = _render_user(item, body_format, tz, templates, title_max=title_max, body_max=body_max)
+        return replace(msg, title=_title_for(msg.title, dialect))
+    body = _fit(_instant_lines(item, tz), _syntax(dialect, body_format), body_max)
+    title = _title_for(_instant_title(item, title_max), dialect)
+    return Message(title, body, _sent_format(dialect, body_format))
+
+
+# A service that puts the title into the body (Discord, Mattermost, Matrix and Telegram
+# through Apprise) reads it in the body's syntax, which Apprise does not escape it for.
+_TITLE_ESCAPES: dict[Dialect, Callable[[str], str]] = {
+    Dialect.DISCORD: _chat_markdown_escape,
+    Dialect.MATTERMOST: _chat_markdown_escape,
+    Dialect.TELEGRAM: lambda title: str(escape(title)),
+}
+
+
+def _title_for(title: str, dialect: Dialect) -> str:
+    return _TITLE_ESCAPES.get(dialect, str)(title)
 
 
 def _check_format(body_format: str) -> None:
@@ -387,7 +515,7 @@ def _digest_entry(item: AlertItem, name: str, fmt: str, tz: tzinfo) -> str:
     lines.append(_Line(link=link) if link else _Line((_Span("(no web link)"),)))
     if fmt == "html":
         return "<li>" + "<br>\n".join(_line(x, fmt) for x in lines) + "</li>"
-    if fmt == "markdown":
+    if fmt in _MARKDOWN_ESCAPES:
         return "- " + "  \n  ".join(_line(x, fmt) for x in lines)
     return "• " + "\n  ".join(_line(x, fmt) for x in lines)
 
@@ -395,8 +523,8 @@ def _digest_entry(item: AlertItem, name: str, fmt: str, tz: tzinfo) -> str:
 def _heading(text: str, level: int, fmt: str) -> str:
     if fmt == "html":
         return f"<h{level + 2}>{escape(text)}</h{level + 2}>"
-    if fmt == "markdown":
-        return "#" * (level + 2) + " " + markdown_escape(text)
+    if fmt in _MARKDOWN_ESCAPES:
+        return "#" * (level + 2) + " " + _MARKDOWN_ESCAPES[fmt](text)
     return f"== {text} ==" if level == 1 else f"-- {text} --"
 
 
@@ -437,6 +565,7 @@ def render_digest(
     period_label: str,
     title_max: int | None = None,
     body_max: int | None = None,
+    dialect: Dialect = Dialect.GENERIC,
 ) -> Message:
     """One message for many alerts: grouped by watchlist, then name, newest first.
 
@@ -452,18 +581,19 @@ def render_digest(
     if not items:
         body = f"No alerts {label}."
         return Message(title, str(escape(body)) if body_format == "html" else body, body_format)
-    groups = _digest_groups(items)
-    body = _digest_body(groups, body_format, tz, None)
+    groups = _digest_groups([_defused(i, dialect) for i in items])
+    syntax = _syntax(dialect, body_format)
+    body = _digest_body(groups, syntax, tz, None)
     if body_max is not None and len(body) > body_max:
         lo, hi = 0, sum(len(e) for by_name in groups.values() for e in by_name.values())
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if len(_digest_body(groups, body_format, tz, mid)) <= body_max:
+            if len(_digest_body(groups, syntax, tz, mid)) <= body_max:
                 lo = mid
             else:
                 hi = mid - 1
-        body = _digest_body(groups, body_format, tz, lo)
-    return Message(title, body, body_format)
+        body = _digest_body(groups, syntax, tz, lo)
+    return Message(_title_for(title, dialect), body, _sent_format(dialect, body_format))
 
 
 def render_test(body_format: str) -> Message:
@@ -512,8 +642,9 @@ _FINALIZE: dict[str, Callable[[object], object]] = {
 
 def _environment(fmt: str) -> jinja2.Environment:
     # Templates come from the operator's config, but a sandbox costs nothing and keeps a
-    # template from reaching Python internals through attribute access.
-    return ImmutableSandboxedEnvironment(
+    # template from reaching Python internals, or from running without end (`check`
+    # renders it, then every alert does).
+    return LimitedSandbox(
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
         finalize=_FINALIZE[fmt],
@@ -606,10 +737,10 @@ def _render_user(
 
     def run(key: str, template: jinja2.Template, text_max: int | None, f: str) -> str:
         try:
-            return template.render(_context(item, f, tz, text_max)).strip()
-        except jinja2.TemplateError as e:
-            raise TemplateError(f"{key}: {type(e).__name__}: {e}") from e
-        except (TypeError, ValueError, AttributeError, LookupError) as e:
+            return sandbox.render(template, _context(item, f, tz, text_max)).strip()
+        except Exception as e:
+            # The operator's template is code: whatever it raises on real data (an index
+            # out of range, a division by zero) is that template's error, not ours.
             raise TemplateError(f"{key}: {type(e).__name__}: {e}") from e
 
     if templates.title is not None:

@@ -1,6 +1,6 @@
 """Name-matching benchmark: quality on the labelled eval set, and speed at scale.
 
-    python bench/names.py                  # precision/recall on ../shared/eval/names_public.jsonl
+    python bench/names.py                  # precision/recall on every labelled names set
     python bench/names.py --scale          # MB/s, build time and peak RSS at 10 / 1k / 100k names
     python bench/names.py --scale --corpus mix   # only the generated news mix
 
@@ -42,8 +42,8 @@ def six_names() -> list[WatchName]:
     return [WatchName(key=k, name=v) for k, v in ENTITIES.items()]
 
 
-def load(eval_dir: Path) -> list[dict[str, object]]:
-    with (eval_dir / "names_public.jsonl").open(encoding="utf-8") as fh:
+def load(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
@@ -51,9 +51,29 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 1.0
 
 
+def labelled_sets(eval_dir: Path) -> list[tuple[str, dict[str, str]]]:
+    """(file, entity id -> configured name) for every labelled names set present."""
+    sets = [("names_public.jsonl", dict(ENTITIES))]
+    for canon in sorted(eval_dir.glob("names_*_canon.json")):
+        data = json.loads(canon.read_text(encoding="utf-8"))
+        sets.append((canon.name.replace("_canon.json", ".jsonl"), {v: k for k, v in data.items()}))
+    return [(f, ents) for f, ents in sets if (eval_dir / f).is_file()]
+
+
 def quality(eval_dir: Path) -> tuple[float, float]:
-    items = load(eval_dir)
-    matcher = Matcher.build(six_names())
+    """Per set: precision and recall overall, per entity, per language and per surname
+    pattern, with every miss and false alarm; returns the worst set's (precision, recall)."""
+    worst = (1.0, 1.0)
+    for name, entities in labelled_sets(eval_dir):
+        p, r = _score_set(eval_dir / name, entities)
+        worst = (min(worst[0], p), min(worst[1], r))
+    return worst
+
+
+def _score_set(path: Path, entities: dict[str, str]) -> tuple[float, float]:
+    items = load(path)
+    matcher = Matcher.build(WatchName(key=k, name=v) for k, v in entities.items())
+    pattern_of = {k: " + ".join(matcher.patterns(k)) for k in entities}
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
@@ -65,7 +85,7 @@ def quality(eval_dir: Path) -> tuple[float, float]:
         found = {h.key for h in hits}
         lang = str(it["lang"])
         for e in sorted(found | truth):
-            for group in (e, f"lang:{lang}", "all"):
+            for group in (e, f"lang:{lang}", f"pattern:{pattern_of.get(e, '?')}", "all"):
                 if e in found and e in truth:
                     tp[group] += 1
                 elif e in found:
@@ -77,13 +97,21 @@ def quality(eval_dir: Path) -> tuple[float, float]:
                 alarms.append(f"{it['id']} {lang} {e}: {why}")
             elif e in truth and e not in found:
                 misses.append(f"{it['id']} {lang} {e}: {it['notes']}")
-    groups = ["all", *sorted(ENTITIES), *sorted({k for k in tp | fp | fn if k.startswith("lang:")})]
-    print(f"{'group':<10} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
+    keys = tp | fp | fn
+    groups = [
+        "all",
+        *sorted(entities, key=lambda k: (len(k), k)),
+        *sorted(k for k in keys if k.startswith("lang:")),
+        *sorted(k for k in keys if k.startswith("pattern:")),
+    ]
+    print(f"\n## {path.name} ({len(items)} items, {len(entities)} people)")
+    print(f"{'group':<48} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
     for g in groups:
         p = _ratio(tp[g], tp[g] + fp[g])
         r = _ratio(tp[g], tp[g] + fn[g])
-        print(f"{g:<10} {tp[g]:>4} {fp[g]:>4} {fn[g]:>4} {p:>10.3f} {r:>8.3f}")
-    print(f"\nmisses ({len(misses)}):")
+        label = f"{g} {entities[g]}" if g in entities else g
+        print(f"{label[:48]:<48} {tp[g]:>4} {fp[g]:>4} {fn[g]:>4} {p:>10.3f} {r:>8.3f}")
+    print(f"misses ({len(misses)}):")
     for line in misses:
         print("  " + line)
     print(f"false alarms ({len(alarms)}):")

@@ -60,11 +60,14 @@ class _Failed(Exception):
 class _HostGate:
     """Per-host concurrency slots plus a minimum gap between request starts."""
 
-    def __init__(self, per_host: int, gap_s: float) -> None:
+    def __init__(
+        self, per_host: int, gap_s: float, next_start: dict[str, float] | None = None
+    ) -> None:
         self._per_host = per_host
         self._gap_s = gap_s
         self._slots: dict[str, asyncio.Semaphore] = {}
-        self._next_start: dict[str, float] = {}
+        # Monotonic times (the event loop's clock), so several fetchers in turn may share it.
+        self._next_start: dict[str, float] = {} if next_start is None else next_start
 
     def slot(self, host: str) -> asyncio.Semaphore:
         sem = self._slots.get(host)
@@ -91,13 +94,16 @@ class Fetcher:
         limits: FetchLimits = FetchLimits(),  # frozen, so a shared default is safe
         *,
         clock: Callable[[], datetime] | None = None,
+        host_starts: dict[str, float] | None = None,
     ) -> None:
+        """`host_starts`: the per-host gap bookkeeping of fetchers used before this one,
+        so that fetchers opened in turn (feeds, then article pages) keep one gap."""
         self.limits = limits
         # Only used to turn a Retry-After date into seconds when the response has no Date.
         self._clock = clock or (lambda: datetime.now(UTC))
         self._session: aiohttp.ClientSession | None = None
         self._global = asyncio.Semaphore(limits.concurrency)
-        self._hosts = _HostGate(limits.per_host, limits.host_gap_s)
+        self._hosts = _HostGate(limits.per_host, limits.host_gap_s, host_starts)
 
     async def __aenter__(self) -> Fetcher:
         connector = aiohttp.TCPConnector(

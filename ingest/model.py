@@ -97,3 +97,4 @@ class StoredArticle:
     first_seen: datetime
     language: str | None = None
     alertable: bool = True
+    page_text: str | None = None  # the article page's main text, once fetched

@@ -24,6 +24,7 @@ from feedparser.sanitizer import _sanitize_html
 
 from ingest.discover import feed_links
 from ingest.errors import NotAFeed, ParseError
+from ingest.jsonfeed import looks_like_json, parse_json_feed
 from ingest.model import ParsedEntry, ParsedFeed
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     # No Content-Location is invented from `url`: feedparser would resolve relative guids
     # against it, and a feed that moves (301) would then re-key every entry.
     lowered = {k.lower(): v for k, v in headers.items()}
+    if looks_like_json(body, lowered):
+        # JSON Feed: a JSON body must never reach the XML parser and its messages.
+        return parse_json_feed(body, url, _sanitize_json_html)
     if _looks_like_html(body, lowered):
         links = feed_links(body, url)
         raise NotAFeed(url, "an HTML page, not a feed", links)
@@ -178,6 +182,11 @@ def _safe(detail: Any, value: Any) -> Any:
     if kind not in _HTML_TYPES:
         return value
     return _sanitize_html(value, "utf-8", kind)
+
+
+def _sanitize_json_html(value: str) -> str:
+    """JSON Feed's `content_html` through the sanitizer RSS and Atom HTML goes through."""
+    return _str(_safe({"type": "text/html"}, value)) or ""
 
 
 def _plain(detail: Any, value: Any) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,10 +26,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest import storage
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
-from ingest.model import FetchRequest, FetchResult, ParsedFeed
+from ingest.fulltext import wants_page
+from ingest.model import FetchRequest, FetchResult, ParsedEntry, ParsedFeed
 from ingest.notes import Polled, Read, feed_note, is_malformed
+from ingest.pages import PageReader
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
+from ingest.robots import Robots
 from ingest.schedule import next_check_at
+from ingest.sitemap import parse_sitemap
+from ingest.telegram import page_before, parse_channel
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,9 @@ class PollSettings:
     lease_s: float = 900.0
     batch: int = 1000
     parse_workers: int = 0  # 0: parse in this process
+    robots: bool = True  # honour robots.txt for article pages
+    page_attempts: int = 3  # a failing page is tried this often, then given up
+    page_retry_s: float = 900.0  # first retry after this, doubling each time
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,27 @@ class PollReport:
 
 
 @dataclass(frozen=True, slots=True)
+class PageReport:
+    """One pass over pending article pages: read, to be retried, given up."""
+
+    read: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def _page_rule(feed: storage.DueFeed) -> Callable[[ParsedEntry], bool]:
+    # A Telegram post is the article itself; its t.me page says nothing more.
+    mode = "never" if feed.kind == "telegram" else feed.fulltext
+
+    def rule(entry: ParsedEntry) -> bool:
+        wanted, reason = wants_page(mode, entry)
+        log.debug("page %s feed=%s entry=%s: %s", wanted, feed.url, entry.identity, reason)
+        return wanted
+
+    return rule
+
+
+@dataclass(frozen=True, slots=True)
 class _Parsed:
     feed: ParsedFeed | None
     error: str | None = None
@@ -76,6 +105,14 @@ class _Pending:
     parsed: ParsedFeed | None
 
 
+# An article's page text kept and matched, at most (a long report is ~60,000 characters;
+# past this is a page that is not one article).
+PAGE_TEXT_MAX = 256 * 1024
+# Preview pages read back after downtime, at most (20 posts a page on t.me).
+TELEGRAM_PAGES_BACK = 10
+# Child sitemaps of an index read per poll, newest lastmod first: news indexes list the
+# current file first and years of archives after it.
+SITEMAP_CHILDREN = 5
 _FLUSH_FEEDS = 250
 _FLUSH_ENTRIES = 5000
 _INLINE_PARSE_BYTES = 8 * 1024
@@ -113,6 +150,10 @@ class Poller:
         self.settings = settings or PollSettings()
         self._pool: Executor | None = None
         self.stopping = threading.Event()
+        # Kept across cycles: the feed and page passes keep one per-host gap, and
+        # robots.txt is read once a day per host, not once a pass.
+        self._host_starts: dict[str, float] = {}
+        self._robots_rules: dict[str, tuple[Robots, datetime]] = {}
 
     def close(self) -> None:
         if self._pool is not None:
@@ -132,7 +173,7 @@ class Poller:
         totals: dict[str, int] = {}
         polled = 0
         after_id: int | None = None
-        async with Fetcher(self.limits) as fetcher:
+        async with Fetcher(self.limits, host_starts=self._host_starts) as fetcher:
             while not self.stopping.is_set():
                 with self.sessions.begin() as s:
                     due = storage.claim_due(
@@ -226,6 +267,7 @@ class Poller:
                         alert_cutoff=cutoff,
                         undated_alertable=undated,
                         first_poll=item.feed.first_poll,
+                        wants_page=_page_rule(item.feed),
                     )
             storage.record_outcomes(s, [(i.feed, i.outcome) for i in batch], now)
         for key, n in counts.items():
@@ -239,6 +281,10 @@ class Poller:
         if not result.ok:
             status = "gone" if result.gone else "error"
             return self._error_outcome(feed, result, result.error or "failed", status), None
+        if feed.kind == "telegram":
+            return await self._telegram(fetcher, feed, result)
+        if feed.kind == "sitemap":
+            return await self._sitemap(fetcher, feed, result)
         digest = hashlib.sha256(result.body).hexdigest()
         if digest == feed.body_hash:
             return self._ok_outcome(feed, result, "unchanged"), None
@@ -273,6 +319,92 @@ class Poller:
             feed, result, "ok", digest, fingerprints, parsed.feed, read=read, page=page
         )
         return outcome, parsed.feed
+
+    async def _telegram(
+        self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
+    ) -> tuple[storage.FeedOutcome, ParsedFeed | None]:
+        """A channel's preview page, paged back with ?before= to the last post seen."""
+        if result.url != feed.url:
+            # t.me sends a channel whose preview is off to its info page.
+            reason = f"preview unavailable (redirected to {result.url})"
+            return self._error_outcome(feed, result, reason), None
+        try:
+            page = parse_channel(result.body, dict(result.headers), feed.url)
+        except ParseError as e:
+            return self._error_outcome(feed, result, e.reason), None
+        last_seen = max((int(p) for p in feed.known_fingerprints() if p.isdigit()), default=None)
+        entries = list(page.feed.entries)
+        oldest, pages = page.oldest, 1
+        # Only a gap since the last poll is paged; a new channel starts from its newest page.
+        while (
+            last_seen is not None
+            and oldest is not None
+            and oldest > last_seen + 1
+            and pages < TELEGRAM_PAGES_BACK
+        ):
+            older = await fetcher.fetch(FetchRequest(page_before(feed.url, oldest)))
+            if not older.ok:
+                break  # what was read stays read; the rest waits for the next poll
+            try:
+                back = parse_channel(older.body, dict(older.headers), feed.url)
+            except ParseError:
+                break
+            if back.oldest is None or back.oldest >= oldest:
+                break
+            entries.extend(back.feed.entries)
+            oldest, pages = back.oldest, pages + 1
+        log.debug("telegram feed=%s pages=%d posts=%d", feed.url, pages, len(entries))
+        seen = [x for x in (page.newest, last_seen) if x is not None]
+        prints = frozenset({str(max(seen))}) if seen else None
+        parsed = replace(page.feed, entries=tuple(entries))
+        digest = hashlib.sha256(result.body).hexdigest()
+        return self._ok_outcome(
+            feed, result, "ok", digest, prints, parsed, read="whole body"
+        ), parsed
+
+    async def _sitemap(
+        self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
+    ) -> tuple[storage.FeedOutcome, ParsedFeed | None]:
+        """A urlset, or an index whose newest child sitemaps are read (at most a few).
+
+        An index is read through every time: it often stays the same while its
+        current child gains URLs.
+        """
+        digest = hashlib.sha256(result.body).hexdigest()
+        try:
+            top = parse_sitemap(result.body, feed.url, self.limits.max_bytes)
+        except ParseError as e:
+            return self._error_outcome(feed, result, e.reason), None
+        if top.feed is not None:
+            if digest == feed.body_hash:
+                return self._ok_outcome(feed, result, "unchanged"), None
+            outcome = self._ok_outcome(feed, result, "ok", digest, None, top.feed)
+            return outcome, top.feed
+        epoch = datetime.min.replace(tzinfo=UTC)
+        newest = sorted(top.children, key=lambda c: c.lastmod or epoch, reverse=True)
+        entries: list[ParsedEntry] = []
+        problems: list[str] = []
+        for child in newest[:SITEMAP_CHILDREN]:
+            got = await fetcher.fetch(FetchRequest(child.url))
+            if not got.ok:
+                problems.append(f"{child.url}: {got.error}")
+                continue
+            try:
+                sub = parse_sitemap(got.body, child.url, self.limits.max_bytes)
+            except ParseError as e:
+                problems.append(f"{child.url}: {e.reason}")
+                continue
+            if sub.feed is not None:  # an index inside an index is not allowed (sitemaps.org)
+                entries.extend(sub.feed.entries)
+        if problems and not entries:
+            return self._error_outcome(feed, result, "; ".join(problems)[:500]), None
+        parsed = ParsedFeed(
+            title=None,
+            link=feed.url,
+            entries=tuple(entries),
+            bozo="; ".join(problems)[:300] if problems else None,
+        )
+        return self._ok_outcome(feed, result, "ok", digest, None, parsed), parsed
 
     async def _parse(self, result: FetchResult, body: bytes | None = None) -> _Parsed:
         headers = dict(result.headers)
@@ -360,6 +492,56 @@ class Poller:
         if note != feed.note:
             log.debug("note feed=%s now=%r: %s", feed.url, note, reason)
         return note
+
+    def poll_pages(self) -> PageReport:
+        """Fetch every due pending article page once and store its text or its error.
+
+        A separate pass from the feeds so that matching what the feeds said never waits
+        on a page; it runs right after them with the same fetch limits.
+        """
+        return asyncio.run(self._pages_cycle())
+
+    async def _pages_cycle(self) -> PageReport:
+        done = failed = retrying = 0
+        async with Fetcher(self.limits, host_starts=self._host_starts) as fetcher:
+            reader = PageReader(
+                fetcher, self.clock, robots=self.settings.robots, robots_rules=self._robots_rules
+            )
+            while not self.stopping.is_set():
+                with self.sessions.begin() as s:
+                    jobs = storage.claim_pages(
+                        s, self.clock(), lease_s=self.settings.lease_s, limit=self.settings.batch
+                    )
+                if not jobs:
+                    break
+                outcomes = await asyncio.gather(*(self._page(reader, j) for j in jobs))
+                with self.sessions.begin() as s:
+                    storage.record_pages(s, outcomes)
+                for o in outcomes:
+                    if o.text is not None:
+                        done += 1
+                    elif o.retry_at is None:
+                        failed += 1
+                    else:
+                        retrying += 1
+        return PageReport(done, retrying, failed)
+
+    async def _page(self, reader: PageReader, job: storage.PageJob) -> storage.PageOutcome:
+        try:
+            result = await reader.read(job.url)
+        except Exception as e:  # a bug on one page must not stop the others
+            log.exception("page crashed url=%s", job.url)
+            return storage.PageOutcome(job.article_id, error=f"internal error: {e!r}")
+        if result.article is not None:
+            log.debug("page read article=%d url=%s", job.article_id, job.url)
+            return storage.PageOutcome(job.article_id, text=result.article.text[:PAGE_TEXT_MAX])
+        attempts = job.attempts + 1
+        retry_at = None
+        if not result.final and attempts < self.settings.page_attempts:
+            delay = self.settings.page_retry_s * 2 ** (attempts - 1)
+            retry_at = self.clock() + timedelta(seconds=delay)
+        log.info("page failed article=%d url=%s: %s", job.article_id, job.url, result.error)
+        return storage.PageOutcome(job.article_id, error=result.error, retry_at=retry_at)
 
     def _alert_cutoff(self, feed: storage.DueFeed, now: datetime) -> tuple[datetime | None, bool]:
         backfill = self.settings.backfill_s

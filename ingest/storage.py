@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -71,6 +71,8 @@ class FeedRow(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fulltext: Mapped[str] = mapped_column(String(20), default="auto", server_default="auto")
+    kind: Mapped[str] = mapped_column(String(20), default="feed", server_default="feed")
 
 
 class ArticleRow(Base):
@@ -78,6 +80,7 @@ class ArticleRow(Base):
     __table_args__ = (
         UniqueConstraint("feed_id", "identity", name="uq_articles_feed_identity"),
         Index("ix_articles_unprocessed", "processed_at", "id"),
+        Index("ix_articles_page_state", "page_state", "page_next_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -93,6 +96,15 @@ class ArticleRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     alertable: Mapped[bool] = mapped_column(Boolean, default=True)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The article page's text (ingest.pages): `page_state` is None when no page is
+    # wanted, else "pending", "done" or "failed" (tried `page_attempts` times).
+    page_state: Mapped[str | None] = mapped_column(String(20))
+    page_text: Mapped[str | None] = mapped_column(Text)
+    page_error: Mapped[str | None] = mapped_column(Text)
+    page_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    page_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    page_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    page_matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 _ARTICLES = cast(Table, ArticleRow.__table__)
@@ -107,6 +119,8 @@ class FeedSpec:
     url: str
     interval_s: float
     enabled: bool = True
+    fulltext: str = "auto"
+    kind: str = "feed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +142,8 @@ class DueFeed:
     note: str | None  # the note as the previous poll left it (see ingest.notes)
     failing_since: datetime | None = None
     failing_reported: bool = False
+    fulltext: str = "auto"
+    kind: str = "feed"
 
     def known_fingerprints(self) -> frozenset[str]:
         # Decoded on demand: a 304 or an identical body never needs them, and decoding
@@ -207,6 +223,8 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> No
                     created_at=now,
                     gone=False,
                     failing_reported=False,
+                    fulltext=spec.fulltext,
+                    kind=spec.kind,
                 )
             )
             continue
@@ -220,6 +238,7 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> No
             row.gone, row.note, row.next_check_at = False, None, now
             row.error_count, row.failing_since, row.failing_reported = 0, None, False
         row.name, row.interval_s, row.enabled = spec.name, spec.interval_s, spec.enabled
+        row.fulltext, row.kind = spec.fulltext, spec.kind
     for url, row in rows.items():
         if url not in wanted and row.enabled:
             row.enabled = False
@@ -257,6 +276,8 @@ def claim_due(
         t.note,
         t.failing_since,
         t.failing_reported,
+        t.fulltext,
+        t.kind,
     ).where(
         t.enabled.is_(True),
         t.gone.is_(False),
@@ -298,6 +319,8 @@ def claim_due(
             note=r.note,
             failing_since=r.failing_since,
             failing_reported=bool(r.failing_reported),
+            fulltext=r.fulltext or "auto",
+            kind=r.kind or "feed",
         )
         for r in rows
     ]
@@ -500,11 +523,13 @@ def add_articles(
     alert_cutoff: datetime | None,
     undated_alertable: bool = True,
     first_poll: bool = False,
+    wants_page: Callable[[ParsedEntry], bool] | None = None,
 ) -> int:
     """Store entries not seen before on this feed; returns how many were new.
 
     `alert_cutoff`: entries published before it are stored but not alerted
     (the backfill rule for a newly added feed); undated entries count as new.
+    `wants_page`: which new entries get their article page fetched (ingest.pages).
     """
     unique: dict[str, ParsedEntry] = {}
     for entry in entries:
@@ -521,6 +546,7 @@ def add_articles(
             alertable = undated_alertable
         else:
             alertable = entry.published >= alert_cutoff
+        page = wants_page is not None and entry.link is not None and wants_page(entry)
         rows.append(
             {
                 "feed_id": feed_id,
@@ -534,6 +560,7 @@ def add_articles(
                 "published": entry.published,
                 "first_seen": now,
                 "alertable": alertable,
+                "page_state": "pending" if page else None,
             }
         )
     # Core executemany: the ORM's bulk path costs more than SQLite itself on a cold poll.
@@ -579,6 +606,7 @@ def _to_article(row: ArticleRow, feed_name: str) -> StoredArticle:
         first_seen=row.first_seen,
         language=row.language,
         alertable=row.alertable,
+        page_text=row.page_text,
     )
 
 
@@ -704,3 +732,103 @@ def _status_word(row: FeedRow) -> str:
     if row.last_status == "not modified":
         return "not modified"
     return "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """An article whose page is to be fetched, claimed with a lease."""
+
+    article_id: int
+    url: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutcome:
+    """What one page fetch left: the page's text, or the error and whether to retry."""
+
+    article_id: int
+    text: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None  # None with an error: given up
+
+
+def claim_pages(session: Session, now: datetime, *, lease_s: float, limit: int) -> list[PageJob]:
+    """Claim up to `limit` pending article pages that are due (SKIP LOCKED on PostgreSQL)."""
+    a = ArticleRow
+    query = (
+        select(a.id, a.link, a.page_attempts)
+        .where(
+            a.page_state == "pending",
+            or_(a.page_next_at.is_(None), a.page_next_at <= now),
+            or_(a.page_lease_until.is_(None), a.page_lease_until < now),
+        )
+        .order_by(a.id)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    rows = session.execute(query).all()
+    lease = now + timedelta(seconds=lease_s)
+    for chunk in chunks([r.id for r in rows]):
+        session.execute(
+            update(ArticleRow)
+            .where(ArticleRow.id.in_(chunk))
+            .values(page_lease_until=lease)
+            .execution_options(synchronize_session=False)
+        )
+    return [PageJob(r.id, r.link or "", r.page_attempts or 0) for r in rows]
+
+
+def record_pages(session: Session, outcomes: Sequence[PageOutcome]) -> None:
+    """Store fetched page text (matched later), or the error and when to try again."""
+    for o in outcomes:
+        values: dict[str, object] = {
+            "page_lease_until": None,
+            "page_attempts": ArticleRow.page_attempts + 1,
+        }
+        if o.text is not None:
+            values.update(page_state="done", page_text=o.text, page_error=None, page_next_at=None)
+        else:
+            values.update(
+                page_state="pending" if o.retry_at is not None else "failed",
+                page_error=(o.error or "failed")[:500],
+                page_next_at=o.retry_at,
+            )
+        session.execute(update(ArticleRow).where(ArticleRow.id == o.article_id).values(**values))
+
+
+def unmatched_pages(session: Session, limit: int) -> list[StoredArticle]:
+    """Articles whose page text arrived after their feed text was matched, oldest first."""
+    query = (
+        select(ArticleRow, FeedRow.name)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .where(
+            ArticleRow.page_text.is_not(None),
+            ArticleRow.page_matched_at.is_(None),
+            ArticleRow.processed_at.is_not(None),
+        )
+        .order_by(ArticleRow.id)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True, of=ArticleRow)
+    return [_to_article(row, name) for row, name in session.execute(query)]
+
+
+def mark_pages_matched(session: Session, ids: Sequence[int], now: datetime) -> None:
+    for chunk in chunks(ids):
+        session.execute(
+            update(ArticleRow).where(ArticleRow.id.in_(chunk)).values(page_matched_at=now)
+        )
+
+
+def page_states(session: Session, ids: Iterable[int]) -> dict[int, tuple[str | None, str | None]]:
+    """Each article's page state and last page error, by article id."""
+    out: dict[int, tuple[str | None, str | None]] = {}
+    for chunk in chunks(list(ids)):
+        query = select(ArticleRow.id, ArticleRow.page_state, ArticleRow.page_error).where(
+            ArticleRow.id.in_(chunk)
+        )
+        out.update({r.id: (r.page_state, r.page_error) for r in session.execute(query)})
+    return out

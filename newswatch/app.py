@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts import notify
 from alerts import storage as astore
 from alerts.deliver import Deliverer, DeliveryReport, Sender
+from alerts.fulltext import process_pages
 from alerts.matching import WatchName
 from alerts.model import AlertPolicy, Target, Watchlist
 from alerts.modes import start_digests
@@ -30,10 +31,10 @@ from alerts.stories import StoryGrouper
 from ingest import storage as istore
 from ingest.db import make_engine, make_sessions
 from ingest.fetch import FetchLimits
-from ingest.poller import Poller, PollReport, PollSettings, default_parse_workers
+from ingest.poller import PageReport, Poller, PollReport, PollSettings, default_parse_workers
 from newswatch import migrate
 from newswatch.clock import utcnow
-from newswatch.config import Settings
+from newswatch.config import Defaults, Settings
 from newswatch.dbhealth import start_hint
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def policy_from(settings: Settings) -> AlertPolicy:
         for name in names:
             n = settings.notifier(name)
             if n is not None:
-                out.extend(Target(n.name, url, n.rate_limit) for url in n.urls)
+                out.extend(Target(n.name, url, n.rate_limit, n.timeout_s) for url in n.urls)
         return tuple(out)
 
     watchlists = tuple(
@@ -83,6 +84,18 @@ def policy_from(settings: Settings) -> AlertPolicy:
         timezone=settings.tz,
         delivery_expiry_s=settings.defaults.delivery_expiry_s,
         max_backoff_s=min(settings.defaults.max_backoff_s, 3600.0),
+    )
+
+
+def fetch_limits(d: Defaults) -> FetchLimits:
+    """The fetcher's limits from `[defaults]` (feeds and article pages alike)."""
+    return FetchLimits(
+        timeout_s=d.timeout_s,
+        max_bytes=d.max_body_bytes,
+        concurrency=d.concurrency,
+        per_host=d.per_host,
+        host_gap_s=d.host_gap_s,
+        user_agent=d.user_agent or FetchLimits().user_agent,
     )
 
 
@@ -137,7 +150,9 @@ class App:
                     istore.sync_feeds(
                         s,
                         [
-                            istore.FeedSpec(f.name, f.url, f.interval_s, f.enabled)
+                            istore.FeedSpec(
+                                f.name, f.url, f.interval_s, f.enabled, f.fulltext, f.kind
+                            )
                             for f in self.settings.feeds
                         ],
                         self.clock(),
@@ -169,14 +184,7 @@ class App:
     @cached_property
     def poller(self) -> Poller:
         d = self.settings.defaults
-        limits = FetchLimits(
-            timeout_s=d.timeout_s,
-            max_bytes=d.max_body_bytes,
-            concurrency=d.concurrency,
-            per_host=d.per_host,
-            host_gap_s=d.host_gap_s,
-            user_agent=d.user_agent or FetchLimits().user_agent,
-        )
+        limits = fetch_limits(d)
         workers = default_parse_workers() if self._parse_workers is None else self._parse_workers
         return Poller(
             self.sessions,
@@ -188,6 +196,7 @@ class App:
                 respect_ttl=d.respect_ttl,
                 max_backoff_s=d.max_backoff_s,
                 parse_workers=workers,
+                robots=d.robots,
             ),
         )
 
@@ -216,6 +225,10 @@ class App:
         if changed:
             log.warning("schedule rebased feeds=%d: %s", len(changed), changed[0][1])
 
+    def poll_pages(self) -> PageReport:
+        """Fetch the article pages the feeds' entries left pending (`fulltext`)."""
+        return self.poller.poll_pages()
+
     def match(self) -> MatchReport:
         """Match every unprocessed article, one transaction per batch."""
         articles = hits = queued = 0
@@ -224,6 +237,13 @@ class App:
                 astore.serialize_matching(s)  # before reading the clock: see its docstring
                 r = process_batch(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
             articles, hits, queued = articles + r.articles, hits + r.hits, queued + r.deliveries
+            if r.articles == 0:
+                break
+        while True:
+            with self.sessions.begin() as s:
+                astore.serialize_matching(s)
+                r = process_pages(s, self.policy, self.matcher, self.clock())
+            hits, queued = hits + r.hits, queued + r.deliveries
             if r.articles == 0:
                 break
         self.grouper.evict(self.clock() - STORY_WINDOW)
@@ -242,6 +262,18 @@ class App:
         poll = self.poll(force=force)
         matched = self.match()
         delivered = self.deliver()
+        # Feed text is matched and alerted above; page text follows once fetched.
+        self.poll_pages()
+        paged = self.match()
+        more = self.deliver()
+        matched = MatchReport(
+            matched.articles, matched.hits + paged.hits, matched.deliveries + paged.deliveries
+        )
+        delivered = DeliveryReport(
+            delivered.sent + more.sent,
+            delivered.retried + more.retried,
+            delivered.failed + more.failed,
+        )
         return CycleReport(poll, matched, delivered)
 
     def retention(self) -> int:

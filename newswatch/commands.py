@@ -9,6 +9,7 @@ from typing import Any
 
 from alerts import notify, render
 from alerts import storage as astore
+from alerts.deliver import DeliveryReport
 from alerts.errors import NotifyError
 from alerts.matching import Matcher, WatchName
 from ingest import storage as istore
@@ -55,6 +56,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     feedcmds.register(add)
 
+    p = add("extract", cmd_extract, "fetch article pages politely and print their main text")
+    p.add_argument("urls", nargs="+", metavar="URL")
+    p.add_argument("--json", action="store_true", help="JSON Lines")
+
     p = add("stories", cmd_stories, "stories: reports of one event grouped across outlets")
     p.add_argument("--since", type=cli.since_arg, metavar="DURATION", help="e.g. 2d, 12h")
     p.add_argument("--limit", type=int, default=None)
@@ -65,6 +70,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("id", nargs="?", type=int)
     p.add_argument("--status", choices=["pending", "sent", "failed"])
     p.add_argument("--failed", action="store_true", help="with retry: requeue every failed one")
+    p.add_argument("--force", action="store_true", help="with retry ID: resend a sent delivery")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true", help="JSON Lines")
 
@@ -81,6 +87,15 @@ def cmd_poll(args: argparse.Namespace) -> int:
         poll = app.poll(force=True)
         matched = app.match()
         sent = app.deliver() if not args.no_deliver else None
+        # The feeds' own text is matched (and alerted) above; then the article pages
+        # this cycle left pending, so `poll` exits only once those are read.
+        pages = app.poll_pages()
+        paged = app.match()
+        if sent is not None:
+            more = app.deliver()
+            sent = DeliveryReport(
+                sent.sent + more.sent, sent.retried + more.retried, sent.failed + more.failed
+            )
     finally:
         app.close()
     print(
@@ -88,12 +103,53 @@ def cmd_poll(args: argparse.Namespace) -> int:
         f"{poll.unchanged} unchanged, {poll.errors} failed; {poll.new_articles} new articles"
     )
     print(
-        f"matched {matched.articles} articles: {matched.hits} new hits, "
-        f"{matched.deliveries} alerts queued"
+        f"matched {matched.articles} articles: {matched.hits + paged.hits} new hits, "
+        f"{matched.deliveries + paged.deliveries} alerts queued"
     )
+    if pages.read + pages.retrying + pages.failed:
+        print(
+            f"article pages: {pages.read} read, {pages.retrying} to retry, "
+            f"{pages.failed} failed; {paged.hits} hits found only in them"
+        )
     if sent is not None:
         print(f"delivered {sent.sent}, retrying {sent.retried}, failed {sent.failed}")
     return cli.EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+
+    from ingest.pages import read_pages
+    from newswatch.app import fetch_limits
+    from newswatch.clock import utcnow
+    from newswatch.config import Defaults, config_path
+
+    # A debugging aid: the config's politeness settings when there is a config, else
+    # the defaults (a missing file the user did not name is no error here).
+    path = config_path(args.config)
+    defaults = (
+        cli.settings_from(args).defaults if args.config or os.path.exists(path) else Defaults()
+    )
+    for url in args.urls:
+        if not url.startswith(("http://", "https://")):
+            raise cli.UsageError(f"{url!r} is not an http(s) URL")
+    results = asyncio.run(
+        read_pages(list(args.urls), fetch_limits(defaults), utcnow, robots=defaults.robots)
+    )
+    failed = 0
+    for r in results:
+        if r.article is None:
+            failed += 1
+            print(f"error: {r.url}: {r.error}", file=sys.stderr)
+            continue
+        a = r.article
+        if args.json:
+            row = {"url": r.url, "title": a.title, "text": a.text, "lang": a.lang}
+            cli.print_json_lines([{**row, "published": a.published}])
+        else:
+            print(f"# {a.title or r.url}\n{r.url}\n\n{a.text}\n")
+    return cli.EXIT_FAILED if failed else cli.EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -276,6 +332,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         examples = matcher.examples(args.name)
         forms = matcher.forms(args.name)
         print(f"{args.name}: {len(examples)} example spellings, {len(forms)} forms")
+        print("Surname pattern: " + "; ".join(matcher.patterns(args.name)))
         print("Spellings recognised (examples; any other spelling of the same sound also is):")
         scheme = None
         for spelling, reason in examples:
@@ -322,7 +379,13 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
             if args.id is None and not args.failed:
                 raise cli.UsageError("deliveries retry needs an ID or --failed")
             with app.sessions.begin() as s:
-                n = astore.requeue(s, app.clock(), delivery_id=args.id, failed=args.failed)
+                n = astore.requeue(
+                    s, app.clock(), delivery_id=args.id, failed=args.failed, force=args.force
+                )
+                refused = _retry_refusal(s, args.id) if not n and args.id is not None else None
+            if refused:
+                print(f"error: {refused}", file=sys.stderr)
+                return cli.EXIT_FAILED
             print(f"requeued {n} deliveries")
             return cli.EXIT_OK if n else cli.EXIT_FAILED
         with app.sessions() as s:
@@ -349,6 +412,20 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
         ],
     )
     return cli.EXIT_OK
+
+
+def _retry_refusal(s: Any, delivery_id: int) -> str:
+    """Why `deliveries retry ID` requeued nothing."""
+    d = astore.get_delivery(s, delivery_id)
+    if d is None:
+        return f"delivery {delivery_id} does not exist"
+    if d.status == "sent":
+        when = f" at {d.sent_at:%Y-%m-%d %H:%M} UTC" if d.sent_at else ""
+        return (
+            f"delivery {delivery_id} was already sent{when}; "
+            "use --force to send it again (its reader gets a duplicate)"
+        )
+    return f"delivery {delivery_id} is still pending (next try {cli.iso(d.next_attempt_at)})"
 
 
 def _delivery_json(d: Any) -> dict[str, Any]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ingest.telegram import channel_of
 from newswatch import limits
 from newswatch.durations import parse_duration, parse_size
 
@@ -23,6 +25,12 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(s|m|h|d)\s*$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MODES = ("instant", "digest")
+# Far above any real poll interval, backoff or retention, and far enough below
+# datetime.max that now + a duration can never overflow (10**26 days did).
+MAX_DURATION_S = 3650 * 86400.0
+# Unicode general categories (UAX #44): Cc control; Cf format (zero-width, bidi controls).
+_CONTROL = frozenset({"Cc"})
+_FORMAT = frozenset({"Cf"})
 
 
 class ConfigError(Exception):
@@ -48,6 +56,16 @@ class FeedSettings:
     url: str
     interval_s: float
     enabled: bool = True
+    fulltext: str = "auto"  # one of FULLTEXT_MODES
+    kind: str = "feed"  # one of FEED_KINDS
+
+
+# Whether a feed's article pages are fetched for their full text: "auto" when the
+# entry's own text is short or visibly cut (ingest.fulltext.wants_page).
+FULLTEXT_MODES = ("auto", "always", "never")
+# What a feed URL serves: RSS/Atom/JSON Feed (autodetected), a Telegram channel's web
+# preview (t.me/s/CHANNEL), or a news sitemap.
+FEED_KINDS = ("feed", "telegram", "sitemap")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +86,7 @@ class NotifierSettings:
     name: str
     urls: tuple[str, ...]
     rate_limit: tuple[int, float] | None = None  # (count, per seconds)
+    timeout_s: float = 30.0  # a send not answered within this is retried as an unknown outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +105,8 @@ class Defaults:
     respect_ttl: bool = False
     max_backoff_s: float = 6 * 3600
     user_agent: str | None = None
+    fulltext: str = "auto"
+    robots: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +158,8 @@ def parse(data: dict[str, Any], path: str, environ: dict[str, str]) -> Settings:
     url = v.string(database, "database", "url", "sqlite:///newswatch.db")
     # A deployment (docker-compose) passes the database, password included, this way.
     url = environ.get("NEWSWATCH_DATABASE_URL") or url or "sqlite:///newswatch.db"
+    where = "NEWSWATCH_DATABASE_URL" if environ.get("NEWSWATCH_DATABASE_URL") else "database.url"
+    v.database_url(url, where)
     defaults = _defaults(v, v.table(top.get("defaults", {}), "defaults", set(_DEFAULT_KEYS)))
     notifiers = _notifiers(v, top.get("notifiers", {}))
     feeds = _feeds(v, top.get("feeds", []), defaults)
@@ -163,6 +186,8 @@ _DEFAULT_KEYS = {
     "respect_ttl": "respect_ttl",
     "max_backoff": "max_backoff_s",
     "user_agent": "user_agent",
+    "fulltext": "fulltext",
+    "robots": "robots",
 }
 
 
@@ -182,8 +207,10 @@ def _defaults(v: _Validator, t: dict[str, Any]) -> Defaults:
             value = v.convert(raw, where, parse_size)
         elif key in ("concurrency", "per_host"):
             value = v.positive_int(raw, where)
-        elif key == "respect_ttl":
+        elif key in ("respect_ttl", "robots"):
             value = v.boolean(raw, where)
+        elif key == "fulltext":
+            value = v.choice(raw, where, FULLTEXT_MODES)
         elif key == "user_agent":
             value = v.string(t, "defaults", key, None)
         else:
@@ -201,10 +228,13 @@ def _notifiers(v: _Validator, raw: Any) -> tuple[NotifierSettings, ...]:
     for name, value in raw.items():
         where = f"notifiers.{name}"
         rate: tuple[int, float] | None = None
+        timeout = 30.0
         if isinstance(value, dict):
-            v.table(value, where, {"urls", "rate_limit"})
+            v.table(value, where, {"urls", "rate_limit", "timeout"})
             if "rate_limit" in value:
                 rate = v.rate(value["rate_limit"], f"{where}.rate_limit")
+            if "timeout" in value:
+                timeout = v.duration(value["timeout"], f"{where}.timeout") or timeout
             value = value.get("urls")
             where = f"{where}.urls"
         urls = v.string_list(value, where, allow_single=True)
@@ -215,7 +245,9 @@ def _notifiers(v: _Validator, raw: Any) -> tuple[NotifierSettings, ...]:
                 v.fail(
                     f"{where}[{i}]", url, 'is not an Apprise URL like "mailto://…" or "json://…"'
                 )
-        out.append(NotifierSettings(name, tuple(urls), rate))
+            else:
+                v.notifier_url(url, f"{where}[{i}]")
+        out.append(NotifierSettings(name, tuple(urls), rate, timeout))
     return tuple(out)
 
 
@@ -226,22 +258,31 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
     seen_names: dict[str, int] = {}
     for i, t in enumerate(items):
         where = f"feeds[{i}]"
-        v.table(t, where, {"name", "url", "interval", "enabled"})
+        v.table(t, where, {"name", "url", "interval", "enabled", "fulltext", "kind"})
         url = v.string(t, where, "url", None, required=True) or ""
         if url and not re.match(r"^https?://[^\s/]+", url):
             v.fail(f"{where}.url", url, "is not an http(s) URL")
         name = v.string(t, where, "name", None) or url
+        v.plain(name, f"{where}.name")
         interval = defaults.interval_s
         if "interval" in t:
             interval = v.duration(t["interval"], f"{where}.interval") or interval
         enabled = v.boolean(t.get("enabled", True), f"{where}.enabled")
+        kind = v.choice(t.get("kind", "feed"), f"{where}.kind", FEED_KINDS) or "feed"
+        if kind == "telegram" and url and channel_of(url) is None:
+            v.fail(
+                f"{where}.url", url, 'is not a channel preview URL like "https://t.me/s/CHANNEL"'
+            )
+        fulltext = defaults.fulltext
+        if "fulltext" in t:
+            fulltext = v.choice(t["fulltext"], f"{where}.fulltext", FULLTEXT_MODES) or fulltext
         if url in seen_urls:
             v.fail(f"{where}.url", url, f"repeats feeds[{seen_urls[url]}].url")
         if name in seen_names:
             v.fail(f"{where}.name", name, f"repeats feeds[{seen_names[name]}].name")
         seen_urls.setdefault(url, i)
         seen_names.setdefault(name, i)
-        out.append(FeedSettings(name, url, interval, bool(enabled)))
+        out.append(FeedSettings(name, url, interval, bool(enabled), fulltext, kind))
     return tuple(out)
 
 
@@ -265,6 +306,7 @@ def _watchlists(v: _Validator, raw: Any, notifiers: set[str]) -> tuple[Watchlist
         where = f"watchlists[{i}]"
         v.table(t, where, _WATCHLIST_KEYS)
         name = v.string(t, where, "name", None, required=True) or f"#{i}"
+        v.plain(name, f"{where}.name", invisible=True)
         if name in seen:
             v.fail(f"{where}.name", name, "repeats an earlier watchlist name")
         seen.add(name)
@@ -315,6 +357,7 @@ def _names(v: _Validator, raw: Any, where: str) -> tuple[NameSettings, ...]:
             if not item.strip():
                 v.fail(at, item, "is empty")
                 continue
+            v.person_name(item, at)
             out.append(NameSettings(item.strip()))
         elif isinstance(item, dict):
             v.table(item, at, {"name", "aliases", "exclude", "variants"})
@@ -322,6 +365,11 @@ def _names(v: _Validator, raw: Any, where: str) -> tuple[NameSettings, ...]:
             aliases = v.string_list(item.get("aliases", []), f"{at}.aliases")
             exclude = v.string_list(item.get("exclude", []), f"{at}.exclude")
             variants = v.boolean(item.get("variants", True), f"{at}.variants")
+            for j, text in enumerate([name or "", *aliases]):
+                if text.strip():
+                    v.person_name(text, f"{at}.name" if j == 0 else f"{at}.aliases[{j - 1}]")
+            for j, text in enumerate(exclude):
+                v.plain(text, f"{at}.exclude[{j}]")
             if name:
                 out.append(NameSettings(name.strip(), tuple(aliases), tuple(exclude), variants))
         else:
@@ -432,6 +480,12 @@ class _Validator:
             return True
         return value
 
+    def choice(self, value: Any, where: str, choices: tuple[str, ...]) -> str | None:
+        if value in choices:
+            return str(value)
+        self.fail(where, value, "must be one of " + ", ".join(f'"{c}"' for c in choices))
+        return None
+
     def positive_int(self, value: Any, where: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.fail(where, value, "must be a whole number ≥ 1")
@@ -449,6 +503,9 @@ class _Validator:
             return None
         if seconds <= 0:
             self.fail(where, value, "must be longer than zero")
+            return None
+        if seconds > MAX_DURATION_S:
+            self.fail(where, value, "is longer than 10 years (3650d)")
             return None
         return seconds
 
@@ -499,6 +556,63 @@ class _Validator:
         except ValueError as e:
             self.problems.append(f"{where}: {e}")
             return None
+
+    def plain(self, text: str, where: str, *, invisible: bool = False) -> None:
+        """A name shown to people and used as a key: no control characters (a newline or
+        ESC in a watchlist name splits or rewrites the lines it is filed and shown on),
+        nor, with `invisible`, format characters (zero-width, bidi overrides)."""
+        refused = _CONTROL | (_FORMAT if invisible else frozenset())
+        bad = next((ch for ch in text if unicodedata.category(ch) in refused), None)
+        if bad is not None:
+            self.fail(
+                where,
+                text.encode("unicode_escape").decode("ascii"),
+                (
+                    f"contains the control character U+{ord(bad):04X}"
+                    if unicodedata.category(bad) in _CONTROL
+                    else f"contains the invisible character U+{ord(bad):04X}"
+                ),
+            )
+
+    def person_name(self, text: str, where: str) -> None:
+        """A watched name: plain text with at least one letter or digit; one made only of
+        punctuation or symbols has no word for the matcher and could never match."""
+        self.plain(text, where)
+        if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+            self.fail(where, text, "has no letter or digit, so it can never match")
+
+    def database_url(self, url: str, where: str) -> None:
+        """A SQLAlchemy URL whose dialect is installed; shown with its password masked."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            self.fail(where, None, "is not a database URL like sqlite:///newswatch.db")
+            return
+        try:
+            parsed.get_dialect()
+        except NoSuchModuleError:
+            shown = parsed.render_as_string(hide_password=True)
+            self.fail(
+                where,
+                shown,
+                f'has an unknown scheme "{parsed.drivername}" '
+                '(expected "sqlite" or "postgresql+psycopg")',
+            )
+
+    def notifier_url(self, url: str, where: str) -> None:
+        """Apprise loads the URL now, so a URL that cannot send fails `check`, not every
+        alert; Apprise's reason is already scrubbed of the URL's secrets."""
+        from alerts import notify
+        from alerts.errors import NotifyError
+
+        notify.register_console()
+        try:
+            notify.target_info(url)
+        except NotifyError as e:
+            self.fail(where, e.target, e.reason)
 
     def check(self, value: str, where: str, fn: Callable[[str], None]) -> None:
         try:

@@ -160,6 +160,9 @@ class Daemon:
         matched = self.app.match()
         if matched.deliveries:
             self._deliver_soon()
+        # Article pages after the feeds' own text has been matched and queued (#13).
+        if self.app.poll_pages().read and self.app.match().deliveries:
+            self._deliver_soon()
         log.info(
             "tick %s matched=%d hits=%d queued=%d",
             report.line(),

@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ingest import storage as istore
 from ingest.errors import NotAFeed, ParseError
@@ -19,6 +21,8 @@ from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest, FetchResult, ParsedFeed
 from ingest.opml import parse_opml, render_opml
 from ingest.parse import parse_feed
+from ingest.sitemap import parse_sitemap
+from ingest.telegram import channel_of, parse_channel
 from newswatch import cli
 from newswatch.config import ConfigError, Settings, load
 from newswatch.durations import format_duration
@@ -43,21 +47,24 @@ def cmd_add(args: argparse.Namespace) -> int:
     url = args.url.strip()
     if not url.lower().startswith(("http://", "https://")):
         raise cli.UsageError(f"{url!r} is not an http(s) URL")
+    url = telegram_preview_url(url)
     _refuse_known(settings, url)
     limits = FetchLimits(
         timeout_s=settings.defaults.timeout_s, max_bytes=settings.defaults.max_body_bytes
     )
-    found, feed, problem = asyncio.run(_probe(url, limits))
-    if feed is None:
+    found, read, problem = asyncio.run(_probe(url, limits))
+    if read is None:
         _say(f"error: {url}: {problem}", err=True)
         return cli.EXIT_FAILED
     if found != url:
         _refuse_known(settings, found)
         _say(f"discovered feed {found} from the page at {url}")
+    kind, feed = read
     name = _unique_name(settings, args.name or feed.title or found)
-    _append(settings, [(name, found, args.interval)])
+    _append(settings, [(name, found, args.interval)], kind=kind)
     every = format_duration(args.interval or settings.defaults.interval_s)
-    _say(f"added {name!r}: {found} every {every} ({len(feed.entries)} entries now)")
+    what = "" if kind == "feed" else f" as a {_KIND_WORDS[kind]}"
+    _say(f"added {name!r}{what}: {found} every {every} ({len(feed.entries)} entries now)")
     return cli.EXIT_OK
 
 
@@ -112,7 +119,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
-async def _probe(url: str, limits: FetchLimits) -> tuple[str, ParsedFeed | None, str]:
+async def _probe(url: str, limits: FetchLimits) -> tuple[str, tuple[str, ParsedFeed] | None, str]:
     """(feed URL, parsed feed or None, problem): follows one HTML page's feed link."""
     async with Fetcher(limits) as fetcher:
         result = await fetcher.fetch(FetchRequest(url))
@@ -135,10 +142,47 @@ def _final_url(result: FetchResult) -> str:
     return result.permanent_url or result.url
 
 
-def _parsed(result: FetchResult) -> ParsedFeed:
+_KIND_WORDS = {"telegram": "Telegram channel", "sitemap": "news sitemap"}
+_TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me"})
+_SITEMAP_MAX = 50 * 1024 * 1024  # sitemaps.org: at most 50 MB uncompressed
+
+
+def telegram_preview_url(url: str) -> str:
+    """A t.me channel link as its web preview (https://t.me/s/CHANNEL); others as given."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in _TELEGRAM_HOSTS:
+        return url
+    m = re.match(r"^/(?:s/)?([A-Za-z0-9_]{4,64})/?$", parts.path)
+    return f"https://t.me/s/{m.group(1)}" if m else url
+
+
+def _parsed(result: FetchResult) -> tuple[str, ParsedFeed]:
+    """The feed's kind (ingest's names: feed, telegram, sitemap) and its entries."""
     if not result.ok:
         raise ParseError(result.url, result.error or f"HTTP {result.status}")
-    return parse_feed(result.body, dict(result.headers), result.url)
+    try:
+        return "feed", parse_feed(result.body, dict(result.headers), result.url)
+    except ParseError:
+        other = _other_kind(result)
+        if other is None:
+            raise
+        return other
+
+
+def _other_kind(result: FetchResult) -> tuple[str, ParsedFeed] | None:
+    """A Telegram channel preview or a sitemap, when the body is one."""
+    if channel_of(result.url) is not None:
+        try:
+            return "telegram", parse_channel(result.body, dict(result.headers), result.url).feed
+        except ParseError:
+            pass
+    try:
+        sitemap = parse_sitemap(result.body, result.url, _SITEMAP_MAX)
+    except ParseError:
+        return None
+    if sitemap.feed is not None:
+        return "sitemap", sitemap.feed
+    return "sitemap", ParsedFeed(title=None, link=result.url, entries=())
 
 
 def _refuse_known(settings: Settings, url: str) -> None:
@@ -159,7 +203,9 @@ def _unique(wanted: str, taken: set[str]) -> str:
     return name
 
 
-def _append(settings: Settings, feeds: Sequence[tuple[str, str, float | None]]) -> None:
+def _append(
+    settings: Settings, feeds: Sequence[tuple[str, str, float | None]], kind: str = "feed"
+) -> None:
     """Append `[[feeds]]` tables to the config file; undo the write if it breaks the file."""
     path = Path(settings.path)
     before = path.read_bytes()
@@ -169,6 +215,8 @@ def _append(settings: Settings, feeds: Sequence[tuple[str, str, float | None]]) 
         parts.append(f"\n[[feeds]]\nname = {json.dumps(name)}\nurl = {json.dumps(url)}\n")
         if interval is not None:
             parts.append(f"interval = {json.dumps(format_duration(interval))}\n")
+        if kind != "feed":
+            parts.append(f"kind = {json.dumps(kind)}\n")
     try:
         with path.open("ab") as fh:
             fh.write("".join(parts).encode("utf-8"))

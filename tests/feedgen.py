@@ -7,6 +7,10 @@ from datetime import datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
+# Where items link by default: a loopback port nothing listens on, so an article page
+# fetched for its full text (fulltext = "auto") fails at once and never leaves the machine.
+ITEM_BASE = "http://127.0.0.1:9/"
+
 
 @dataclass(frozen=True)
 class Item:
@@ -27,7 +31,7 @@ def rss(items: list[Item], title: str = "Test feed", extra: str = "") -> bytes:
         parts.append("<item>")
         parts.append(f'<guid isPermaLink="false">{escape(it.guid)}</guid>')
         parts.append(f"<title>{escape(it.title)}</title>")
-        parts.append(f"<link>{escape(it.link or 'https://example.org/' + it.guid)}</link>")
+        parts.append(f"<link>{escape(it.link or ITEM_BASE + it.guid)}</link>")
         parts.append(f"<description>{escape(it.summary)}</description>")
         if it.published is not None:
             parts.append(f"<pubDate>{format_datetime(it.published)}</pubDate>")

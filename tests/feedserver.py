@@ -160,7 +160,8 @@ class FeedServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         with self._lock:
             self.requests.append(Seen(request.method, request.path, dict(request.headers)))
-            route = self._routes.get(request.path)
+            # A route registered with its query ("/s/chan?before=9") answers that query only.
+            route = self._routes.get(request.path_qs) or self._routes.get(request.path)
             now = self.in_flight[request.path] = self.in_flight.get(request.path, 0) + 1
             self.peak[request.path] = max(self.peak.get(request.path, 0), now)
         try:

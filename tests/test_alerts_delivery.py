@@ -208,3 +208,29 @@ def test_undeliverable_after_expiry_is_failed_reported_once_listed_and_requeued(
     assert len(rig.hook.wait_for(3)) == 3
     assert main(["--config", str(rig.config), "deliveries", "--status", "pending", "--json"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_retry_of_a_sent_delivery_refuses_without_force(
+    rig: Rig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    discover(rig)
+    assert rig.app.deliver().sent == 6
+    assert len(rig.hook.wait_for(3)) == 3
+    sent = min(keys(rig))
+    cli = ["--config", str(rig.config), "deliveries", "retry"]
+
+    assert main([*cli, str(sent)]) == 1
+    err = capsys.readouterr().err
+    assert f"delivery {sent} was already sent" in err and "--force" in err
+    rig.app.deliver()
+    assert len(rig.hook.received) == 3  # nothing resent
+    assert main([*cli, "999999"]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+    assert main([*cli, str(sent), "--force"]) == 0
+    assert "requeued 1" in capsys.readouterr().out
+    assert main([*cli, str(sent)]) == 1  # now pending: nothing to requeue
+    assert "still pending" in capsys.readouterr().err
+    rig.clock.now = datetime.now(UTC) + timedelta(minutes=1)  # the CLI requeued in real time
+    rig.app.deliver()
+    assert keys(rig) == [*sorted(keys(rig)[:3]), sent]  # resent once, with its own id

@@ -16,6 +16,7 @@ from alerts.render import (
     BODY_FORMATS,
     AlertHit,
     AlertItem,
+    Dialect,
     Message,
     Templates,
     compile_templates,
@@ -324,6 +325,56 @@ def test_template_errors_name_the_key(templates: Templates, key: str) -> None:
         compile_templates(templates)
 
 
+# Templates that would hang `check` and every alert, or take all memory, and the limit
+# that stops each (alerts/sandbox.py).
+HOSTILE_TEMPLATES = [
+    ("{{ 99**99**99 }}", "power"),  # folded as a constant at compile time without the sandbox
+    ("{{ 10**100000 }}", "power"),
+    ("{{ 'x' * 10**10 }}", "argument|repeated"),
+    ("{{ title * 100000 }}", "repeated"),
+    ("{{ [title] * 10**9 }}", "argument|repeated"),
+    ("{% set s = title %}" + "{% set s = s ~ s %}" * 40 + "{{ s|length }}", "value over"),
+    ("{% set s = [1] %}" + "{% set s = s + s %}" * 40 + "{{ s|length }}", "value over"),
+    (
+        "{% set ns = namespace(n=3) %}{% for i in range(64) %}{% set ns.n = ns.n * ns.n %}"
+        "{% endfor %}{{ ns.n }}",
+        "product",
+    ),
+    ("{{ title|center(10**9) }}", "argument"),
+    ("{{ title.ljust(10**9) }}", "argument"),
+    ("{{ '%0999999999d' % 1 }}", "width"),
+    ("{{ '{:>999999999}'.format(title) }}", "width"),
+    ("{% for i in range(99999) %}{{ title }}{% endfor %}", "output"),
+    (
+        "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
+        "longer than 2s",
+    ),
+    ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "RecursionError"),
+]
+
+
+@pytest.mark.parametrize(("source", "limit"), HOSTILE_TEMPLATES)
+@pytest.mark.parametrize("key", ["title", "body"])
+def test_a_hostile_template_is_refused_by_a_limit(source: str, limit: str, key: str) -> None:
+    with pytest.raises(TemplateError, match=f"^template_{key}: .*({limit})"):
+        compile_templates(Templates(**{key: source}))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ title|truncate(80) }} {{ '%5.1f' % 3.14159 }} {{ '{:>10}'.format(feed) }}",
+        "{% for h in hits %}{{ loop.index }}. {{ h.name|upper }}{% endfor %} {{ 2**64 }}",
+        "{{ (names * 3)|join(', ') }} {{ range(1000)|sum }} {{ ('-' * 40) ~ link }}",
+    ],
+)
+def test_an_ordinary_template_is_within_the_limits(source: str) -> None:
+    msg = render_instant(
+        item(), body_format="text", tz=UTC, templates=compile_templates(Templates(body=source))
+    )
+    assert msg.body
+
+
 @pytest.mark.parametrize(
     ("fmt", "body"),
     [
@@ -564,3 +615,31 @@ def test_sanitize_corpus_never_yields_live_markup() -> None:
                 problems += _audit_html(to_html_commonmark(body))
                 problems += _audit_html(py_markdown.markdown(body))
     assert not problems, f"{len(problems)} problems, first: {problems[:10]}"
+
+
+@pytest.mark.parametrize(
+    ("dialect", "body_format", "present", "absent"),
+    [
+        (Dialect.DISCORD, "text", ["＠everyone", "\\[x\\]\\(https"], ["@everyone", "&amp;"]),
+        (Dialect.MATTERMOST, "text", ["＠channel", "\\*b\\*"], ["@channel", "&lt;"]),
+        (Dialect.SLACK, "markdown", ["＠here", "<i>"], ["@here", "&amp;", "\\*"]),
+        (Dialect.MATRIX, "text", ["＠room"], ["@room"]),
+        (Dialect.TELEGRAM, "html", ["＠durov", "&lt;i&gt;"], ["@durov", "<i>"]),
+        (Dialect.GENERIC, "markdown", ["@everyone", "&lt;i&gt;"], ["＠"]),
+    ],
+)
+def test_a_digest_is_rendered_for_the_service_that_reads_it(
+    dialect: Dialect, body_format: str, present: list[str], absent: list[str]
+) -> None:
+    hostile = "@everyone @channel @here @room @durov <i>x</i> & [x](https://evil.example) *b*"
+    msg = render_digest(
+        [item(title=hostile)],
+        body_format=body_format,
+        tz=UTC,
+        period_label="today",
+        dialect=dialect,
+    )
+    for text in present:
+        assert text in msg.body
+    for text in absent:
+        assert text not in msg.body

@@ -191,6 +191,73 @@ BROKEN = [
         ),
         'notifiers.team.rate_limit: "lots" is not a rate like "20/h"',
     ),
+    (
+        "an Apprise URL Apprise cannot load, shown masked",
+        MINIMAL.replace("json://127.0.0.1:8080/hook", "discord://s3cr3t-webhook-token"),
+        'notifiers.team[1]: "discord://…" Apprise cannot load this URL',
+    ),
+    (
+        "an unknown Apprise scheme",
+        MINIMAL.replace("json://127.0.0.1:8080/hook", "nosuchservice://user:hunter2@host"),
+        'notifiers.team[1]: "nosuchservice://…" Apprise cannot load this URL',
+    ),
+    (
+        "an absurd interval",
+        MINIMAL.replace('interval = "5m"', 'interval = "100000000000000000000000000d"'),
+        'feeds[0].interval: "100000000000000000000000000d" is longer than 10 years',
+    ),
+    (
+        "an absurd default",
+        MINIMAL.replace('interval = "15m"', 'interval = "15m"\nmax_backoff = "99999d"'),
+        'defaults.max_backoff: "99999d" is longer than 10 years',
+    ),
+    (
+        "an absurd notifier timeout",
+        MINIMAL.replace('team = ["mailto', 'team = { timeout = "0s", urls = ["mailto').replace(
+            '8080/hook"]', '8080/hook"] }'
+        ),
+        'notifiers.team.timeout: "0s" must be longer than zero',
+    ),
+    (
+        "a name of punctuation only",
+        MINIMAL.replace('"Viktor Babaryka"]', '"Viktor Babaryka", "-- !!"]'),
+        'watchlists[0].names[2]: "-- !!" has no letter or digit, so it can never match',
+    ),
+    (
+        "an alias of symbols only",
+        MINIMAL.replace('"Viktor Babaryka"]', '{ name = "Viktor Babaryka", aliases = ["★★"] }]'),
+        'watchlists[0].names[1].aliases[0]: "★★" has no letter or digit',
+    ),
+    (
+        "a control character in a watchlist name",
+        MINIMAL.replace('name = "belarus"', 'name = "bela\\nrus"'),
+        'watchlists[0].name: "bela\\nrus" contains the control character U+000A',
+    ),
+    (
+        "a zero-width character in a watchlist name",
+        MINIMAL.replace('name = "belarus"', 'name = "bela\\u200brus"'),
+        'watchlists[0].name: "bela\\u200brus" contains the invisible character U+200B',
+    ),
+    (
+        "an escape sequence in a watched name",
+        MINIMAL.replace('"Viktor Babaryka"]', '"Viktor \\u001b[2JBabaryka"]'),
+        'watchlists[0].names[1]: "Viktor \\x1b[2JBabaryka" contains the control character',
+    ),
+    (
+        "a control character in a feed name",
+        MINIMAL.replace('name = "Example"', 'name = "Exa\\u0007mple"'),
+        'feeds[0].name: "Exa\\x07mple" contains the control character U+0007',
+    ),
+    (
+        "an unknown database scheme",
+        MINIMAL.replace("sqlite:///newswatch.db", "mongodb://admin:hunter2@db/news"),
+        'database.url: "mongodb://admin:***@db/news" has an unknown scheme "mongodb"',
+    ),
+    (
+        "not a database URL",
+        MINIMAL.replace("sqlite:///newswatch.db", "newswatch.db"),
+        "database.url: is not a database URL like sqlite:///newswatch.db",
+    ),
     ("not TOML", "[database\nurl=", "invalid TOML"),
     (
         "zero concurrency",
@@ -230,3 +297,61 @@ def test_cli_reports_config_errors_with_exit_2_and_no_traceback(tmp_path: Path) 
     assert f'{path}: feeds[0].interval: "5 minutes"' in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "newswatch.db").exists()  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("secret", "url"),
+    [
+        ("s3cr3t-webhook-token", "discord://s3cr3t-webhook-token"),
+        ("hunter2", "nosuchservice://user:hunter2@host"),
+        ("hunter2", "mongodb://admin:hunter2@db/news"),
+    ],
+)
+def test_config_errors_never_show_a_secret(tmp_path: Path, secret: str, url: str) -> None:
+    text = MINIMAL.replace("json://127.0.0.1:8080/hook", url)
+    if url.startswith("mongodb"):
+        text = MINIMAL.replace("sqlite:///newswatch.db", url)
+    with pytest.raises(ConfigError) as info:
+        load(write(tmp_path, text), environ={})
+    assert secret not in str(info.value)
+
+
+def test_a_notifier_timeout_is_a_duration_on_the_notifier(tmp_path: Path) -> None:
+    text = MINIMAL.replace('team = ["mailto', 'team = { timeout = "2m", urls = ["mailto').replace(
+        '8080/hook"]', '8080/hook"] }'
+    )
+    s = load(write(tmp_path, text), environ={})
+    assert s.notifiers[0].timeout_s == 120
+    assert load(write(tmp_path, MINIMAL), environ={}).notifiers[0].timeout_s == 30
+
+
+def test_the_database_url_from_the_environment_is_checked_under_its_name(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match='NEWSWATCH_DATABASE_URL: "nope://x" has an unknown'):
+        load(write(tmp_path, MINIMAL), environ={"NEWSWATCH_DATABASE_URL": "nope://x"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite:///newswatch.db", "sqlite://", "postgresql+psycopg://u:p@127.0.0.1/test"],
+)
+def test_supported_database_urls_load(tmp_path: Path, url: str) -> None:
+    text = MINIMAL.replace("sqlite:///newswatch.db", url)
+    assert load(write(tmp_path, text), environ={}).database_url == url
+
+
+def test_check_of_a_hanging_template_ends_with_exit_2(tmp_path: Path) -> None:
+    loop = "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}"
+    path = write(
+        tmp_path,
+        MINIMAL.replace('notify = ["team"]', f'notify = ["team"]\ntemplate_body = "{loop}"'),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "newswatch.cli", "--config", path, "check"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "watchlists[0].template_body:" in done.stderr and "longer than 2s" in done.stderr
+    assert "Traceback" not in done.stderr

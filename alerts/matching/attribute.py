@@ -17,6 +17,8 @@ RELATED = "other gender's form"
 PLACE = "a place"
 EXCLUDED = "excluded phrase"
 ENDING = "not a form of the name"
+WORD = "a common word (lower case in running text)"
+PART = "part of another compound surname"
 
 
 @dataclass(slots=True)

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from alerts.matching.given import GIVEN, given_stem
-from alerts.matching.inflect import stems
+from alerts.matching.given import GIVEN, given_stems, lexicon
+from alerts.matching.inflect import pattern, stems
 from alerts.matching.model import WatchName
 from alerts.matching.normalize import tokens
 from alerts.matching.phonetic import key
@@ -31,6 +31,10 @@ class Entry(NamedTuple):
     related: str | None
     kind: str  # "surname", "alias" or "literal"
     spelled: str  # normalised stem as configured, for explanations
+    # Phonetic stems, any of which the word before this one must start with, for the last
+    # part of a compound surname (Ter-Petrosyan: "tar", or "car" for a Belarusian Цер-);
+    # empty for a simple surname or the compound written as one word.
+    prefix: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,7 @@ class Entity:
     first_stems: frozenset[str]
     literal_words: tuple[tuple[str, ...], ...]
     exclude: tuple[tuple[str, ...], ...]
+    patterns: tuple[str, ...] = ()  # the surname's declension pattern (``inflect.PATTERNS``)
 
 
 def words_of(s: str) -> list[str]:
@@ -47,6 +52,18 @@ def words_of(s: str) -> list[str]:
 
 def word_key(w: str) -> str:
     return key(w)
+
+
+def initial_stem(letter: str) -> str:
+    """The stem an initial ("A.", "А.") stands for: "#" and the letter's phonetic key."""
+    return "#" + key(letter)
+
+
+def compound_parts(phrase: str) -> int:
+    """How many words the surname (the phrase's last white-space-separated part) has:
+    2 for "Levon Ter-Petrosyan", 1 for "Ales Bialiatski"."""
+    last = phrase.rsplit(maxsplit=1)[-1] if phrase.split() else ""
+    return max(1, len(words_of(last)))
 
 
 class Compiler:
@@ -69,13 +86,19 @@ class Compiler:
         hit = self._first_cache.get(w)
         if hit is not None:
             return hit
-        own = {given_stem(word_key(a)) for a in alternatives(w)}
-        own = {s for s in own if s}
+        spellings = alternatives(w)
+        own = {s for a in spellings for s in given_stems(word_key(a)) if s}
         found: set[str] = set(own)
         genders: set[str] = set()
         for gid in GIVEN.groups_of(own):
             found |= GIVEN.stems_of(gid)
             genders.add(GIVEN.gender_of(gid))
+        if not genders:
+            g = lexicon().gender_of(w)
+            if g:
+                genders.add(g)
+        # "A. Lukashenko": an initial of the person's own first name.
+        found |= {initial_stem(a[0]) for a in spellings if a}
         gender = genders.pop() if len(genders) == 1 else None
         result = (frozenset(found), gender)
         self._first_cache[w] = result
@@ -108,6 +131,7 @@ class Compiler:
         ent = len(self.entities)
         first_stems: set[str] = set()
         literal: list[tuple[str, ...]] = []
+        patterns: list[str] = []
         for kind, phrase in [("surname", watch.name)] + [("alias", a) for a in watch.aliases]:
             ws = words_of(phrase)
             if not ws:
@@ -117,15 +141,28 @@ class Compiler:
                 pk = key(" ".join(ws))
                 self._add_pattern(" " + pk, Entry(ent, pk, "literal", None, "literal", phrase))
                 continue
+            parts = min(compound_parts(phrase), len(ws))
             gender: str | None = None
-            for f in ws[:-1]:
+            for f in ws[:-parts]:
                 f_stems, f_gender = self.first_name(f)
                 first_stems |= f_stems
                 gender = gender or f_gender
-            if gender is None and len(ws) > 1 and ws[0][-1] in "aая":
+            if gender is None and len(ws) > parts and ws[0][-1] in "aая":
                 gender = "f"
-            for sk, table, related, spelled in self.surname(ws[-1], gender):
-                self._add_pattern(" " + sk, Entry(ent, sk, table, related, kind, spelled))
+            surname = ws[-parts:]
+            patterns.append(pattern(surname[-1], gender).name)
+            if len(surname) > 1:
+                patterns.append("compound")
+            # A compound surname is one unit: its last part must follow the others (hyphen,
+            # space or nothing between them: Ter-Petrosyan, Ter Petrosyan, Terpetrosyan);
+            # written as one word it is a surname of its own.
+            prefix = self._prefix_keys(surname[-2], gender) if len(surname) > 1 else ()
+            for sk, table, related, spelled in self.surname(surname[-1], gender):
+                self._add_pattern(" " + sk, Entry(ent, sk, table, related, kind, spelled, prefix))
+            if prefix:
+                joined = "".join(surname)
+                for sk, table, related, spelled in self.surname(joined, gender):
+                    self._add_pattern(" " + sk, Entry(ent, sk, table, related, kind, spelled))
         exclude = tuple(tuple(word_key(w) for w in words_of(p)) for p in watch.exclude)
         self.entities.append(
             Entity(
@@ -133,12 +170,22 @@ class Compiler:
                 self._stem_sets.setdefault(frozenset(first_stems), frozenset(first_stems)),
                 tuple(literal),
                 tuple(e for e in exclude if e),
+                tuple(dict.fromkeys(patterns)),
             )
         )
 
+    def _prefix_keys(self, part: str, gender: str | None) -> tuple[str, ...]:
+        """The phonetic stems the part before a compound's last one starts with in any of
+        its forms and spellings (Римского-Корсакова: "ramsk")."""
+        keys = {sk for sk, _, _, _ in self.surname(part, gender)}
+        return tuple(sorted(keys)) if keys else (word_key(part),)
+
     def _add_pattern(self, pattern: str, entry: Entry) -> None:
         bucket = self.patterns.setdefault(pattern, [])
-        if not any(e.ent == entry.ent and e.table == entry.table for e in bucket):
+        if not any(
+            e.ent == entry.ent and e.table == entry.table and e.prefix == entry.prefix
+            for e in bucket
+        ):
             bucket.append(entry)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from alerts.matching.given import GIVEN, SPELLINGS, given_stems
+from alerts.matching.given import GIVEN, SPELLINGS, given_stems, is_title, lexicon
 from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
 
@@ -26,7 +26,20 @@ PLACE_BEFORE = (
     "ville", "rue", "vulic", "ulits",
 )  # fmt: skip
 PLACE_LINKS = frozenset({"of", "de", "du", "d"})
-PLACE_AFTER = ("village", "street", "district", "region", "airport", "square", "station")
+PLACE_AFTER = (
+    "village", "street", "district", "region", "airport", "square", "station", "avenue",
+    "boulevard", "bridge", "park", "ring", "prospekt", "улиц", "вулиц", "плошч", "площад",
+    "праспект", "проспект", "кольц", "бульвар", "шосе", "шоссе", "переул", "провулок",
+    "мост", "парк", "ulic", "plac", "aleja", "most", "gatv", "aikšt", "prospekt",
+    "straße", "strasse", "platz", "brücke",
+)  # fmt: skip
+# An initial before a surname ("A. Lukashenko", "А. Лукашенко").
+_INITIAL = re.compile(r"^[^\W\d_a-zа-яё]\.$")
+
+
+def capitalised(ch: str) -> bool:
+    """An upper-case letter, or one of a script without case (Georgian Mkhedruli)."""
+    return ch.isupper() or "\u10d0" <= ch <= "\u10ff"
 
 
 def is_patronymic(w: str) -> bool:
@@ -112,6 +125,11 @@ class Neighbours:
         return found
 
     def _judge(self, before2: str, before: str, after: str) -> Around:
+        own = before.rsplit("\x01", 1)[-1]  # the field separator of a batch is no neighbour
+        if _INITIAL.match(own):
+            # Some given name's initial: the person's own when it is one of theirs.
+            stem = "#" + key(tokens(own[0]).strip())
+            return Around(False, 1, len(before) - 2, 1, own[0].lower(), (stem,), True)
         b1 = self.shape(before) if before else _NO_SHAPE
         # The word before the word before: only across white space, so only when the
         # chunk before is a single word.
@@ -136,7 +154,7 @@ class Neighbours:
             info = self.info(sh.tail)
         if not info.relevant:
             return ALONE
-        foreign = info.given and chunk[sh.tail_start].isupper()
+        foreign = info.given and capitalised(chunk[sh.tail_start])
         return Around(False, hops, sh.tail_start, len(sh.tail), word(sh.tail), info.stems, foreign)
 
     def shape(self, chunk: str) -> Shape:
@@ -153,8 +171,16 @@ class Neighbours:
         found = self._info.get(part)
         if found is None:
             w = word(part)
-            stems = given_stems(key(w))
-            given = w in SPELLINGS or any(len(s) >= 3 for s in stems if GIVEN.groups_of((s,)))
+            k = key(w)
+            stems = given_stems(k)
+            if is_title(w):
+                given = False
+            else:
+                given = (
+                    w in SPELLINGS
+                    or any(len(s) >= 3 for s in stems if GIVEN.groups_of((s,)))
+                    or lexicon().is_given(w)
+                )
             patronymic = is_patronymic(w)
             relevant = given or patronymic or not self._first.isdisjoint(stems)
             found = _Info(stems, given, patronymic, relevant)

@@ -8,9 +8,13 @@ Viktoras, Marii) find their group too.
 
 from __future__ import annotations
 
+import gzip
+import re
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 
-from alerts.matching.normalize import tokens
+from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
 
 _MALE = """
@@ -50,7 +54,7 @@ mikhail mikhail mikalai nikolai nikolay mykola mikołaj michael michal michał m
   михаил міхаіл николай мікалай микола міхал
 nikita mikita никита мікіта
 oleg aleh oleh олег алег олег
-pavel paval pavlo pawel paweł paul павел павал павло
+pavel paval pavlo pawel paweł paul павел павал павло павла павлу павлом
 pyotr petr piotr pyatro petro peter pierre петр пётр пятро петро
 roman raman раман роман
 ruslan руслан
@@ -63,6 +67,7 @@ zmitser zmicier змітер
 franak франак
 vincuk vintsuk вінцук
 mark marek марк
+lev leo leon lew liew лев леў льва льву львом льве лява
 michel mikhas міхась
 thomas tomasz томаш
 robert роберт
@@ -134,9 +139,10 @@ def given_stem(word_key: str) -> str:
 
 
 def given_stems(word_key: str) -> tuple[str, ...]:
-    """Stems an inflected given name may have: also without Lithuanian -as or a case -m."""
+    """Stems an inflected given name may have: also without a case ending's consonant
+    (Lithuanian -as/-is/-os, a case -m, Georgian -s/-ma, Armenian -n/-ic)."""
     stem = word_key.rstrip("a")
-    if len(stem) > 2 and stem[-1] in "sm":
+    if len(stem) > 2 and stem[-1] in "smnc":
         return (stem, stem[:-1].rstrip("a"))
     return (stem,)
 
@@ -182,3 +188,188 @@ GIVEN = GivenNames([("m", g) for g in _groups(_MALE)] + [("f", g) for g in _grou
 SPELLINGS = frozenset(
     tokens(w).strip() for block in (_MALE, _FEMALE) for g in _groups(block) for w in g
 )
+
+
+# Titles, ranks and forms of address that stand before a surname and are not given names,
+# although a few are also someone's first name somewhere (Pan, Frau, King, Premier): "Pan
+# Tusk", "Frau Kallas", "President Nausėda". Word-mask prefixes (lower case, marks
+# stripped, Georgian and Armenian read as Cyrillic); a word counts when it starts with one.
+_TITLES = """
+president prezydent prezident prezidentas présid presiden президент прэзідэнт презыдэнт
+prime premier premjer premiér прем'ер премьер прэм'ер
+minister ministr ministre ministras ministerin министр міністр
+chancellor kanzler kancl канцлер mayor maire mer burmistrz bürgerm burgomaster meras мэр мер
+speaker marsza marszał спикер спікер sejm senator sénat сенатор deputy депутат
+ambassador ambasad посол amba
+mr mrs ms miss sir lady lord dame dr doctor prof herr frau monsieur madame mme mlle
+pan pani panie panu panem pana ponas ponia pon госпо господ гаспад пан пані пане
+general генерал colonel полковн major майор captain kapitan капитан капітан
+judge судья суддя суддзя prosecutor прокурор
+king queen prince princess könig korol король королева царь pope papa patriarch патриарх
+saint st san sankt svaty svätý святой
+father brother sister отец брат сестра
+leader лидер лідар лідер chief head глава кіраўнік керівник
+writer author poet novelist journalist activist opponent dissident писател пісьменн письменн
+coach trener тренер треннер player игрок гравець
+anti pro ex post pre neo non über анти про экс экс
+батони калбатони президенти премьер-министри министри парон тикин вարչապետ нахагах
+варчапет
+"""
+_ALL_TITLES = {tokens(w).strip().replace(JOINER, "") for w in _TITLES.split()} - {""}
+# Long titles also stand for their inflected forms (prezydenta, министра); short ones, which
+# begin many names (San|du, Pan|teleimon), only as themselves.
+_TITLE_PREFIXES = tuple(sorted((t for t in _ALL_TITLES if len(t) >= 5), key=len, reverse=True))
+_TITLE_WORDS = frozenset(t for t in _ALL_TITLES if len(t) < 5)
+
+
+def is_title(word: str) -> bool:
+    """A title or form of address (a word-mask word): never a given name."""
+    return word in _TITLE_WORDS or word.startswith(_TITLE_PREFIXES)
+
+
+# Endings a given name takes in running text, on its word-mask spelling: Slavic and
+# Lithuanian cases (Domanto, Izabeli, Ивана, Arvydui), Georgian (-ма ergative, -с/-ис) and
+# Armenian (-ը/-ն article, -ին, -ից) as ``scripts`` spells them. The nominative endings a
+# name may have lost are those of ``_NOMINATIVE``.
+_CASE_ENDINGS = (
+    "iui", "ovi", "owi", "iem", "ові",
+    "as", "is", "us", "os", "io", "ui", "om", "em", "ie",
+    "ом", "ем", "ой", "ей", "ою", "ам", "ма", "ис", "ин", "иц", "ов",
+    "a", "o", "u", "e", "i", "y", "а", "у", "е", "ы", "и", "і", "с", "н",
+)  # fmt: skip
+_NOMINATIVE = re.compile(r"(?:as|is|us|os|[aeiou])$")
+
+
+def _stem(sk: str) -> str:
+    """A name's skeleton without its nominative ending (Domantas → domant, Izabela →
+    izabel, Ivan → ivan)."""
+    return _NOMINATIVE.sub("", sk)
+
+
+# A given name's skeleton: its spelling romanised letter by letter (the ISO 9 / BGN
+# readings of Cyrillic; Georgian and Armenian arrive as Cyrillic, see ``scripts``), with the
+# spellings transliteration schemes disagree on folded (y/j/й → i; sh/sch/sz/ш → S; kh/ch/х
+# → H; zh/ж → Z; ts/c/ц → C; w → v; doubled letters single). Unlike the phonetic key it
+# keeps the five vowels apart, so it tells names from ordinary words (Лист is not Lesta).
+_ROMAN = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
+        "є": "ie", "ж": "Z", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k",
+        "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ў": "u", "ф": "f", "х": "H", "ц": "C", "ч": "S", "ш": "S", "щ": "S",
+        "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia", "ђ": "ev", "џ": "dz",
+        "ћ": "dZ", "ќ": "ks", "ѓ": "ps",
+        "y": "i", "j": "i", "w": "v", "q": "k", "x": "ks",
+    }
+)  # fmt: skip
+_FOLD = re.compile(r"shch|szcz|sch|tsch|sh|sz|ch|kh|zh|ts|tz|cz|ph|th|(.)\1")
+_FOLDED = {"shch": "S", "szcz": "S", "sch": "S", "tsch": "S", "sh": "S", "sz": "S",
+           "ch": "H", "kh": "H", "zh": "Z", "ts": "C", "tz": "C", "cz": "S", "ph": "f",
+           "th": "t"}  # fmt: skip
+
+
+def skeleton(word: str) -> str:
+    """The spelling-independent form of a word-mask word, for given-name lookups."""
+    w = word.translate(_ROMAN)
+    w = _FOLD.sub(lambda m: _FOLDED.get(m.group(), m.group()[:1]), w)
+    return w.replace("c", "C").replace("ii", "i")
+
+
+# Countries and cities that are also someone's given name in the lexicon (Georgia, Sofia,
+# Paris, Kaunas, Рима, Киева) stand before a surname as places far more often: "President
+# of Georgia Zourabichvili", "мэр Киева Кличко", "президент России Путин". Stems of the
+# ISO 3166-1 short names of Europe, the Caucasus and Central Asia and of their capitals and
+# largest cities (UN Statistics Division), in the languages and scripts the matcher reads;
+# a word that is one, or one and a case ending, is not taken for a given name.
+_PLACES = """
+russia росси расі rosj rosij russland russie rusij rusija
+georgia грузи gruzj géorgie georgien sakartvel საქართველ
+armenia армени armen arménie hajastan
+france франци franc frankreich francj
+germany германи german niemc deutsch allemagne vokieti
+america америк ameryk amerik
+jordan иордан
+moldova молдов moldav
+kaunas каунас kowno
+paris париж paryż
+rome рим rzym roma
+sofia софи sofij
+victoria виктори
+florence флоренц florencj
+riga рига ryga rygos
+odesa odessa одес
+gori гори
+kyiv kiev kiew kijow kijów kyjiv киев київ кіеў
+tbilisi тбилис tbilis თბილის tiflis
+baku баку
+chisinau кишинев кишинэў kiszyni kišin
+wilna вильн vilni viln
+prague прага praga prah
+vienna вен wien wiedni
+berlin берлин berlin
+warsaw варшав warszaw varšuv
+minsk минск мінск mińsk minsk
+moscow москв moskv moskw
+"""
+PLACES = frozenset(tokens(w).strip() for w in _PLACES.split()) - {""}
+
+
+def is_place(word: str) -> bool:
+    if word in PLACES:
+        return True
+    return any(word.endswith(e) and word[: -len(e)] in PLACES for e in _CASE_ENDINGS)
+
+
+class Lexicon:
+    """Given names of many languages (``data/given_names.tsv.gz``, derived from
+    names-dataset, Apache-2.0: see bench/make_given_names.py): is a word some given name,
+    and of which gender. Kept as skeletons (``skeleton``) of their spellings and of their
+    stems without the nominative ending."""
+
+    __slots__ = ("gender", "skeletons", "stems")
+
+    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
+        self.skeletons: set[str] = set()
+        self.stems: set[str] = set()
+        self.gender: dict[str, str] = {}
+        rows = [(n, g) for n, g in rows if n and " " not in n]
+        # One pass over all names: the mask keeps lengths, so each name is a slice of it.
+        mask = tokens(" ".join(n for n, _ in rows))
+        at = 0
+        for name, g in rows:
+            t = mask[at : at + len(name)].strip().replace(JOINER, "")
+            at += len(name) + 1
+            if len(t) < 3 or " " in t or is_title(t):
+                continue
+            sk = skeleton(t)
+            self.skeletons.add(sk)
+            st = _stem(sk)
+            if len(st) >= 3:
+                self.stems.add(st)
+            prev = self.gender.setdefault(sk, g)
+            if prev != g:
+                self.gender[sk] = "?"
+
+    def is_given(self, word: str) -> bool:
+        if is_place(word):
+            return False
+        sk = skeleton(word)
+        if sk in self.skeletons:
+            return True
+        for e in _CASE_ENDINGS:
+            if word.endswith(e) and len(word) - len(e) >= 3:
+                st = skeleton(word[: -len(e)])
+                if st in self.stems or st in self.skeletons:
+                    return True
+        return False
+
+    def gender_of(self, word: str) -> str | None:
+        g = self.gender.get(skeleton(word))
+        return g if g in ("m", "f") else None
+
+
+@cache
+def lexicon() -> Lexicon:
+    data = resources.files("alerts.matching").joinpath("data/given_names.tsv.gz").read_bytes()
+    rows = (line.partition("\t")[::2] for line in gzip.decompress(data).decode().splitlines())
+    return Lexicon(rows)

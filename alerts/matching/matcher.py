@@ -24,15 +24,18 @@ from alerts.matching.attribute import (
     EXCLUDED,
     FOREIGN,
     FULL,
+    PART,
     PLACE,
     RELATED,
     SURNAME,
+    WORD,
     Candidate,
     accepted,
     attribute,
 )
 from alerts.matching.build import Compiler, Entity, Entry, compile_names
-from alerts.matching.context import ALONE, Around, Neighbours
+from alerts.matching.context import ALONE, Around, Neighbours, capitalised, word
+from alerts.matching.given import lexicon
 from alerts.matching.model import Match, WatchName
 from alerts.matching.normalize import JOINER, join_breaks, tokens
 from alerts.matching.phonetic import key
@@ -92,17 +95,20 @@ class Matcher:
     """Matches many watched names against articles; cost does not grow with their number."""
 
     __slots__ = (
-        "_entities", "_entries", "_excluding", "_keys", "_lex", "_names", "_near", "_plans",
+        "_entities", "_entries", "_excluding", "_first_all", "_keys", "_lex", "_names", "_near",
+        "_plans",
     )  # fmt: skip
 
     def __init__(self, compiled: Compiler) -> None:
+        lexicon()  # loaded once, with the watchlist, not on the first article
         self._entities: list[Entity] = compiled.entities
         self._keys: dict[str, int] = {e.watch.key: i for i, e in enumerate(compiled.entities)}
         self._names = [e.watch.key for e in compiled.entities]
         self._entries: list[Entry] = [e for bucket in compiled.patterns.values() for e in bucket]
         self._lex = Lexicon(compiled.patterns)
         self._plans: _Plans = {}
-        self._near = Neighbours(frozenset(s for e in self._entities for s in e.first_stems))
+        self._first_all = frozenset(s for e in self._entities for s in e.first_stems)
+        self._near = Neighbours(self._first_all)
         self._excluding = frozenset(i for i, e in enumerate(self._entities) if e.exclude)
 
     @classmethod
@@ -208,7 +214,7 @@ class Matcher:
         flags: _Flags | None,
     ) -> None:
         chunks = b.chunks
-        before = chunks[ci - 1] if spot.first and ci > 0 else ""
+        before = chunks[ci - 1] if (spot.first or spot.compound) and ci > 0 else ""
         before2 = chunks[ci - 2] if before and ci > 1 else ""
         after = chunks[ci + 1] if spot.last and ci + 1 < len(chunks) else ""
         pk = (chunks[ci], spot.start, before2, before, after)
@@ -227,6 +233,9 @@ class Matcher:
             for ent, namesake in flagged:
                 flags[0 if namesake else 1].add((article, ent))
         bstart = self._before(b, ci, off, around) if around.hops else -1
+        # A surname is capitalised in running text; a lower-case one is a word (садовий
+        # інвентар, мороз), unless the field has no capitals at all or it is a hashtag.
+        common = not spot.bare and not capitalised(b.scan[start]) and self._cased(b, field)
         for ent, status, label, kind, ambiguous, variant, full, detail in items:
             c = Candidate(
                 ent, field, bstart if full else start, end, variant, status, label, kind,
@@ -234,6 +243,8 @@ class Matcher:
             )  # fmt: skip
             if detail is _NAMED:
                 c.detail = f"{b.plain[bstart : bstart + around.length]} {b.plain[start:end]}"
+            if common and c.status in (SURNAME, FULL):
+                c.status, c.start = WORD, start
             out.append(c)
         for r in dynamic:
             e = r.entry
@@ -244,9 +255,70 @@ class Matcher:
             c.ambiguous = bool(r.label and r.related)
             if not r.label:
                 c.status, c.label = RELATED, r.related
-            if not spot.bare:
+            if e.prefix:
+                near = self._compound(b, ci, off, spot, e.prefix, before, after)
+                if near is None:
+                    if c.status == SURNAME:
+                        c.status, c.detail = PART, "without the rest of the compound"
+                    out.append(c)
+                    continue
+                c_around, c_before, c.start = near
+                if not spot.bare:
+                    self._context(b, c_before, c, c_around)
+            elif not spot.bare:
                 self._context(b, bstart, c, around)
+            if common and c.status in (SURNAME, FULL):
+                c.status, c.start = WORD, start
             out.append(c)
+
+    @staticmethod
+    def _cased(b: _Batch, field: int) -> bool:
+        """Whether a field writes capitals at all (an all-lower-case post does not)."""
+        text = b.fields[field]
+        return text != text.lower()
+
+    def _compound(
+        self,
+        b: _Batch,
+        ci: int,
+        off: int,
+        spot: Spot,
+        prefix: tuple[str, ...],
+        before: str,
+        after: str,
+    ) -> tuple[Around, int, int] | None:
+        """Where the rest of a compound surname stands before its last part: (neighbours
+        of the whole compound, offset of the word they speak of, start of the compound), or
+        None when the part stands alone ("Petrosian" is not Ter-Petrosyan)."""  # fmt: skip
+        chunks = b.chunks
+        if spot.compound:
+            raw = chunks[ci][: spot.start].rsplit(SEP, 1)[-1]
+            head = tokens(raw).split()
+            if head and key(word(head[-1])).startswith(prefix):
+                around = self._near.around(chunks[ci - 2] if ci > 1 else "", before, after)
+                start = off + spot.start - len(raw)
+                at = self._before(b, ci, off, around) if around.hops else -1
+                return around, at, at if at >= 0 and self._owns(around) else start
+            return None
+        if not spot.first or ci == 0:
+            return None
+        prev = self._near.shape(before)
+        if not prev.tail or not key(word(prev.tail)).startswith(prefix):
+            return None
+        # "Ter Petrosyan": the compound starts at the chunk before, and its neighbours are
+        # the chunks before that one.
+        pstart = off - 1
+        while b.scan[pstart].isspace():
+            pstart -= 1
+        pstart += 1 - len(before)
+        b2 = chunks[ci - 2] if ci > 1 and prev.single else ""
+        b3 = chunks[ci - 3] if ci > 2 and b2 else ""
+        around = self._near.around(b3, b2, after) if b2 else ALONE
+        at = self._before(b, ci - 1, pstart, around) if around.hops else -1
+        return around, at, at if at >= 0 and self._owns(around) else pstart + prev.tail_start
+
+    def _owns(self, around: Around) -> bool:
+        return not self._first_all.isdisjoint(around.stems)
 
     def _plan(self, spot: Spot, around: Around, keep_rejected: bool) -> _Plan:
         """The candidates a spot yields in a neighbourhood, apart from their offsets.
@@ -259,7 +331,7 @@ class Matcher:
         dynamic: list[Reading] = []
         for r in spot.readings:
             e = r.entry
-            if e.table == "literal" or (r.accepts and e.ent in self._excluding):
+            if e.table == "literal" or e.prefix or (r.accepts and e.ent in self._excluding):
                 dynamic.append(r)
                 continue
             if not r.accepts:
@@ -365,6 +437,12 @@ class Matcher:
         return False
 
     # -- explanations ---------------------------------------------------------------------
+
+    def patterns(self, key_: str) -> list[str]:
+        """The declension patterns detected in a watched name's surname (and aliases)."""
+        from alerts.matching.inflect import PATTERNS
+
+        return [PATTERNS[p] for p in self._entities[self._keys[key_]].patterns]
 
     def forms(self, key_: str) -> list[tuple[str, str]]:
         """(form, reason) pairs the matcher accepts for the watched name ``key_``."""

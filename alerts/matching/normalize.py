@@ -13,10 +13,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from alerts.matching.scripts import TABLE as _OTHER_SCRIPTS
+from alerts.matching.scripts import greek_pairs, has_other_script
+
 JOINER = "\x00"
 
 LATIN_LETTERS = "a-z"
-CYRILLIC_LETTERS = "а-яёіїєґўйьъ"
+CYRILLIC_LETTERS = "а-яёіїєґўйьъђџћќѓ"
 TOKEN_CHARS = LATIN_LETTERS + CYRILLIC_LETTERS + JOINER
 
 _SPECIAL = {
@@ -59,6 +62,8 @@ def _mask_table() -> bytes:
         b = ch.encode("cp1251")[0]
         table[b] = b
     table["ё".encode("cp1251")[0]] = "е".encode("cp1251")[0]
+    for ch in "ђџћќѓ":  # letters standing for two sounds (``scripts``)
+        table[ch.encode("cp1251")[0]] = ch.encode("cp1251")[0]
     table[0] = 0
     return bytes(table)
 
@@ -131,6 +136,11 @@ def tokens(plain: str) -> str:
     if "\u0130" in plain:
         plain = plain.replace("\u0130", "I")  # the one letter whose lower() grows
     low = plain.lower()
+    if not low.isascii():
+        if has_other_script(low):
+            low = greek_pairs(low).translate(_OTHER_SCRIPTS)
+        if _ANY_APOSTROPHE.search(low):
+            low = _INNER_APOSTROPHE.sub(JOINER, low)
     if _LATIN_EXT.search(low):
         low = _LATIN_EXT.sub(_latin, low)
     data = low.encode("cp1251", "replace").translate(_MASK)
@@ -153,6 +163,13 @@ def tokens(plain: str) -> str:
 
 
 _HYPHENS = frozenset("-\u00ad\u2010\u2011")
+# An apostrophe inside a Ukrainian or Belarusian word is a letter of it (Дар'я, В'ячаслаў,
+# with ' ’ or ʼ), and ISO 9's prime is the soft sign in Latin (Bialiatsʹki): both join.
+# Between Latin letters an apostrophe stays a break: "Tusk's" is the possessive.
+_ANY_APOSTROPHE = re.compile("['\u2019\u02bc\u02b9]")
+_INNER_APOSTROPHE = re.compile(
+    "(?<=[а-яёіїєґўй])['\u2019\u02bc\u02b9](?=[а-яёіїєґўй])|(?<=[a-z])\u02b9(?=[a-z])"
+)
 
 
 def join_breaks(plain: str) -> str:

@@ -41,6 +41,10 @@ _DIGRAPHS = tuple(
         ("th", "t"),
         ("x", "ks"),
     )
+) + tuple(
+    # Letters that stand for two sounds of another script (``scripts``).
+    (a.encode("cp1251"), b)
+    for a, b in (("ђ", b"av"), ("џ", b"dc"), ("ћ", b"dS"), ("ќ", b"ks"), ("ѓ", b"ps"))
 )
 
 

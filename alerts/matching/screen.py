@@ -20,9 +20,11 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from alerts.matching.build import Entry, words_of
+from alerts.matching.given import is_title
 from alerts.matching.inflect import TABLES
 from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
+from alerts.matching.scripts import has_other_script
 
 # Caches are cleared, not evicted, when full: cheap, and news vocabulary refills them fast.
 _MAX_CACHE = 500_000
@@ -32,7 +34,8 @@ _MAX_CACHE = 500_000
 _ONE_PASS = 40
 _PREFIX: tuple[int, list[Entry]] = (-1, [])  # a prefix of stems, itself no stem
 _HASHTAG = re.compile(r"#(\w+)")
-_CAMEL = re.compile(r"(?<=[^\W\d_])(?<![A-ZА-ЯЁІЎЇЄҐ])(?=[A-ZА-ЯЁІЎЇЄҐ])")
+# One capitalised word and a hyphen before a word: the first half of a compound surname.
+_COMPOUND_HEAD = re.compile(r"^[^\W\d_][^\W\d_]*[-\u2010\u2011]$")
 
 
 class Reading(NamedTuple):
@@ -58,6 +61,47 @@ class Spot(NamedTuple):
     first: bool  # the word starts the chunk: only white space may come before it
     last: bool  # the word ends the chunk: only white space may come after it
     bare: bool  # a piece of a hashtag, judged without its neighbours
+    # The word ends a hyphenated compound of capitalised words (Jaruga-Nowacka, Кіт-Садова,
+    # Ter-Petrosyan): the chunk's neighbours are the compound's.
+    compound: bool = False
+
+
+# Endings that belong to the case system of a script read as Cyrillic (``scripts``): a
+# Georgian nominative -ი is spelled и, an Armenian instrumental -ով ов, which in Russian
+# are a plural (сторонники, сторонников). They count only in text of that script.
+_SCRIPT_LABELS = ("Georgian", "Armenian", "Greek")
+
+
+def _in_script(readings: Iterable[Reading], native: bool) -> tuple[Reading, ...]:
+    if native:
+        return tuple(readings)
+    out: list[Reading] = []
+    for r in readings:
+        label = "" if r.label.startswith(_SCRIPT_LABELS) else r.label
+        related = "" if r.related.startswith(_SCRIPT_LABELS) else r.related
+        if label == r.label and related == r.related:
+            out.append(r)
+        elif label or related or r.entry.table == "literal":
+            out.append(r._replace(label=label, related=related))
+    return tuple(out)
+
+
+def _camel_cuts(s: str, start: int, end: int) -> list[int]:
+    """Where a capital follows a lower-case letter in ``s[start:end]`` (#StandWithБабарыка,
+    #FreeՓաշինյան): the words of a hashtag, in any cased script."""
+    return [i for i in range(start + 1, end) if s[i].isupper() and s[i - 1].islower()]
+
+
+def _compound_head(raw: str, tok: str) -> bool:
+    """Whether the text before a word is a capitalised word and a hyphen (not a prefix
+    such as anti-, pro-, ex-: "Anti-Lukashenko" names Lukashenko)."""
+    raw = raw.rsplit("\x01", 1)[-1]  # a batch's field separator starts no compound
+    if not _COMPOUND_HEAD.match(raw):
+        return False
+    first = raw[0]
+    if not (first.isupper() or "\u10d0" <= first <= "\u10ff"):
+        return False
+    return not is_title(tok.rsplit(maxsplit=1)[-1].replace(JOINER, "")) if tok.split() else False
 
 
 def prefix_keys(w: str) -> list[str]:
@@ -152,21 +196,24 @@ class Lexicon:
     ) -> tuple[Spot, ...]:
         out: list[Spot] = []
         pos = 0
+        native = has_other_script(chunk)
         for part in tok.split(" "):
             if part:
-                rs = tuple(readings(part))
+                rs = _in_script(readings(part), native)
                 if rs:
                     end = pos + len(part)
-                    out.append(Spot(pos, end, rs, pos == 0, end == len(tok), False))
+                    compound = pos > 0 and _compound_head(chunk[:pos], tok[:pos])
+                    out.append(Spot(pos, end, rs, pos == 0, end == len(tok), False, compound))
             pos += len(part) + 1
         if "#" in chunk:
             # "#FreeBialiatski", "#StandWithTsikhanouskaya": a name may start at a capital.
             for m in _HASHTAG.finditer(chunk):
-                cuts = [c.start() for c in _CAMEL.finditer(chunk, m.start(1), m.end(1))]
+                # The tag's first word is a piece too: "#Minsk" has no capital inside it.
+                cuts = [m.start(1), *_camel_cuts(chunk, m.start(1), m.end(1))]
                 for a, z in zip(cuts, [*cuts[1:], m.end(1)], strict=True):
                     piece = tok[a:z].split(" ", 1)[0]
                     if piece and self.hot((piece,)):
-                        rs = tuple(readings(piece))
+                        rs = _in_script(readings(piece), native)
                         out.append(Spot(a, a + len(piece), rs, False, False, True))
         return tuple(out)
 

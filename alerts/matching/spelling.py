@@ -1,8 +1,12 @@
 """Spelling alternatives of a configured name that the phonetic key does not merge.
 
 Belarusian "цеканне/дзеканне" turns a soft т/д into ц/дз: Tsikhanouskaya is Tikhanovskaya,
-Tatsiana is Tatiana, Dzmitry is Dmitry. Both directions are generated, each rule applied to
-every occurrence at once so the set stays small.
+Tatsiana is Tatiana, Dzmitry is Dmitry. The customary German transliteration of Russian
+(Duden: З → s, Ж → sch) writes Sacharowa for Zakharova, and the French (Ж → j) Zaboujko
+for Zabuzhko; the key reads "z" as ц and "j" as й, so both are spelled out here. A Latin
+name's š ž č (kept as ш ж ч by ``normalize``) is also met without its caron (Simonyte).
+Both directions are generated, each rule applied to every occurrence at once so the set
+stays small.
 """
 
 from __future__ import annotations
@@ -21,6 +25,20 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"т(?=[іиеяюь])"), "ц"),
     (re.compile(r"дз(?=[іиеяюь])"), "д"),
     (re.compile(r"д(?!з)(?=[іиеяюь])"), "дз"),
+    # German З → s (not the z of Polish cz/sz/rz/dz, nor English zh).
+    (re.compile(r"(?<![csrdt])z(?!h)"), "s"),
+    (re.compile(r"з"), "с"),
+    # English, Georgian and Armenian romanisation write dzh as j (Japaridze, Джапаридзе,
+    # ჯაფარიძე); Slavic j is й, which the key already reads.
+    (re.compile(r"^j(?=[aeiou])"), "dzh"),
+    # Polish rz is ж (Trzaskowski, Тшасковский).
+    (re.compile(r"rz"), "ж"),
+    # French Ж → j.
+    (re.compile(r"zh|ж"), "й"),
+    # A caron dropped in a Latin word.
+    (re.compile(r"(?<=[a-z])ш|ш(?=[a-z])"), "s"),
+    (re.compile(r"(?<=[a-z])ж|ж(?=[a-z])"), "z"),
+    (re.compile(r"(?<=[a-z])ч|ч(?=[a-z])"), "c"),
 )
 
 

@@ -202,9 +202,16 @@ def release(session: Session, ids: Sequence[int]) -> None:
 
 
 def mark_retry(
-    session: Session, delivery_id: int, target_key: str, error: str, retry_at: datetime
+    session: Session,
+    delivery_id: int,
+    target_key: str,
+    error: str,
+    retry_at: datetime,
+    *,
+    hold_later: bool = True,
 ) -> None:
-    """Schedule a retry; later deliveries to the same target wait too, to keep their order."""
+    """Schedule a retry; with `hold_later`, later deliveries to the same target wait too,
+    to keep their order (a target that refuses is down for all of them)."""
     session.execute(
         update(DeliveryRow)
         .where(DeliveryRow.id == delivery_id)
@@ -212,6 +219,8 @@ def mark_retry(
             last_error=error[:2000], next_attempt_at=retry_at, lease_until=None, lease_owner=None
         )
     )
+    if not hold_later:
+        return
     session.execute(
         update(DeliveryRow)
         .where(
@@ -246,11 +255,23 @@ def mark_reported(session: Session, ids: Sequence[int]) -> None:
         session.execute(update(DeliveryRow).where(DeliveryRow.id.in_(ids)).values(reported=1))
 
 
-def requeue(session: Session, now: datetime, *, delivery_id: int | None, failed: bool) -> int:
-    """Put a delivery (or every failed one) back in the queue; returns how many."""
+def requeue(
+    session: Session,
+    now: datetime,
+    *,
+    delivery_id: int | None,
+    failed: bool,
+    force: bool = False,
+) -> int:
+    """Put a failed delivery (or every failed one) back in the queue; returns how many.
+
+    A delivery already sent is requeued only with `force`: sending it again is a
+    duplicate alert for its reader, so it must be asked for.
+    """
     query = update(DeliveryRow)
     if delivery_id is not None:
-        query = query.where(DeliveryRow.id == delivery_id, DeliveryRow.status != PENDING)
+        allowed = (FAILED, SENT) if force else (FAILED,)
+        query = query.where(DeliveryRow.id == delivery_id, DeliveryRow.status.in_(allowed))
     elif failed:
         query = query.where(DeliveryRow.status == FAILED)
     else:
@@ -266,6 +287,15 @@ def requeue(session: Session, now: datetime, *, delivery_id: int | None, failed:
         )
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def get_delivery(session: Session, delivery_id: int) -> DeliveryView | None:
+    found = session.execute(
+        select(DeliveryRow, ArticleRow.title)
+        .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+        .where(DeliveryRow.id == delivery_id)
+    ).first()
+    return _delivery_view(found[0], found[1]) if found else None
 
 
 def list_deliveries(

@@ -1,0 +1,59 @@
+"""Page text that arrived after its article was matched: hits for names only the page
+names (`field = "fulltext"`), and their alerts, in the caller's transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from alerts import storage as astore
+from alerts.model import AlertPolicy
+from alerts.pipeline import MatchReport, WatchlistMatcher, instant_deliveries, new_hits
+from ingest import storage as istore
+
+log = logging.getLogger(__name__)
+
+
+def process_pages(
+    session: Session,
+    policy: AlertPolicy,
+    matcher: WatchlistMatcher,
+    now: datetime,
+    *,
+    limit: int = 200,
+) -> MatchReport:
+    """Match one batch of newly fetched page texts; only hits not stored yet are added."""
+    articles = istore.unmatched_pages(session, limit)
+    known = astore.existing_hit_keys(session, [a.id for a in articles])
+    hits = deliveries = 0
+    for article, found in matcher.iter_hits(articles):
+        fresh = {
+            w: {n: m for n, m in names.items() if (w, article.id, n) not in known}
+            for w, names in found.items()
+        }
+        fresh = {w: names for w, names in fresh.items() if names}
+        if not fresh:
+            continue
+        hits += astore.add_hits(session, new_hits(article, fresh), now)
+        if not article.alertable:
+            continue
+        story = astore.story_of(session, article.id)
+        for d in instant_deliveries(policy, article, list(fresh), now):
+            names = set(fresh[d.watchlist or ""])
+            if story is not None:
+                # The story's rule still holds: a name another report of it already
+                # alerted about is no news.
+                names -= astore.names_alerted_in_story(
+                    session, d.watchlist or "", story, article.id
+                )
+            if not names:
+                continue
+            # Its own key: the article's feed-text alert (other names) may have gone out.
+            key = f"fulltext:{d.dedupe_key}:{','.join(sorted(names))}"[:500]
+            deliveries += astore.enqueue(session, [replace(d, dedupe_key=key, story_id=story)], now)
+        log.debug("page matched article=%d watchlists=%s", article.id, ",".join(fresh))
+    istore.mark_pages_matched(session, [a.id for a in articles], now)
+    return MatchReport(len(articles), hits, deliveries)

@@ -1,0 +1,164 @@
+"""The matcher's general rules, on people who appear in no labelled set.
+
+Each table row is one rule of ``alerts.matching`` (a declension paradigm, a transliteration
+system, a script, a compound, a given name or a title) applied to a name a user might type.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts.matching import Matcher, WatchName
+from alerts.matching.given import is_title, lexicon
+from alerts.matching.inflect import PATTERNS, pattern
+from alerts.matching.normalize import tokens
+
+PEOPLE = [
+    "Alexei Navalny", "Yulia Navalnaya", "Volodymyr Zelensky", "Olena Zelenska",
+    "Vitali Klitschko", "Irakli Kobakhidze", "Mikheil Saakashvili", "Nika Melia",
+    "Gabrielius Landsbergis", "Dalia Grybauskaitė", "Valdas Adamkus", "Andrzej Duda",
+    "Rafał Trzaskowski", "Pavel Latushko", "Raman Pratasevich", "Sergei Lavrov",
+    "Vladimir Kara-Murza", "Yulia Tymoshenko", "Kyriakos Mitsotakis", "Maia Sandu",
+    "Serzh Sargsyan", "Beata Szydło", "Viktorija Čmilytė-Nielsen", "Krišjānis Kariņš",
+    "Lev Shlosberg", "Ilya Yashin", "Zurab Japaridze", "Anna Politkovskaya",
+    "Yevgenia Chirikova", "Nadiya Savchenko",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.build(WatchName(key=n, name=n) for n in PEOPLE)
+
+
+def _found(m: Matcher, text: str) -> set[str]:
+    return {x.key for x in m.match("", text)}
+
+
+# (watched name, text that names them, the rule).
+MENTIONS = [
+    # Adjectival surnames without -sk- (Розенталь §122): man's -y/-yi, woman's -aya.
+    ("Alexei Navalny", "Сторонники Навального вышли на улицы.", "Russian genitive"),
+    ("Alexei Navalny", "Prawnicy Nawalnego złożyli skargę.", "Polish genitive"),
+    ("Alexei Navalny", "Advokáti Navalného podali stížnost.", "Czech genitive"),
+    ("Yulia Navalnaya", "Заявление Юлии Навальной опубликовано.", "Russian genitive"),
+    ("Anna Politkovskaya", "Книги Политковской переизданы.", "adjectival -skaya"),
+    ("Volodymyr Zelensky", "Präsident Selenskyj sprach in Berlin.", "German З → S"),
+    ("Volodymyr Zelensky", "Звернення Зеленського до парламенту.", "Ukrainian genitive"),
+    ("Olena Zelenska", "Фонд Олени Зеленської відкрив школу.", "Ukrainian feminine"),
+    # -ov/-in, -enko, -uk, -ich.
+    ("Sergei Lavrov", "Встреча с Лавровым прошла в Анкаре.", "Russian instrumental"),
+    ("Sergei Lavrov", "Sergej Lawrow traf seinen Amtskollegen.", "German transliteration"),
+    ("Ilya Yashin", "Письмо Яшину передали адвокаты.", "-in dative"),
+    ("Yevgenia Chirikova", "Евгения Чирикова вернулась в Москву.", "-ova"),
+    ("Yulia Tymoshenko", "Julia Tymošenková navštívila Prahu.", "Czech -ová"),
+    ("Nadiya Savchenko", "Надія Савченко залишила фракцію.", "woman's -enko"),
+    ("Vitali Klitschko", "Мэр Киева Кличко объявил тревогу.", "German Klitschko = Кличко"),
+    ("Vitali Klitschko", "Spotkanie z Kliczką w Kijowie.", "Polish instrumental"),
+    ("Pavel Latushko", "Каманда Латушкі падрыхтавала заяву.", "Belarusian genitive"),
+    ("Raman Pratasevich", "Суд над Протасевичем начался.", "-ich instrumental"),
+    # Polish softening (Nagórko): -d → -dzie.
+    ("Andrzej Duda", "Rozmawiano o prezydencie Dudzie.", "Polish locative"),
+    ("Rafał Trzaskowski", "Тшасковский выиграл выборы мэра.", "Polish rz = ж"),
+    # Lithuanian and Latvian replacement paradigms.
+    ("Gabrielius Landsbergis", "Gabrieliaus Landsbergio vizitas Rygoje.", "Lithuanian genitive"),
+    ("Gabrielius Landsbergis", "Встреча с Ландсбергисом в Вильнюсе.", "Russian instrumental"),
+    ("Valdas Adamkus", "Prezidento Adamkaus knyga išleista.", "Lithuanian -us genitive"),
+    ("Dalia Grybauskaitė", "Grybauskaitės kalba Briuselyje.", "Lithuanian -aitė genitive"),
+    ("Dalia Grybauskaitė", "Даля Грибаускайте выступила в Сейме.", "Russian rendering"),
+    ("Krišjānis Kariņš", "Kariņa vizīte Viļņā.", "Latvian genitive"),
+    # Compound surnames (one unit, hyphenated, spaced or joined).
+    ("Vladimir Kara-Murza", "Приговор Кара-Мурзе отменён.", "hyphenated, dative"),
+    ("Vladimir Kara-Murza", "Vladimir Kara Murza spoke in London.", "spaced"),
+    ("Viktorija Čmilytė-Nielsen", "Čmilytės-Nielsen kalba Seime.", "Lithuanian compound"),
+    # Scripts: Georgian, Armenian, Greek (the Russian practical transcriptions).
+    ("Irakli Kobakhidze", "კობახიძემ განცხადება გააკეთა.", "Georgian ergative, ძ = dz"),
+    ("Mikheil Saakashvili", "სააკაშვილის ადვოკატი საუბრობს.", "Georgian genitive"),
+    ("Nika Melia", "ნიკა მელიამ მიტინგი გამართა.", "Georgian -ia ergative"),
+    ("Zurab Japaridze", "ჯაფარიძე პარლამენტში გამოვიდა.", "Georgian ჯ = dzh"),
+    ("Serzh Sargsyan", "Սերժ Սարգսյանը հանդիպել է ուսանողների հետ:", "Armenian definite"),
+    ("Anna Politkovskaya", "ანა პოლიტკოვსკაიამ სტატია დაწერა.", "Georgian -aya, ergative"),
+    ("Anna Politkovskaya", "Աննա Պոլիտկովսկայան գրել է հոդված:", "Armenian -aya, definite"),
+    ("Mikheil Saakashvili", "შეხვედრას სააკაშვილიც დაესწრო.", "Georgian particle -ც"),
+    ("Kyriakos Mitsotakis", "Ο Κυριάκος Μητσοτάκης μίλησε στη Βουλή.", "Greek τσ = ts"),
+    ("Kyriakos Mitsotakis", "Η κυβέρνηση Μητσοτάκη ανακοίνωσε μέτρα.", "Greek genitive"),
+    # Initials, titles, apostrophes.
+    ("Sergei Lavrov", "S. Lavrov met the delegation.", "own initial"),
+    ("Lev Shlosberg", "Депутат Льва Шлосберга вызвали в суд.", "title before the name"),
+    ("Maia Sandu", "Președinta Maia Sandu a vorbit la Chișinău.", "Romanian title"),
+    # The configured spelling itself, in every case (class 1 of the issue).
+    ("Beata Szydło", "Beata Szydło przemawiała w Sejmie.", "Polish woman's -o"),
+]
+
+# (watched name, text that does not name them, why).
+NOT_MENTIONS = [
+    ("Alexei Navalny", "Юлия Навальная выступила в Мюнхене.", "the other gender's form"),
+    ("Alexei Navalny", "Oleg Navalny left prison in 2018.", "another person's first name"),
+    ("Sergei Lavrov", "Хоккеист Дмитрий Лавров забил гол.", "another first name"),
+    ("Sergei Lavrov", "V. Lavrov, a chemist, won the prize.", "another initial"),
+    ("Vladimir Kara-Murza", "Ханы Мурзы правили Крымом.", "a part of the compound alone"),
+    ("Andrzej Duda", "Na scenie zagrała stara duda.", "a lower-case word (bagpipe)"),
+    ("Dalia Grybauskaitė", "Antanas Grybauskas laimėjo.", "the family's man's form"),
+    ("Dalia Grybauskaitė", "Grybauskienė atidarė parodą.", "the married form"),
+    ("Irakli Kobakhidze", "Levan Kobakhidze opened a restaurant.", "another first name"),
+    ("Yulia Tymoshenko", "Олександр Тимошенко виграв турнір.", "another first name"),
+    ("Olena Zelenska", "Volodymyr Zelensky spoke in Kyiv.", "the other gender's form"),
+    ("Ilya Yashin", "Школу Лев Яшин назвали в честь вратаря.", "another first name"),
+    ("Serzh Sargsyan", "Տիգրան Սարգսյանը հանդիպել է ուսանողների հետ:", "another first name"),
+    ("Kyriakos Mitsotakis", "Ο Κωνσταντίνος Μητσοτάκης ήταν πρωθυπουργός.", "another first name"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "rule"), MENTIONS)
+def test_mentions(matcher: Matcher, name: str, text: str, rule: str) -> None:
+    assert name in _found(matcher, text), matcher.explain(text)
+
+
+@pytest.mark.parametrize(("name", "text", "why"), NOT_MENTIONS)
+def test_not_mentions(matcher: Matcher, name: str, text: str, why: str) -> None:
+    assert name not in _found(matcher, text), matcher.explain(text)
+
+
+# (surname, gender, pattern): the pattern ``explain`` reports.
+PATTERN_CASES = [
+    ("Navalny", "m", "adj"),
+    ("Navalnaya", "f", "adj"),
+    ("Politkovskaya", "f", "adj_sk"),
+    ("Lavrov", "m", "ov"),
+    ("Landsbergis", "m", "lt_m"),
+    ("Grybauskaitė", "f", "lt_f"),
+    ("Kariņš", "m", "lv"),
+    ("Saakashvili", "m", "georgian"),
+    ("Sargsyan", "m", "armenian"),
+    ("Tymoshenko", "f", "o_f"),
+    ("Klitschko", "m", "noun_a"),
+    ("Trzaskowski", "m", "adj_sk"),
+]
+
+
+@pytest.mark.parametrize(("surname", "gender", "expected"), PATTERN_CASES)
+def test_patterns(surname: str, gender: str, expected: str) -> None:
+    found = pattern(tokens(surname).strip(), gender).name
+    assert found == expected
+    assert found in PATTERNS
+
+
+@pytest.mark.parametrize(
+    ("word", "given"),
+    [
+        ("domantas", True), ("domanto", True), ("izabeli", True), ("катерина", True),
+        ("ілья", True), ("ლევანმა", True), ("levon", True), ("дар'я", True),
+        ("laiškas", False), ("часть", False), ("лист", False), ("заява", False),
+        ("sikorski", False), ("lukashenko", False),
+    ],
+)  # fmt: skip
+def test_given_name_lexicon(word: str, given: bool) -> None:
+    assert lexicon().is_given(tokens(word).strip().replace("\x00", "")) is given
+
+
+@pytest.mark.parametrize(
+    ("word", "title"),
+    [("president", True), ("prezydenta", True), ("пані", True), ("frau", True),
+     ("sandu", False), ("pavel", False), ("panteleimon", False)],
+)  # fmt: skip
+def test_titles_are_not_given_names(word: str, title: bool) -> None:
+    assert is_title(tokens(word).strip()) is title
