@@ -12,7 +12,7 @@ from alerts import storage as astore
 from alerts.errors import NotifyError
 from alerts.matching import Matcher, WatchName
 from ingest import storage as istore
-from newswatch import cli, feedcmds
+from newswatch import cli, commands_web, feedcmds
 from newswatch.durations import format_duration
 
 
@@ -53,6 +53,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--since", type=cli.since_arg, default=30 * 86400.0, metavar="DURATION")
 
     feedcmds.register(add)
+    commands_web.register(add)
 
     p = add("stories", cmd_stories, "stories: reports of one event grouped across outlets")
     p.add_argument("--since", type=cli.since_arg, metavar="DURATION", help="e.g. 2d, 12h")

@@ -2,7 +2,8 @@
 
 Feeds are not scheduler jobs: the poll tick asks the database which feeds are due
 (schedule state lives in the database). SIGTERM/SIGINT stop new work, let the work
-in hand finish or be safely abandoned (leases expire), and exit 0.
+in hand finish or be safely abandoned (leases expire), and exit 0. SIGHUP re-reads the
+config. With `[web] listen`, the web server runs alongside and is drained first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from datetime import timedelta
 from types import FrameType
 
@@ -20,7 +22,10 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from newswatch.app import App
-from newswatch.config import Settings
+from newswatch.config import ConfigError, Settings, load
+from newswatch.metrics import Metrics
+from newswatch.web.health import Liveness
+from newswatch.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +82,8 @@ class Daemon:
         if self.ticks.retry_base_s is not None:
             app.deliverer.base_retry_s = self.ticks.retry_base_s
         self.stop = threading.Event()
+        self.liveness = Liveness(app.clock(), self.ticks.poll_s)
+        self.metrics = Metrics(app)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=3)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
@@ -86,8 +93,11 @@ class Daemon:
     def poll_tick(self) -> None:
         if self.stop.is_set():
             return
+        began = time.monotonic()
         report = self.app.poll()
         matched = self.app.match()
+        self.metrics.observe_tick(report, time.monotonic() - began)
+        self.liveness.ticked(self.app.clock())
         if matched.deliveries:
             self._deliver_soon()
         log.info(
@@ -157,15 +167,23 @@ class Daemon:
 
 def run_daemon(settings: Settings) -> int:
     stop = threading.Event()
+    wake = threading.Event()
+    reloads: list[int] = []
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: finishing work in hand", signal.Signals(signum).name)
         stop.set()
+        wake.set()
+
+    def on_hup(_signum: int, _frame: FrameType | None) -> None:
+        reloads.append(1)
+        wake.set()
 
     # Installed before the database is opened, so a stop request during a slow start
     # (a migration, a PostgreSQL still booting) is honoured rather than fatal.
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGHUP, on_hup)
     app = App(settings)
     app.open()
     # Build the long-lived structures up front and move them out of the cyclic
@@ -174,6 +192,7 @@ def run_daemon(settings: Settings) -> int:
     _ = app.matcher, app.grouper
     gc.freeze()
     daemon = Daemon(app, Ticks.from_env())
+    server = _start_web(daemon)
     log.info(
         "newswatch running feeds=%d watchlists=%d database=%s",
         len(settings.feeds),
@@ -181,7 +200,14 @@ def run_daemon(settings: Settings) -> int:
         app.engine.url.render_as_string(True),
     )
     daemon.start()
-    stop.wait()
+    while not stop.is_set():
+        wake.wait()
+        wake.clear()
+        if reloads and not stop.is_set():
+            reloads.clear()
+            reload_config(app)
+    if server is not None:
+        server.stop()  # drains requests in flight before the jobs are stopped
     if not daemon.shutdown():
         # A send stuck in a slow service holds its worker thread, and the interpreter
         # joins pool threads at exit: leaving now is safe because the row stays pending
@@ -192,3 +218,33 @@ def run_daemon(settings: Settings) -> int:
     app.close()
     log.info("newswatch stopped")
     return 0
+
+
+def _start_web(daemon: Daemon) -> WebServer | None:
+    web = daemon.app.settings.web
+    if web.listen is None:
+        return None
+    server = WebServer(daemon.app, web, daemon.liveness, daemon.metrics)
+    server.start()
+    return server
+
+
+def reload_config(app: App) -> bool:
+    """SIGHUP: re-read the config file; an invalid one is refused with `check`'s messages
+    and the running config stays in force."""
+    try:
+        fresh = load(app.settings.path)
+    except ConfigError as e:
+        for problem in e.problems:
+            log.error("reload refused: %s: %s", e.path, problem)
+        log.error("reload refused: keeping the running config")
+        return False
+    for note in app.reload(fresh):
+        log.warning("reload: %s", note)
+    log.info(
+        "reloaded config feeds=%d watchlists=%d notifiers=%d",
+        len(fresh.feeds),
+        len(fresh.watchlists),
+        len(fresh.notifiers),
+    )
+    return True

@@ -1,0 +1,38 @@
+"""name exclusions: "not this person" phrases recorded from the web page
+
+Revision ID: 0007
+Revises: 0004
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "name_exclusions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("watchlist", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.String(length=500), nullable=False),
+        sa.Column("phrase", sa.Text(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_name_exclusions_watchlist"), "name_exclusions", ["watchlist"], unique=False
+    )
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_name_exclusions_watchlist"), table_name="name_exclusions")
+    op.drop_table("name_exclusions")
