@@ -119,6 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         names = ", ".join(n.name for n in w.names)
         notify_to = ", ".join(w.notify) or "nobody (hits are stored only)"
         print(f"  {w.name} [{w.mode}]: {names} -> {notify_to}")
+    commands_web.print_exclusions(settings)
     return cli.EXIT_USAGE if problems else cli.EXIT_OK
 
 

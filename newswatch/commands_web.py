@@ -8,9 +8,13 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from newswatch import cli
+from newswatch.config import Settings
 
 TIMEOUT_S = 10.0
 
@@ -51,3 +55,30 @@ def _json(raw: bytes) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def print_exclusions(settings: Settings) -> None:
+    """`check`'s list of "not this person" exclusions, which live in the database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from alerts.storage import exclusions as xstore
+    from ingest.db import make_engine
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        print("exclusions: none (no database yet)")
+        return
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as s:
+            found = xstore.list_exclusions(s)
+    except SQLAlchemyError as e:
+        reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+        print(f"exclusions: not read ({reason})")
+        return
+    finally:
+        engine.dispose()
+    print(f"exclusions ({len(found)}):")
+    for x in found:
+        print(f'  {x.watchlist}: {x.name} not in "{x.phrase}" (since {x.created_at:%Y-%m-%d})')

@@ -23,6 +23,7 @@ from sinks import WebhookSink, free_port
 from alerts.pipeline import rematch
 from ingest import storage as istore
 from newswatch.app import App
+from newswatch.cli import main
 from newswatch.config import ConfigError, WebSettings, load, parse
 from newswatch.metrics import Metrics
 from newswatch.web.auth import authorized, csrf_ok, safe_next, session_value
@@ -405,7 +406,9 @@ def test_a_post_without_the_csrf_token_is_refused(site: Site) -> None:
     assert len(hit_ids(site.get("/")[1])) == 2
 
 
-def test_not_this_person_excludes_the_namesake_from_matching_and_rematch(site: Site) -> None:
+def test_not_this_person_excludes_the_namesake_from_matching_and_rematch(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
     html = site.get("/")[1]
     singer = re.search(r'id="hit-(\d+)".*?Singer Maria', html, re.S)
     assert singer is not None
@@ -419,6 +422,11 @@ def test_not_this_person_excludes_the_namesake_from_matching_and_rematch(site: S
     assert "no longer matches" in html
     assert hit not in hit_ids(html) and len(hit_ids(html)) == 1
     assert "Singer Maria Kolesnikova tours" in site.get("/feeds")[1]  # listed
+    capsys.readouterr()
+    assert main(["--config", site.app.settings.path, "check"]) == 0
+    assert 'belarus: Maria Kolesnikova not in "Singer Maria Kolesnikova tours"' in (
+        capsys.readouterr().out
+    )
 
     app = site.app
     with app.sessions.begin() as s:
