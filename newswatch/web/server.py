@@ -34,7 +34,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # No script runs on these pages; the policy says so, and forms post only here.
 HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -172,6 +172,7 @@ class WebServer:
             csrf=csrf,
             zone=self.app.settings.defaults.timezone,
             path=request.path,
+            here=request.path_qs,
             notice=request.query.get("notice", ""),
             error=request.query.get("error", ""),
             login=self.settings.token is not None,

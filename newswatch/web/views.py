@@ -4,7 +4,7 @@ templates escape every value, feed text included)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -179,7 +179,9 @@ def feeds(app: App) -> list[istore.FeedStatus]:
 
 def deliveries(app: App, status: str | None) -> list[DeliveryView]:
     with app.sessions() as s:
-        return astore.list_deliveries(s, status=status, limit=PAGE_LIMIT)
+        rows = astore.list_deliveries(s, status=status, limit=PAGE_LIMIT)
+    # Titles are feed text, shown as plain text like everywhere else on the pages.
+    return [replace(d, title=html_to_text(d.title) if d.title else d.title) for d in rows]
 
 
 def exclusions(app: App) -> list[xstore.Exclusion]:
