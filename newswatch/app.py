@@ -10,7 +10,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
@@ -157,15 +157,9 @@ class App:
     def reload(self, settings: Settings) -> list[str]:
         """Take a re-read config: feeds, watchlists, notifiers and delivery modes follow
         it at once; returns a note for each change that needs a restart instead."""
-        notes = []
-        if settings.database_url != self.settings.database_url:
-            notes.append("[database] url changes take effect on restart")
-            settings = replace(settings, database_url=self.settings.database_url)
-        if settings.web != self.settings.web:
-            notes.append("[web] changes take effect on restart")
-            settings = replace(settings, web=self.settings.web)
-        if settings.defaults != self.settings.defaults:
-            notes.append("[defaults] other than per-feed intervals take effect on restart")
+        from newswatch.reload import split_restart
+
+        settings, notes = split_restart(self.settings, settings)
         now = self.clock()
         with self.sessions.begin() as s:
             istore.sync_feeds(
