@@ -108,8 +108,9 @@ def test_an_invalid_file_is_refused_and_the_running_config_kept(
 def test_what_needs_a_restart_is_named(app: App, tmp_path: Path) -> None:
     text = Path(app.settings.path).read_text(encoding="utf-8")
     Path(app.settings.path).write_text(
-        text.replace(str(tmp_path / "n.db"), str(tmp_path / "other.db"))
-        .replace("[[feeds]]", '[defaults]\ntimeout = "5s"\ninterval = "1h"\n\n[[feeds]]', 1)
+        text.replace(str(tmp_path / "n.db"), str(tmp_path / "other.db")).replace(
+            "[[feeds]]", '[defaults]\ntimeout = "5s"\ninterval = "1h"\n\n[[feeds]]', 1
+        )
         + '\n[web]\nlisten = "127.0.0.1:8099"\n',
         encoding="utf-8",
     )
