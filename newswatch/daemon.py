@@ -26,6 +26,7 @@ from newswatch.config import ConfigError, Settings, load
 from newswatch.metrics import Metrics
 from newswatch.web.health import Liveness
 from newswatch.web.server import WebServer
+from newswatch.web.websub import Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ POLL_TICK_S = 15.0
 DELIVER_TICK_S = 5.0
 MAINTENANCE_TICK_S = 3600.0
 SHUTDOWN_GRACE_S = 8.0
+WEBSUB_TICK_S = 300.0  # subscriptions and renewals; leases run for days
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -115,6 +117,15 @@ class Daemon:
     def maintenance_tick(self) -> None:
         if not self.stop.is_set():
             self.app.maintenance()
+
+    def poll_soon(self) -> None:
+        """A WebSub push made a feed due: run the poll tick now, not at its interval."""
+        self._soon("poll")
+
+    def _soon(self, job_id: str) -> None:
+        job = self.scheduler.get_job(job_id)
+        if job is not None:
+            job.modify(next_run_time=self.app.clock())
 
     def _deliver_soon(self) -> None:
         job = self.scheduler.get_job("deliver")
@@ -205,7 +216,8 @@ def run_daemon(settings: Settings) -> int:
         wake.clear()
         if reloads and not stop.is_set():
             reloads.clear()
-            reload_config(app)
+            if reload_config(app):
+                daemon._soon("websub")  # subscribe new feeds, unsubscribe removed ones
     if server is not None:
         server.stop()  # drains requests in flight before the jobs are stopped
     if not daemon.shutdown():
@@ -224,8 +236,24 @@ def _start_web(daemon: Daemon) -> WebServer | None:
     web = daemon.app.settings.web
     if web.listen is None:
         return None
-    server = WebServer(daemon.app, web, daemon.liveness, daemon.metrics)
+    subscriber = None
+    if web.public_url is not None:
+        subscriber = Subscriber(
+            daemon.app,
+            web.public_url,
+            daemon.poll_soon,
+            lambda outcome: daemon.metrics.websub_pushes.labels(outcome).inc(),
+        )
+    server = WebServer(daemon.app, web, daemon.liveness, daemon.metrics, subscriber)
     server.start()
+    if subscriber is not None:
+        daemon.scheduler.add_job(
+            subscriber.run_once,
+            "interval",
+            seconds=WEBSUB_TICK_S,
+            id="websub",
+            next_run_time=daemon.app.clock() + timedelta(seconds=1),
+        )
     return server
 
 

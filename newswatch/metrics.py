@@ -61,6 +61,12 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.websub_pushes = Counter(
+            "newswatch_websub_pushes",
+            "WebSub pushes by result: accepted, bad signature (dropped), unknown.",
+            ["result"],
+            registry=self.registry,
+        )
         self.registry.register(_StoreCollector(app, self))
         self._lock = threading.Lock()
         self._latency_mark: datetime | None = None

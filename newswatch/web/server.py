@@ -26,6 +26,7 @@ from newswatch.durations import parse_duration
 from newswatch.metrics import CONTENT_TYPE, Metrics
 from newswatch.web import WebError, actions, auth, views
 from newswatch.web.health import Liveness, check
+from newswatch.web.websub import Subscriber
 
 log = logging.getLogger(__name__)
 DRAIN_S = 5.0
@@ -42,11 +43,17 @@ HEADERS = {
     "X-Frame-Options": "DENY",
 }
 OPEN_PATHS = frozenset({"/healthz", "/login"})
+HUB_PREFIX = "/websub/"
 
 
 class WebServer:
     def __init__(
-        self, app: App, settings: WebSettings, liveness: Liveness, metrics: Metrics
+        self,
+        app: App,
+        settings: WebSettings,
+        liveness: Liveness,
+        metrics: Metrics,
+        subscriber: Subscriber | None = None,
     ) -> None:
         if settings.listen is None:
             raise WebError("[web] listen is not set")
@@ -54,6 +61,7 @@ class WebServer:
         self.settings = settings
         self.liveness = liveness
         self.metrics = metrics
+        self.subscriber = subscriber
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
             autoescape=True,
@@ -129,12 +137,17 @@ class WebServer:
         webapp.router.add_post("/login", self.login)
         webapp.router.add_post("/hits/{id:\\d+}/exclude", self.exclude)
         webapp.router.add_post("/deliveries/{id:\\d+}/retry", self.retry)
+        if self.subscriber is not None:
+            webapp.router.add_get("/websub/{id:\\d+}", self.subscriber.verify)
+            webapp.router.add_post("/websub/{id:\\d+}", self.subscriber.push)
         return webapp
 
     # -- plumbing ---------------------------------------------------------------------
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(HUB_PREFIX):
+            return await handler(request)  # a hub: it proves itself by signature (§8)
         token = self.settings.token
         if request.path not in OPEN_PATHS and not auth.authorized(
             token, request.headers.get("Authorization"), request.cookies.get(auth.AUTH_COOKIE)

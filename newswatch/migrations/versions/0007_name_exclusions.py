@@ -1,4 +1,4 @@
-"""name exclusions: "not this person" phrases recorded from the web page
+"""name exclusions ("not this person" from the web page) and WebSub subscriptions
 
 Revision ID: 0007
 Revises: 0004
@@ -32,7 +32,23 @@ def upgrade() -> None:
         op.f("ix_name_exclusions_watchlist"), "name_exclusions", ["watchlist"], unique=False
     )
 
+    op.create_table(
+        "websub_subscriptions",
+        sa.Column("feed_id", sa.Integer(), nullable=False),
+        sa.Column("hub", sa.Text(), nullable=True),
+        sa.Column("topic", sa.Text(), nullable=True),
+        sa.Column("secret", sa.String(length=100), nullable=True),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("lease_s", sa.Float(), nullable=True),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["feed_id"], ["feeds.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("feed_id"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("websub_subscriptions")
     op.drop_index(op.f("ix_name_exclusions_watchlist"), table_name="name_exclusions")
     op.drop_table("name_exclusions")
