@@ -9,7 +9,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -27,6 +27,7 @@ from alerts.model import AlertPolicy, Target, Watchlist
 from alerts.modes import start_digests
 from alerts.ops import notice
 from alerts.pipeline import MatchReport, WatchlistMatcher, process_batch, story_doc
+from alerts.storage import exclusions as xstore
 from alerts.stories import StoryGrouper
 from ingest import storage as istore
 from ingest.db import make_engine, make_sessions
@@ -45,7 +46,13 @@ class DatabaseUnavailable(Exception):
     """The configured database cannot be opened or migrated."""
 
 
-def policy_from(settings: Settings) -> AlertPolicy:
+def policy_from(
+    settings: Settings, exclusions: Mapping[tuple[str, str], tuple[str, ...]] | None = None
+) -> AlertPolicy:
+    """The alert policy of `settings`; `exclusions` ("not this person" phrases stored in
+    the database, by (watchlist, name)) join each name's configured exclude phrases."""
+    stored = exclusions or {}
+
     def targets(names: tuple[str, ...]) -> tuple[Target, ...]:
         out: list[Target] = []
         for name in names:
@@ -62,7 +69,7 @@ def policy_from(settings: Settings) -> AlertPolicy:
                     key=n.name,
                     name=n.name,
                     aliases=n.aliases,
-                    exclude=n.exclude,
+                    exclude=(*n.exclude, *stored.get((w.name, n.name), ())),
                     variants=n.variants,
                 )
                 for n in w.names
@@ -160,9 +167,41 @@ class App:
                         self.clock(),
                     )
                 start_digests(self.sessions, self.policy, self.clock())
+                with self.sessions() as s:
+                    self.policy = policy_from(self.settings, xstore.exclusion_phrases(s))
         except SQLAlchemyError as e:
             url = self.settings.database_url
             raise DatabaseUnavailable(_describe_db_error(url, e) + start_hint(url)) from e
+
+    def reload(self, settings: Settings) -> list[str]:
+        """Take a re-read config: feeds, watchlists, notifiers and delivery modes follow
+        it at once; returns a note for each change that needs a restart instead."""
+        from newswatch.reload import split_restart
+
+        settings, notes = split_restart(self.settings, settings)
+        now = self.clock()
+        with self.sessions.begin() as s:
+            istore.sync_feeds(
+                s,
+                [istore.FeedSpec(f.name, f.url, f.interval_s, f.enabled) for f in settings.feeds],
+                now,
+            )
+        self.settings = settings
+        self.refresh_exclusions()
+        start_digests(self.sessions, self.policy, now)
+        return notes
+
+    def refresh_exclusions(self) -> None:
+        """Rebuild the policy and matcher after a "not this person" was recorded.
+
+        The new matcher replaces the old one in one assignment: a batch already
+        matching finishes with the old one, the next batch uses the new one."""
+        with self.sessions() as s:
+            self.policy = policy_from(self.settings, xstore.exclusion_phrases(s))
+        matcher = WatchlistMatcher(self.policy.watchlists)
+        self.__dict__["matcher"] = matcher
+        if "deliverer" in self.__dict__:
+            self.deliverer.policy = self.policy
 
     @cached_property
     def matcher(self) -> WatchlistMatcher:

@@ -13,7 +13,7 @@ from alerts.deliver import DeliveryReport
 from alerts.errors import NotifyError
 from alerts.matching import Matcher, WatchName
 from ingest import storage as istore
-from newswatch import cli, feedcmds
+from newswatch import cli, commands_web, feedcmds
 from newswatch.durations import format_duration
 from newswatch.urlmask import mask_text, mask_url
 
@@ -55,6 +55,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--since", type=cli.since_arg, default=30 * 86400.0, metavar="DURATION")
 
     feedcmds.register(add)
+    commands_web.register(add)
 
     p = add("extract", cmd_extract, "fetch article pages politely and print their main text")
     p.add_argument("urls", nargs="+", metavar="URL")
@@ -176,6 +177,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         names = ", ".join(n.name for n in w.names)
         notify_to = ", ".join(w.notify) or "nobody (hits are stored only)"
         print(f"  {w.name} [{w.mode}]: {names} -> {notify_to}")
+    commands_web.print_exclusions(settings)
     return cli.EXIT_USAGE if problems else cli.EXIT_OK
 
 

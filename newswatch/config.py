@@ -113,6 +113,19 @@ class Defaults:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSettings:
+    """`[web]`: the daemon's own HTTP server (off unless `listen` is set)."""
+
+    listen: tuple[str, int] | None = None  # (host, port)
+    token: str | None = None
+    public_url: str | None = None
+
+    @property
+    def loopback(self) -> bool:
+        return self.listen is None or is_loopback(self.listen[0])
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     path: str
     database_url: str
@@ -120,6 +133,7 @@ class Settings:
     feeds: tuple[FeedSettings, ...]
     notifiers: tuple[NotifierSettings, ...]
     watchlists: tuple[WatchlistSettings, ...]
+    web: WebSettings = field(default_factory=WebSettings)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -156,7 +170,7 @@ def parse(data: dict[str, Any], path: str, environ: dict[str, str]) -> Settings:
     """Validate an already-decoded TOML document."""
     v = _Validator(environ)
     data = v.expand(data, "")
-    top = v.table(data, "", {"database", "defaults", "feeds", "notifiers", "watchlists"})
+    top = v.table(data, "", {"database", "defaults", "feeds", "notifiers", "watchlists", "web"})
     database = v.table(top.get("database", {}), "database", {"url"})
     url = v.string(database, "database", "url", "sqlite:///newswatch.db")
     # A deployment (docker-compose) passes the database, password included, this way.
@@ -169,9 +183,56 @@ def parse(data: dict[str, Any], path: str, environ: dict[str, str]) -> Settings:
     known = {n.name for n in notifiers}
     watchlists = _watchlists(v, top.get("watchlists", []), known)
     v.problems.extend(limits.problems(feeds, notifiers, watchlists))
+    web = _web(v, v.table(top.get("web", {}), "web", {"listen", "token", "public_url"}), environ)
     if v.problems:
         raise ConfigError(path, v.problems)
-    return Settings(path, url, defaults, feeds, notifiers, watchlists)
+    return Settings(path, url, defaults, feeds, notifiers, watchlists, web)
+
+
+_HOST_PORT = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^\s:\[\]]+)):(?P<port>\d{1,5})$")
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and "localhost" (RFC 6761 §6.3 reserves it for loopback)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _listen(v: _Validator, raw: str, where: str) -> tuple[str, int] | None:
+    found = _HOST_PORT.match(raw.strip())
+    port = int(found.group("port")) if found else 0
+    if not found or not 0 < port < 65536:
+        v.fail(where, raw, 'is not an address like "127.0.0.1:8080" or "[::1]:8080"')
+        return None
+    return found.group("v6") or found.group("host"), port
+
+
+def _web(v: _Validator, t: dict[str, Any], environ: dict[str, str]) -> WebSettings:
+    listen = None
+    # The environment wins, as for the database URL: a container sets where it listens.
+    override = environ.get("NEWSWATCH_WEB_LISTEN", "").strip()
+    if override:
+        listen = _listen(v, override, "NEWSWATCH_WEB_LISTEN")
+    elif "listen" in t:
+        raw = v.string(t, "web", "listen", None)
+        listen = _listen(v, raw, "web.listen") if raw is not None else None
+    token = v.string(t, "web", "token", None) or None
+    public_url = v.string(t, "web", "public_url", None) or None
+    if public_url is not None and not re.match(r"^https?://[^\s/]+", public_url):
+        v.fail("web.public_url", public_url, "is not an http(s) URL")
+    if listen is not None and not is_loopback(listen[0]) and token is None:
+        v.fail(
+            "web.token",
+            None,
+            f"is required when the server listens beyond loopback ({listen[0]}:{listen[1]})",
+        )
+    return WebSettings(listen, token, public_url)
 
 
 _DEFAULT_KEYS = {

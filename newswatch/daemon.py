@@ -2,7 +2,8 @@
 
 Feeds are not scheduler jobs: the poll tick asks the database which feeds are due
 (schedule state lives in the database). SIGTERM/SIGINT stop new work, let the work
-in hand finish or be safely abandoned (leases expire), and exit 0.
+in hand finish or be safely abandoned (leases expire), and exit 0. SIGHUP re-reads the
+config. With `[web] listen`, the web server runs alongside and is drained first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from types import FrameType
@@ -24,9 +26,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from alerts import notify, render
 from alerts.errors import AlertsError
 from newswatch.app import App, describe_db_error
-from newswatch.config import Settings
+from newswatch.config import ConfigError, Settings, load
 from newswatch.dbhealth import FileWatch, Health, sqlite_file
 from newswatch.heartbeat import Heartbeat
+from newswatch.metrics import Metrics
+from newswatch.web.health import Liveness
+from newswatch.web.server import WebServer
+from newswatch.web.websub import Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,7 @@ POLL_TICK_S = 15.0
 DELIVER_TICK_S = 5.0
 MAINTENANCE_TICK_S = 3600.0
 SHUTDOWN_GRACE_S = 8.0
+WEBSUB_TICK_S = 300.0  # subscriptions and renewals; leases run for days
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -84,6 +91,8 @@ class Daemon:
         self._health_lock = threading.Lock()
         path = sqlite_file(app.settings.database_url)
         self.watch = FileWatch(path) if path is not None else None
+        self.liveness = Liveness(app.clock(), self.ticks.poll_s)
+        self.metrics = Metrics(app)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=3)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
@@ -156,8 +165,11 @@ class Daemon:
     def poll_tick(self) -> None:
         if self.stop.is_set():
             return
+        began = time.monotonic()
         report = self.app.poll()
         matched = self.app.match()
+        self.metrics.observe_tick(report, time.monotonic() - began)
+        self.liveness.ticked(self.app.clock())
         if matched.deliveries:
             self._deliver_soon()
         # Article pages after the feeds' own text has been matched and queued (#13).
@@ -178,6 +190,15 @@ class Daemon:
     def maintenance_tick(self) -> None:
         if not self.stop.is_set():
             self.app.maintenance()
+
+    def poll_soon(self) -> None:
+        """A WebSub push made a feed due: run the poll tick now, not at its interval."""
+        self._soon("poll")
+
+    def _soon(self, job_id: str) -> None:
+        job = self.scheduler.get_job(job_id)
+        if job is not None:
+            job.modify(next_run_time=self.app.clock())
 
     def _deliver_soon(self) -> None:
         job = self.scheduler.get_job("deliver")
@@ -237,15 +258,23 @@ class Daemon:
 
 def run_daemon(settings: Settings) -> int:
     stop = threading.Event()
+    wake = threading.Event()
+    reloads: list[int] = []
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: finishing work in hand", signal.Signals(signum).name)
         stop.set()
+        wake.set()
+
+    def on_hup(_signum: int, _frame: FrameType | None) -> None:
+        reloads.append(1)
+        wake.set()
 
     # Installed before the database is opened, so a stop request during a slow start
     # (a migration, a PostgreSQL still booting) is honoured rather than fatal.
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGHUP, on_hup)
     app = App(settings)
     app.open()
     # Build the long-lived structures up front and move them out of the cyclic
@@ -253,7 +282,8 @@ def run_daemon(settings: Settings) -> int:
     # takes ~0.3 s and would otherwise recur during every busy poll.
     _ = app.matcher, app.grouper
     gc.freeze()
-    daemon = Daemon(app, Ticks.from_env(), wake=stop)
+    daemon = Daemon(app, Ticks.from_env(), wake=wake)
+    server = _start_web(daemon)
     log.info(
         "newswatch running feeds=%d watchlists=%d database=%s",
         len(settings.feeds),
@@ -261,8 +291,16 @@ def run_daemon(settings: Settings) -> int:
         app.engine.url.render_as_string(True),
     )
     daemon.start()
-    stop.wait()
+    while not stop.is_set() and daemon.fatal is None:
+        wake.wait()
+        wake.clear()
+        if reloads and not stop.is_set() and daemon.fatal is None:
+            reloads.clear()
+            if reload_config(app):
+                daemon._soon("websub")  # subscribe new feeds, unsubscribe removed ones
     code = 1 if daemon.fatal is not None else 0
+    if server is not None:
+        server.stop()  # drains requests in flight before the jobs are stopped
     if not daemon.shutdown():
         # A send stuck in a slow service holds its worker thread, and the interpreter
         # joins pool threads at exit: leaving now is safe because the row stays pending
@@ -273,3 +311,49 @@ def run_daemon(settings: Settings) -> int:
     app.close()
     log.info("newswatch stopped")
     return code
+
+
+def _start_web(daemon: Daemon) -> WebServer | None:
+    web = daemon.app.settings.web
+    if web.listen is None:
+        return None
+    subscriber = None
+    if web.public_url is not None:
+        subscriber = Subscriber(
+            daemon.app,
+            web.public_url,
+            daemon.poll_soon,
+            lambda outcome: daemon.metrics.websub_pushes.labels(outcome).inc(),
+        )
+    server = WebServer(daemon.app, web, daemon.liveness, daemon.metrics, subscriber)
+    server.start()
+    if subscriber is not None:
+        daemon.scheduler.add_job(
+            subscriber.run_once,
+            "interval",
+            seconds=WEBSUB_TICK_S,
+            id="websub",
+            next_run_time=daemon.app.clock() + timedelta(seconds=1),
+        )
+    return server
+
+
+def reload_config(app: App) -> bool:
+    """SIGHUP: re-read the config file; an invalid one is refused with `check`'s messages
+    and the running config stays in force."""
+    try:
+        fresh = load(app.settings.path)
+    except ConfigError as e:
+        for problem in e.problems:
+            log.error("reload refused: %s: %s", e.path, problem)
+        log.error("reload refused: keeping the running config")
+        return False
+    for note in app.reload(fresh):
+        log.warning("reload: %s", note)
+    log.info(
+        "reloaded config feeds=%d watchlists=%d notifiers=%d",
+        len(fresh.feeds),
+        len(fresh.watchlists),
+        len(fresh.notifiers),
+    )
+    return True

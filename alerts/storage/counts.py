@@ -1,0 +1,75 @@
+"""Read-only totals over hits, stories and the outbox, for metrics and health checks.
+
+Totals come from the database so that they survive a restart of the daemon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alerts.storage.tables import PENDING, SENT, ArticleStoryRow, DeliveryRow, HitRow, StoryRow
+from ingest.storage import ArticleRow
+
+
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    pending: int
+    oldest_pending: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SentAlert:
+    """One sent delivery of an article, for the publish-to-alert latency."""
+
+    id: int
+    sent_at: datetime
+    published: datetime | None
+    first_seen: datetime
+
+
+def hits_by_watchlist(session: Session) -> dict[str, int]:
+    rows = session.execute(select(HitRow.watchlist, func.count()).group_by(HitRow.watchlist))
+    return {w: int(n) for w, n in rows}
+
+
+def deliveries_by(session: Session) -> dict[tuple[str, str, str], int]:
+    """(status, kind, target key) → count."""
+    rows = session.execute(
+        select(DeliveryRow.status, DeliveryRow.kind, DeliveryRow.target_key, func.count()).group_by(
+            DeliveryRow.status, DeliveryRow.kind, DeliveryRow.target_key
+        )
+    )
+    return {(s, k, t): int(n) for s, k, t, n in rows}
+
+
+def outbox(session: Session) -> Outbox:
+    n, oldest = session.execute(
+        select(func.count(), func.min(DeliveryRow.created_at)).where(DeliveryRow.status == PENDING)
+    ).one()
+    return Outbox(int(n), oldest)
+
+
+def story_totals(session: Session) -> tuple[int, int]:
+    """(stories, placements): every placement beyond a story's first joined it."""
+    stories = session.scalar(select(func.count()).select_from(StoryRow)) or 0
+    placed = session.scalar(select(func.count()).select_from(ArticleStoryRow)) or 0
+    return int(stories), int(placed)
+
+
+def sent_alerts_since(
+    session: Session, since: datetime | None, limit: int = 5000
+) -> list[SentAlert]:
+    """Sent article deliveries with `sent_at` at or after `since`, oldest first."""
+    query = (
+        select(DeliveryRow.id, DeliveryRow.sent_at, ArticleRow.published, ArticleRow.first_seen)
+        .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
+        .where(DeliveryRow.status == SENT, DeliveryRow.sent_at.is_not(None))
+        .order_by(DeliveryRow.sent_at, DeliveryRow.id)
+        .limit(limit)
+    )
+    if since is not None:
+        query = query.where(DeliveryRow.sent_at >= since)
+    return [SentAlert(i, s, p, f) for i, s, p, f in session.execute(query) if s is not None]
