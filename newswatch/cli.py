@@ -12,12 +12,14 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newswatch import __version__
-from newswatch.app import App, DatabaseUnavailable
 from newswatch.config import ConfigError, Settings, config_path, load
 from newswatch.durations import parse_duration
+
+if TYPE_CHECKING:
+    from newswatch.app import App
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -46,14 +48,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in e.problems:
             print(f"{e.path}: {line}", file=sys.stderr)
         return EXIT_USAGE
-    except DatabaseUnavailable as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_FAILED
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as e:
+        if _is_database_unavailable(e):
+            print(f"error: {e}", file=sys.stderr)
+            return EXIT_FAILED
+        raise
+
+
+def _is_database_unavailable(error: Exception) -> bool:
+    # newswatch.app (SQLAlchemy, aiohttp, Apprise) is imported only by the commands
+    # that need it, so `--version` and `check` start at once (#12); when it was never
+    # imported, nothing can have raised its error.
+    app = sys.modules.get("newswatch.app")
+    return app is not None and isinstance(error, app.DatabaseUnavailable)
 
 
 class UsageError(Exception):
@@ -81,7 +93,48 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newswatch {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     commands.register(sub, common)
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description="Print a completion script for bash, zsh or fish.",
+        parents=[common],
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
+    p.set_defaults(handler=lambda args: _print_completion(parser, args.shell))
+    for name, each in sub.choices.items():
+        # `newswatch hits --help` ends with an example of the command in use.
+        example = EXAMPLES.get(name)
+        if example is not None:
+            each.epilog = "example:\n  " + example
+            each.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
+
+
+EXAMPLES = {
+    "run": "newswatch --config /etc/newswatch/config.toml run",
+    "poll": "newswatch poll --no-deliver",
+    "check": "newswatch check",
+    "hits": "newswatch hits --since 2d --watchlist belarus",
+    "feeds": "newswatch feeds --json | jq .status",
+    "notify-test": "newswatch notify-test ops",
+    "db": "newswatch db upgrade",
+    "explain": 'newswatch explain "Ales Bialiatski" --text "Суд над Алесем Бяляцким"',
+    "rematch": "newswatch rematch --since 30d",
+    "add": "newswatch add https://example.org/news/ --interval 30m",
+    "import-opml": "newswatch import-opml subscriptions.opml",
+    "export-opml": "newswatch export-opml feeds.opml",
+    "extract": "newswatch extract https://example.org/news/2025/12/10/story.html",
+    "stories": "newswatch stories --since 12h",
+    "deliveries": "newswatch deliveries --status pending",
+    "completion": 'eval "$(newswatch completion bash)"',
+}
+
+
+def _print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
+    from newswatch.completion import script
+
+    sys.stdout.write(script(shell, parser))
+    return EXIT_OK
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -89,6 +142,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def open_app(args: argparse.Namespace, **kwargs: Any) -> App:
+    from newswatch.app import App
+
     app = App(settings_from(args), **kwargs)
     app.open()
     return app

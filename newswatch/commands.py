@@ -7,14 +7,12 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from alerts import notify, render
-from alerts import storage as astore
-from alerts.deliver import DeliveryReport
-from alerts.errors import NotifyError
-from alerts.matching import Matcher, WatchName
-from ingest import storage as istore
 from newswatch import cli, feedcmds
 from newswatch.durations import format_duration
+
+# Heavy modules (SQLAlchemy, aiohttp, Apprise, feedparser, the matcher) are imported
+# inside the commands that need them: every CLI call, `--version` included, would
+# otherwise pay for all of them before doing anything (#12).
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -80,6 +78,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
+    from alerts.deliver import DeliveryReport
+
     app = cli.open_app(args)
     try:
         poll = app.poll(force=True)
@@ -151,7 +151,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from alerts import notify
+    from alerts.errors import NotifyError
+
     settings = cli.settings_from(args)
+    notify.register_console()
     problems = 0
     print(f"config {settings.path}: OK")
     print(f"database: {_safe_db_url(settings.database_url)}")
@@ -177,15 +181,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _safe_db_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    # The URL as SQLAlchemy's render_as_string(hide_password=True) prints it, without
+    # importing SQLAlchemy just for this (a third of `check`'s start-up, #12).
+    from urllib.parse import urlsplit, urlunsplit
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        user, _, host = parts.netloc.rpartition("@")
+        name = user.partition(":")[0]
+        return urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
+    except ValueError:
         return "(unparseable URL)"
 
 
 def cmd_hits(args: argparse.Namespace) -> int:
+    from alerts import storage as astore
+
     app = cli.open_app(args)
     try:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None
@@ -234,6 +247,8 @@ def cmd_hits(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
+    from ingest import storage as istore
+
     app = cli.open_app(args)
     try:
         now = app.clock()
@@ -289,6 +304,9 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_notify_test(args: argparse.Namespace) -> int:
+    from alerts import notify, render
+    from alerts.errors import NotifyError
+
     settings = cli.settings_from(args)
     notify.register_console()
     chosen = [n for n in settings.notifiers if args.notifier in (None, n.name)]
@@ -323,6 +341,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from alerts.matching import Matcher, WatchName
+
     name = WatchName(key=args.name, name=args.name, variants=not args.no_variants)
     matcher = Matcher.build([name])
     if args.text is None:
@@ -351,6 +371,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_rematch(args: argparse.Namespace) -> int:
     from alerts.pipeline import rematch
+    from ingest import storage as istore
 
     app = cli.open_app(args)
     try:
@@ -370,6 +391,8 @@ def cmd_rematch(args: argparse.Namespace) -> int:
 
 
 def cmd_deliveries(args: argparse.Namespace) -> int:
+    from alerts import storage as astore
+
     app = cli.open_app(args)
     try:
         if args.action == "retry":
@@ -424,6 +447,8 @@ def _delivery_json(d: Any) -> dict[str, Any]:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
+    from alerts import storage as astore
+
     app = cli.open_app(args)
     try:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None

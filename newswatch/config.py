@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ingest.telegram import channel_of
 from newswatch.durations import parse_duration, parse_size
 
 DEFAULT_PATH = "config.toml"
@@ -251,6 +250,9 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
             interval = v.duration(t["interval"], f"{where}.interval") or interval
         enabled = v.boolean(t.get("enabled", True), f"{where}.enabled")
         kind = v.choice(t.get("kind", "feed"), f"{where}.kind", FEED_KINDS) or "feed"
+        # Imported here: lxml would otherwise load with every config (CLI start-up, #12).
+        from ingest.telegram import channel_of
+
         if kind == "telegram" and url and channel_of(url) is None:
             v.fail(
                 f"{where}.url", url, 'is not a channel preview URL like "https://t.me/s/CHANNEL"'

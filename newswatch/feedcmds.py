@@ -7,25 +7,21 @@ before them is never rewritten, and a write that would leave the file invalid is
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ingest import storage as istore
-from ingest.errors import NotAFeed, ParseError
-from ingest.fetch import Fetcher, FetchLimits
-from ingest.model import FetchRequest, FetchResult, ParsedFeed
-from ingest.opml import parse_opml, render_opml
-from ingest.parse import parse_feed
-from ingest.sitemap import parse_sitemap
-from ingest.telegram import channel_of, parse_channel
 from newswatch import cli
 from newswatch.config import ConfigError, Settings, load
 from newswatch.durations import format_duration
+
+if TYPE_CHECKING:
+    from ingest.fetch import FetchLimits
+    from ingest.model import FetchResult, ParsedFeed
 
 Add = Callable[[str, cli.Command, str], argparse.ArgumentParser]
 
@@ -43,6 +39,10 @@ def register(add: Add) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: feed fetching and parsing stay out of the start-up
+    # of every other command (#12).
+    from ingest.fetch import FetchLimits
+
     settings = cli.settings_from(args)
     url = args.url.strip()
     if not url.lower().startswith(("http://", "https://")):
@@ -52,6 +52,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     limits = FetchLimits(
         timeout_s=settings.defaults.timeout_s, max_bytes=settings.defaults.max_body_bytes
     )
+    import asyncio
+
     found, read, problem = asyncio.run(_probe(url, limits))
     if read is None:
         _say(f"error: {url}: {problem}", err=True)
@@ -69,6 +71,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
+    from ingest.errors import ParseError
+    from ingest.opml import parse_opml
+
     settings = cli.settings_from(args)
     try:
         data = Path(args.file).read_bytes()
@@ -99,6 +104,9 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_export_opml(args: argparse.Namespace) -> int:
+    from ingest import storage as istore
+    from ingest.opml import render_opml
+
     # The URLs newswatch polls, not the configured ones: after a permanent redirect or
     # discovery from a web page, that is what another reader should subscribe to.
     app = cli.open_app(args)
@@ -121,6 +129,10 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 
 async def _probe(url: str, limits: FetchLimits) -> tuple[str, tuple[str, ParsedFeed] | None, str]:
     """(feed URL, parsed feed or None, problem): follows one HTML page's feed link."""
+    from ingest.errors import NotAFeed, ParseError
+    from ingest.fetch import Fetcher
+    from ingest.model import FetchRequest
+
     async with Fetcher(limits) as fetcher:
         result = await fetcher.fetch(FetchRequest(url))
         try:
@@ -158,6 +170,9 @@ def telegram_preview_url(url: str) -> str:
 
 def _parsed(result: FetchResult) -> tuple[str, ParsedFeed]:
     """The feed's kind (ingest's names: feed, telegram, sitemap) and its entries."""
+    from ingest.errors import ParseError
+    from ingest.parse import parse_feed
+
     if not result.ok:
         raise ParseError(result.url, result.error or f"HTTP {result.status}")
     try:
@@ -171,6 +186,11 @@ def _parsed(result: FetchResult) -> tuple[str, ParsedFeed]:
 
 def _other_kind(result: FetchResult) -> tuple[str, ParsedFeed] | None:
     """A Telegram channel preview or a sitemap, when the body is one."""
+    from ingest.errors import ParseError
+    from ingest.model import ParsedFeed
+    from ingest.sitemap import parse_sitemap
+    from ingest.telegram import channel_of, parse_channel
+
     if channel_of(result.url) is not None:
         try:
             return "telegram", parse_channel(result.body, dict(result.headers), result.url).feed
