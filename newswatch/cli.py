@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from newswatch import __version__
@@ -34,9 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # --config/-v/-q may stand before or after the command; SUPPRESS keeps a later
     # subparser from overwriting an earlier value with its default.
-    for name, default in (("config", None), ("verbose", 0), ("quiet", False)):
+    for name, default in (("config", None), ("verbose", 0), ("quiet", False), ("no_color", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
+    global _no_color
+    _no_color = args.no_color
     _setup_logging(args.verbose, args.quiet)
     handler: Command | None = getattr(args, "handler", None)
     if handler is None:
@@ -83,8 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="config file (default: $NEWSWATCH_CONFIG, else ./config.toml)",
     )
-    common.add_argument("--verbose", "-v", action="count", default=argparse.SUPPRESS)
-    common.add_argument("--quiet", "-q", action="store_true", default=argparse.SUPPRESS)
+    common.add_argument(
+        "--verbose", "-v", action="count", default=argparse.SUPPRESS, help="debug logging"
+    )
+    common.add_argument(
+        "--quiet", "-q", action="store_true", default=argparse.SUPPRESS, help="warnings only"
+    )
+    common.add_argument(
+        "--no-color",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no colour in tables (also: NO_COLOR set, or output not a terminal)",
+    )
     parser = argparse.ArgumentParser(
         prog="newswatch",
         description="Poll news feeds, match people's names in any spelling, alert once per story.",
@@ -156,6 +169,15 @@ def since_arg(text: str) -> float:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def interval_arg(text: str) -> float:
+    from newswatch.durations import parse_interval
+
+    try:
+        return parse_interval(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -165,13 +187,40 @@ def print_json_lines(rows: Sequence[dict[str, Any]]) -> None:
         print(json.dumps(row, ensure_ascii=False))
 
 
+# Columns whose cells are cut first when a table is wider than the terminal, and the
+# columns coloured by state; by header, so every command's table behaves alike.
+_FLEXIBLE = frozenset({"title", "link", "note", "error", "title / error", "target", "feed"})
+_STATE = frozenset({"status", "state"})
+_no_color = False  # --no-color of the current invocation
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[str(h) for h in headers], *[["" if c is None else str(c) for c in r] for r in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    for n, row in enumerate(cells):
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    """A table fitted to the terminal; text from feeds is cleaned of control sequences."""
+    from newswatch import output
+
+    columns = [
+        output.Column(h, flexible=h in _FLEXIBLE, state=h in _STATE, right=h in _NUMERIC)
+        for h in headers
+    ]
+    term = output.terminal(sys.stdout, os.environ, no_color=_no_color)
+    sys.stdout.write(output.table(columns, rows, term))
+
+
+_NUMERIC = frozenset({"id", "tries", "errors", "articles", "per day"})
+
+
+def say(text: str) -> None:
+    """A line of human output that may carry text from feeds (titles, names, errors)."""
+    from newswatch.output import clean
+
+    print(clean(text))
+
+
+def when(value: datetime | None, zone: tzinfo, *, never: str = "never") -> str:
+    """A stored time in the configured zone with its label: "2025-12-10 11:00 EET"."""
+    from newswatch.output import local_time
+
+    return local_time(value, zone, never=never)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:

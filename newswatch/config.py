@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newswatch.durations import parse_duration, parse_size
+from newswatch.durations import MIN_INTERVAL_S, format_duration, parse_duration, parse_size
 
 DEFAULT_PATH = "config.toml"
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -200,6 +200,8 @@ def _defaults(v: _Validator, t: dict[str, Any]) -> Defaults:
             value = v.choice(raw, where, FULLTEXT_MODES)
         elif key == "user_agent":
             value = v.string(t, "defaults", key, None)
+        elif key == "interval":
+            value = v.interval(raw, where)
         else:
             value = v.duration(raw, where)
         if value is not _INVALID and (value is not None or key == "backfill"):
@@ -247,7 +249,7 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
         name = v.string(t, where, "name", None) or url
         interval = defaults.interval_s
         if "interval" in t:
-            interval = v.duration(t["interval"], f"{where}.interval") or interval
+            interval = v.interval(t["interval"], f"{where}.interval") or interval
         enabled = v.boolean(t.get("enabled", True), f"{where}.enabled")
         kind = v.choice(t.get("kind", "feed"), f"{where}.kind", FEED_KINDS) or "feed"
         # Imported here: lxml would otherwise load with every config (CLI start-up, #12).
@@ -476,10 +478,25 @@ class _Validator:
         try:
             seconds = parse_duration(value)
         except ValueError:
-            self.fail(where, value, 'is not a duration like "90s", "5m", "1h" or "1d"')
+            self.fail(where, value, 'is not a duration like "90s", "5m", "1h30m" or "1d"')
             return None
         if seconds <= 0:
             self.fail(where, value, "must be longer than zero")
+            return None
+        return seconds
+
+    def interval(self, value: Any, where: str) -> float | None:
+        seconds = self.duration(value, where)
+        # NEWSWATCH_MIN_INTERVAL is for the daemon's own crash tests, which re-poll
+        # loopback feeds within seconds; like the other NEWSWATCH_* tick settings it is
+        # not documented.
+        minimum = float(self.environ.get("NEWSWATCH_MIN_INTERVAL") or MIN_INTERVAL_S)
+        if seconds is not None and seconds < minimum:
+            self.fail(
+                where,
+                value,
+                f"is shorter than the shortest polling interval, {format_duration(minimum)}",
+            )
             return None
         return seconds
 

@@ -31,7 +31,7 @@ def register(add: Add) -> None:
     p = add("add", cmd_add, "check a feed URL (or a page linking one) and add it to the config")
     p.add_argument("url")
     p.add_argument("--name", help="default: the feed's title")
-    p.add_argument("--interval", type=cli.since_arg, metavar="DURATION", help="e.g. 5m, 1h")
+    p.add_argument("--interval", type=cli.interval_arg, metavar="DURATION", help="e.g. 5m, 1h30m")
     p = add("import-opml", cmd_import_opml, "add the feeds of an OPML file not configured yet")
     p.add_argument("file")
     p = add("export-opml", cmd_export_opml, "write the configured feeds as OPML")

@@ -146,6 +146,7 @@ class Daemon:
             "NEWSWATCH_DELIVER_TICK": "0.2",
             "NEWSWATCH_LEASE": "1.5",
             "NEWSWATCH_RETRY_BASE": "0.5",
+            "NEWSWATCH_MIN_INTERVAL": "0.1",
             "PYTHONPATH": str(REPO),
         }
         self.proc = subprocess.Popen(
