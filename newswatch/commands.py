@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from newswatch import cli, feedcmds
-from newswatch.durations import format_duration
+from newswatch.durations import format_approx, format_duration
 
 # Heavy modules (SQLAlchemy, aiohttp, Apprise, feedparser, the matcher) are imported
 # inside the commands that need them: every CLI call, `--version` included, would
@@ -96,22 +96,32 @@ def cmd_poll(args: argparse.Namespace) -> int:
             )
     finally:
         app.close()
+    from newswatch.output import plural
+
+    # -q: nothing on success; a failed feed is still reported (and the exit code says so).
+    failed = poll.errors > 0
+    if args.quiet and not failed:
+        return cli.EXIT_OK
     print(
-        f"polled {poll.feeds} feeds: {poll.ok} updated, {poll.not_modified} not modified, "
-        f"{poll.unchanged} unchanged, {poll.errors} failed; {poll.new_articles} new articles"
+        f"polled {plural(poll.feeds, 'feed')}: {poll.ok} updated, "
+        f"{poll.not_modified} not modified, {poll.unchanged} unchanged, {poll.errors} failed; "
+        f"{plural(poll.new_articles, 'new article')}"
     )
+    if args.quiet:
+        return cli.EXIT_FAILED
     print(
-        f"matched {matched.articles} articles: {matched.hits + paged.hits} new hits, "
-        f"{matched.deliveries + paged.deliveries} alerts queued"
+        f"matched {plural(matched.articles, 'article')}: "
+        f"{plural(matched.hits + paged.hits, 'new hit')}, "
+        f"{plural(matched.deliveries + paged.deliveries, 'alert')} queued"
     )
     if pages.read + pages.retrying + pages.failed:
         print(
             f"article pages: {pages.read} read, {pages.retrying} to retry, "
-            f"{pages.failed} failed; {paged.hits} hits found only in them"
+            f"{pages.failed} failed; {plural(paged.hits, 'hit')} found only in them"
         )
     if sent is not None:
         print(f"delivered {sent.sent}, retrying {sent.retried}, failed {sent.failed}")
-    return cli.EXIT_OK
+    return cli.EXIT_FAILED if failed else cli.EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -206,6 +216,7 @@ def cmd_hits(args: argparse.Namespace) -> int:
             hits = astore.list_hits(s, watchlist=args.watchlist, since=since, limit=args.limit)
     finally:
         app.close()
+    zone = app.settings.tz
     if args.json:
         cli.print_json_lines(
             [
@@ -230,16 +241,9 @@ def cmd_hits(args: argparse.Namespace) -> int:
         )
         return cli.EXIT_OK
     cli.print_table(
-        ["first seen", "watchlist", "name", "matched", "feed", "title"],
+        ["first seen", "watchlist", "name", "matched", "feed", "title", "link"],
         [
-            (
-                h.first_seen.strftime("%Y-%m-%d %H:%M"),
-                h.watchlist,
-                h.name,
-                h.matched,
-                h.feed,
-                h.title[:70],
-            )
+            (cli.when(h.first_seen, zone), h.watchlist, h.name, h.matched, h.feed, h.title, h.url)
             for h in hits
         ],
     )
@@ -279,28 +283,39 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             ]
         )
         return cli.EXIT_OK
-    rows = []
-    for f in feeds:
-        status = f.status
-        if f.failing_since is not None:
-            status = f"failing since {f.failing_since:%Y-%m-%d %H:%M}"
-        rows.append(
-            (
-                f.name[:30],
-                status,
-                f"{f.last_success_at:%Y-%m-%d %H:%M}" if f.last_success_at else "never",
-                f.error_count,
-                f"{f.next_check_at:%Y-%m-%d %H:%M}",
-                f.articles,
-                f"{f.per_day:.1f}",
-                (f.last_error or f.note or "")[:80],
-            )
+    zone = app.settings.tz
+    rows = [
+        (
+            f.name,
+            _feed_state(f, now, zone),
+            cli.when(f.last_success_at, zone),
+            f.error_count,
+            cli.when(f.next_check_at, zone),
+            f.articles,
+            f"{f.per_day:.1f}",
+            f.last_error or f.note or "",
         )
+        for f in feeds
+    ]
     cli.print_table(
         ["feed", "status", "last success", "errors", "next check", "articles", "per day", "note"],
         rows,
     )
     return cli.EXIT_OK
+
+
+def _feed_state(f: Any, now: datetime, zone: tzinfo) -> str:
+    """A feed's state in words: "failing since 2025-12-10 11:00 EET, 4 tries, next in 35m"."""
+    from newswatch.output import plural
+
+    if f.failing_since is None:
+        return str(f.status)
+    wait = (f.next_check_at - now).total_seconds() if f.next_check_at else 0.0
+    next_try = f"next in {format_approx(wait)}" if wait > 0 else "next now"
+    return (
+        f"failing since {cli.when(f.failing_since, zone)}, "
+        f"{plural(f.error_count, 'try', 'tries')}, {next_try}"
+    )
 
 
 def cmd_notify_test(args: argparse.Namespace) -> int:
@@ -383,9 +398,12 @@ def cmd_rematch(args: argparse.Namespace) -> int:
         sent = app.deliver()
     finally:
         app.close()
+    from newswatch.output import plural
+
     print(
-        f"rematched {report.articles} articles since {since:%Y-%m-%d %H:%M}: "
-        f"{report.hits} new hits, {report.deliveries} alerts queued, {sent.sent} delivered"
+        f"rematched {plural(report.articles, 'article')} since "
+        f"{cli.when(since, app.settings.tz)}: {plural(report.hits, 'new hit')}, "
+        f"{plural(report.deliveries, 'alert')} queued, {sent.sent} delivered"
     )
     return cli.EXIT_OK
 
@@ -400,12 +418,13 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
                 raise cli.UsageError("deliveries retry needs an ID or --failed")
             with app.sessions.begin() as s:
                 n = astore.requeue(s, app.clock(), delivery_id=args.id, failed=args.failed)
-            print(f"requeued {n} deliveries")
+            print(f"requeued {n} {'delivery' if n == 1 else 'deliveries'}")
             return cli.EXIT_OK if n else cli.EXIT_FAILED
         with app.sessions() as s:
             rows = astore.list_deliveries(s, status=args.status, limit=args.limit)
     finally:
         app.close()
+    zone = app.settings.tz
     if args.json:
         cli.print_json_lines([_delivery_json(d) for d in rows])
         return cli.EXIT_OK
@@ -419,8 +438,8 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
                 d.watchlist or "",
                 d.target,
                 d.attempts,
-                f"{d.created_at:%Y-%m-%d %H:%M}",
-                ((d.last_error or d.title) or "")[:70],
+                cli.when(d.created_at, zone),
+                (d.last_error or d.title) or "",
             )
             for d in rows
         ],
@@ -456,6 +475,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
             stories = astore.list_stories(s, since, args.limit)
     finally:
         app.close()
+    zone = app.settings.tz
     if args.json:
         cli.print_json_lines(
             [
@@ -475,13 +495,15 @@ def cmd_stories(args: argparse.Namespace) -> int:
             ]
         )
         return cli.EXIT_OK
+    from newswatch.output import plural
+
     for st in stories:
         names = f" [{', '.join(st.names)}]" if st.names else ""
-        print(f"story {st.id}: {st.title[:90]}{names}")
-        print(
-            f"  {st.first_seen:%Y-%m-%d %H:%M} .. {st.last_seen:%Y-%m-%d %H:%M}, "
-            f"{len(st.articles)} reports from {len(st.outlets)} outlets"
+        cli.say(f"story {st.id}: {st.title[:90]}{names}")
+        cli.say(
+            f"  {cli.when(st.first_seen, zone)} .. {cli.when(st.last_seen, zone)}, "
+            f"{plural(len(st.articles), 'report')} from {plural(len(st.outlets), 'outlet')}"
         )
         for _, title, _, feed in st.articles:
-            print(f"    {feed}: {title[:80]}")
+            cli.say(f"    {feed}: {title[:80]}")
     return cli.EXIT_OK

@@ -249,4 +249,7 @@ def _append(
 
 def _say(text: str, *, err: bool = False) -> None:
     # Commands print their own output (house CLI style); stdout/stderr directly, no logging.
-    (sys.stderr if err else sys.stdout).write(text + "\n")
+    # Titles, URLs and errors come from feeds and pages: no terminal control gets through.
+    from newswatch.output import clean
+
+    (sys.stderr if err else sys.stdout).write(clean(text) + "\n")
