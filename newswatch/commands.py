@@ -208,12 +208,15 @@ def _safe_db_url(url: str) -> str:
 
 def cmd_hits(args: argparse.Namespace) -> int:
     from alerts import storage as astore
+    from alerts.storage.hitstates import hit_deliveries
+    from newswatch.hitstate import hit_state
 
     app = cli.open_app(args)
     try:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None
         with app.sessions() as s:
             hits = astore.list_hits(s, watchlist=args.watchlist, since=since, limit=args.limit)
+            seen = hit_deliveries(s, hits)
     finally:
         app.close()
     zone = app.settings.tz
@@ -240,10 +243,20 @@ def cmd_hits(args: argparse.Namespace) -> int:
             ]
         )
         return cli.EXIT_OK
+    digests = {w.name for w in app.settings.watchlists if w.mode == "digest"}
     cli.print_table(
-        ["first seen", "watchlist", "name", "matched", "feed", "title", "link"],
+        ["first seen", "watchlist", "name", "state", "matched", "feed", "title", "link"],
         [
-            (cli.when(h.first_seen, zone), h.watchlist, h.name, h.matched, h.feed, h.title, h.url)
+            (
+                cli.when(h.first_seen, zone),
+                h.watchlist,
+                h.name,
+                hit_state(h, seen, digests),
+                h.matched,
+                h.feed,
+                h.title,
+                h.url,
+            )
             for h in hits
         ],
     )
