@@ -79,16 +79,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     from alerts.deliver import DeliveryReport
+    from newswatch.output import plural
+    from newswatch.progress import phases
 
     app = cli.open_app(args)
     try:
-        poll = app.poll(force=True)
-        matched = app.match()
-        sent = app.deliver() if not args.no_deliver else None
-        # The feeds' own text is matched (and alerted) above; then the article pages
-        # this cycle left pending, so `poll` exits only once those are read.
-        pages = app.poll_pages()
-        paged = app.match()
+        with phases(sys.stderr, enabled=not args.quiet) as show:
+            show(f"polling {plural(len(app.settings.feeds), 'feed')}")
+            poll = app.poll(force=True)
+            show(f"{plural(poll.new_articles, 'new article')}; matching")
+            matched = app.match()
+            show(f"{plural(matched.hits, 'new hit')}; delivering")
+            sent = app.deliver() if not args.no_deliver else None
+            # The feeds' own text is matched (and alerted) above; then the article pages
+            # this cycle left pending, so `poll` exits only once those are read.
+            show(f"{plural(matched.hits, 'new hit')}; reading article pages")
+            pages = app.poll_pages()
+            paged = app.match()
         if sent is not None:
             more = app.deliver()
             sent = DeliveryReport(
@@ -96,8 +103,6 @@ def cmd_poll(args: argparse.Namespace) -> int:
             )
     finally:
         app.close()
-    from newswatch.output import plural
-
     # -q: nothing on success; a failed feed is still reported (and the exit code says so).
     failed = poll.errors > 0
     if args.quiet and not failed:
@@ -400,19 +405,23 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_rematch(args: argparse.Namespace) -> int:
     from alerts.pipeline import rematch
     from ingest import storage as istore
+    from newswatch.output import plural
+    from newswatch.progress import phases
 
     app = cli.open_app(args)
     try:
         now = app.clock()
         since = now - timedelta(seconds=args.since)
-        with app.sessions.begin() as s:
-            articles = istore.articles_since(s, since)
-            report = rematch(s, app.policy, app.matcher, articles, now)
-        sent = app.deliver()
+        with phases(sys.stderr, enabled=not args.quiet) as show:
+            show("reading stored articles")
+            with app.sessions.begin() as s:
+                articles = istore.articles_since(s, since)
+                show(f"rematching {plural(len(articles), 'article')}")
+                report = rematch(s, app.policy, app.matcher, articles, now)
+            show(f"{plural(report.hits, 'new hit')}; delivering")
+            sent = app.deliver()
     finally:
         app.close()
-    from newswatch.output import plural
-
     print(
         f"rematched {plural(report.articles, 'article')} since "
         f"{cli.when(since, app.settings.tz)}: {plural(report.hits, 'new hit')}, "
