@@ -432,6 +432,7 @@ def cmd_rematch(args: argparse.Namespace) -> int:
 
 def cmd_deliveries(args: argparse.Namespace) -> int:
     from alerts import storage as astore
+    from newswatch import digestcmds
 
     app = cli.open_app(args)
     try:
@@ -444,6 +445,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
             return cli.EXIT_OK if n else cli.EXIT_FAILED
         with app.sessions() as s:
             rows = astore.list_deliveries(s, status=args.status, limit=args.limit)
+        digests = digestcmds.pending_digests(app) if not args.json else []
     finally:
         app.close()
     zone = app.settings.tz
@@ -466,6 +468,9 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
             for d in rows
         ],
     )
+    if digests and args.status in (None, "pending"):
+        for line in ["pending digests:", *digestcmds.digest_lines(digests, app)]:
+            cli.say(line)
     return cli.EXIT_OK
 
 
