@@ -135,3 +135,26 @@ def test_poll_quiet_is_silent_on_success_and_reports_failure(
         server.route("/feed.json", status=500)
         assert main(["--config", str(path), "poll", "-q", "--no-deliver"]) == 1
         assert "1 failed" in capsys.readouterr().out
+
+
+JSON_KEYS = {
+    "hits": [
+        "watchlist", "name", "matched", "url", "title", "feed", "published", "first_seen",
+        "story", "field", "variant", "reason", "snippet", "article_id",
+    ],
+    "feeds": [
+        "name", "url", "config_url", "status", "enabled", "last_check", "last_success",
+        "last_error", "error_count", "failing_since", "next_check", "articles", "per_day",
+        "note",
+    ],
+    "stories": ["story", "title", "first_seen", "last_seen", "outlets", "names", "articles"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", sorted(JSON_KEYS))
+def test_json_fields_are_unchanged(
+    capsys: pytest.CaptureFixture[str], config: Path, command: str
+) -> None:
+    lines = output(capsys, config, command, "--json").splitlines()
+    assert lines and all(list(json.loads(line)) == JSON_KEYS[command] for line in lines)
+    assert all("\x1b[" not in line for line in lines)  # no colour, whatever the terminal
