@@ -8,19 +8,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy.exc import SQLAlchemyError
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from newswatch import __version__, urlmask
-from newswatch.app import App, DatabaseUnavailable, describe_db_error
 from newswatch.config import ConfigError, Settings, config_path, load
 from newswatch.durations import parse_duration
 from newswatch.urlmask import mask_text
+
+if TYPE_CHECKING:
+    from newswatch.app import App
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -35,9 +36,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # --config/-v/-q may stand before or after the command; SUPPRESS keeps a later
     # subparser from overwriting an earlier value with its default.
-    for name, default in (("config", None), ("verbose", 0), ("quiet", False)):
+    for name, default in (("config", None), ("verbose", 0), ("quiet", False), ("no_color", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
+    global _no_color
+    _no_color = args.no_color
     _setup_logging(args.verbose, args.quiet)
     handler: Command | None = getattr(args, "handler", None)
     if handler is None:
@@ -49,18 +52,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in e.problems:
             print(mask_text(f"{e.path}: {line}"), file=sys.stderr)
         return EXIT_USAGE
-    except DatabaseUnavailable as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_FAILED
-    except SQLAlchemyError as e:
-        # After a successful start (a table gone, the disk full, the server restarted).
-        print(mask_text(f"error: database: {describe_db_error(e)}"), file=sys.stderr)
-        return EXIT_FAILED
     except UsageError as e:
         print(mask_text(f"error: {e}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as e:
+        if _is_database_unavailable(e):
+            print(f"error: {e}", file=sys.stderr)
+            return EXIT_FAILED
+        raise
+
+
+def _is_database_unavailable(error: Exception) -> bool:
+    # newswatch.app (SQLAlchemy, aiohttp, Apprise) is imported only by the commands
+    # that need it, so `--version` and `check` start at once (#12); when it was never
+    # imported, nothing can have raised its error.
+    app = sys.modules.get("newswatch.app")
+    return app is not None and isinstance(error, app.DatabaseUnavailable)
+
+
+def _is_database_error(error: Exception) -> bool:
+    exc = sys.modules.get("sqlalchemy.exc")
+    return exc is not None and isinstance(error, exc.SQLAlchemyError)
 
 
 class UsageError(Exception):
@@ -78,8 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="config file (default: $NEWSWATCH_CONFIG, else ./config.toml)",
     )
-    common.add_argument("--verbose", "-v", action="count", default=argparse.SUPPRESS)
-    common.add_argument("--quiet", "-q", action="store_true", default=argparse.SUPPRESS)
+    common.add_argument(
+        "--verbose", "-v", action="count", default=argparse.SUPPRESS, help="debug logging"
+    )
+    common.add_argument(
+        "--quiet", "-q", action="store_true", default=argparse.SUPPRESS, help="warnings only"
+    )
+    common.add_argument(
+        "--no-color",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no colour in tables (also: NO_COLOR set, or output not a terminal)",
+    )
     parser = argparse.ArgumentParser(
         prog="newswatch",
         description="Poll news feeds, match people's names in any spelling, alert once per story.",
@@ -88,7 +112,48 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newswatch {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     commands.register(sub, common)
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description="Print a completion script for bash, zsh or fish.",
+        parents=[common],
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
+    p.set_defaults(handler=lambda args: _print_completion(parser, args.shell))
+    for name, each in sub.choices.items():
+        # `newswatch hits --help` ends with an example of the command in use.
+        example = EXAMPLES.get(name)
+        if example is not None:
+            each.epilog = "example:\n  " + example
+            each.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
+
+
+EXAMPLES = {
+    "run": "newswatch --config /etc/newswatch/config.toml run",
+    "poll": "newswatch poll --no-deliver",
+    "check": "newswatch check",
+    "hits": "newswatch hits --since 2d --watchlist belarus",
+    "feeds": "newswatch feeds --json | jq .status",
+    "notify-test": "newswatch notify-test ops",
+    "db": "newswatch db upgrade",
+    "explain": 'newswatch explain "Ales Bialiatski" --text "Суд над Алесем Бяляцким"',
+    "rematch": "newswatch rematch --since 30d",
+    "add": "newswatch add https://example.org/news/ --interval 30m",
+    "import-opml": "newswatch import-opml subscriptions.opml",
+    "export-opml": "newswatch export-opml feeds.opml",
+    "extract": "newswatch extract https://example.org/news/2025/12/10/story.html",
+    "stories": "newswatch stories --since 12h",
+    "deliveries": "newswatch deliveries --status pending",
+    "completion": 'eval "$(newswatch completion bash)"',
+}
+
+
+def _print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
+    from newswatch.completion import script
+
+    sys.stdout.write(script(shell, parser))
+    return EXIT_OK
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -96,6 +161,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def open_app(args: argparse.Namespace, **kwargs: Any) -> App:
+    from newswatch.app import App
+
     app = App(settings_from(args), **kwargs)
     app.open()
     return app
@@ -104,6 +171,15 @@ def open_app(args: argparse.Namespace, **kwargs: Any) -> App:
 def since_arg(text: str) -> float:
     try:
         return parse_duration(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def interval_arg(text: str) -> float:
+    from newswatch.durations import parse_interval
+
+    try:
+        return parse_interval(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
 
@@ -117,13 +193,40 @@ def print_json_lines(rows: Sequence[dict[str, Any]]) -> None:
         print(json.dumps(row, ensure_ascii=False))
 
 
+# Columns whose cells are cut first when a table is wider than the terminal, and the
+# columns coloured by state; by header, so every command's table behaves alike.
+_FLEXIBLE = frozenset({"title", "link", "note", "error", "title / error", "target", "feed"})
+_STATE = frozenset({"status", "state"})
+_no_color = False  # --no-color of the current invocation
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[str(h) for h in headers], *[["" if c is None else str(c) for c in r] for r in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    for n, row in enumerate(cells):
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    """A table fitted to the terminal; text from feeds is cleaned of control sequences."""
+    from newswatch import output
+
+    columns = [
+        output.Column(h, flexible=h in _FLEXIBLE, state=h in _STATE, right=h in _NUMERIC)
+        for h in headers
+    ]
+    term = output.terminal(sys.stdout, os.environ, no_color=_no_color)
+    sys.stdout.write(output.table(columns, rows, term))
+
+
+_NUMERIC = frozenset({"id", "tries", "errors", "articles", "per day"})
+
+
+def say(text: str) -> None:
+    """A line of human output that may carry text from feeds (titles, names, errors)."""
+    from newswatch.output import clean
+
+    print(clean(text))
+
+
+def when(value: datetime | None, zone: tzinfo, *, never: str = "never") -> str:
+    """A stored time in the configured zone with its label: "2025-12-10 11:00 EET"."""
+    from newswatch.output import local_time
+
+    return local_time(value, zone, never=never)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:

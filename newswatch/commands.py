@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from alerts import notify, render
-from alerts import storage as astore
-from alerts.deliver import DeliveryReport
-from alerts.errors import NotifyError
-from alerts.matching import Matcher, WatchName
-from ingest import storage as istore
 from newswatch import cli, commands_web, feedcmds
-from newswatch.durations import format_duration
+from newswatch.durations import format_approx, format_duration
 from newswatch.urlmask import mask_text, mask_url
+
+# Heavy modules (SQLAlchemy, aiohttp, Apprise, feedparser, the matcher) are imported
+# inside the commands that need them: every CLI call, `--version` included, would
+# otherwise pay for all of them before doing anything (#12).
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -83,15 +81,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
+    from alerts.deliver import DeliveryReport
+    from newswatch.output import plural
+    from newswatch.progress import phases
+
     app = cli.open_app(args)
     try:
-        poll = app.poll(force=True)
-        matched = app.match()
-        sent = app.deliver() if not args.no_deliver else None
-        # The feeds' own text is matched (and alerted) above; then the article pages
-        # this cycle left pending, so `poll` exits only once those are read.
-        pages = app.poll_pages()
-        paged = app.match()
+        with phases(sys.stderr, enabled=not args.quiet) as show:
+            show(f"polling {plural(len(app.settings.feeds), 'feed')}")
+            poll = app.poll(force=True)
+            show(f"{plural(poll.new_articles, 'new article')}; matching")
+            matched = app.match()
+            show(f"{plural(matched.hits, 'new hit')}; delivering")
+            sent = app.deliver() if not args.no_deliver else None
+            # The feeds' own text is matched (and alerted) above; then the article pages
+            # this cycle left pending, so `poll` exits only once those are read.
+            show(f"{plural(matched.hits, 'new hit')}; reading article pages")
+            pages = app.poll_pages()
+            paged = app.match()
         if sent is not None:
             more = app.deliver()
             sent = DeliveryReport(
@@ -99,22 +106,30 @@ def cmd_poll(args: argparse.Namespace) -> int:
             )
     finally:
         app.close()
+    # -q: nothing on success; a failed feed is still reported (and the exit code says so).
+    failed = poll.errors > 0
+    if args.quiet and not failed:
+        return cli.EXIT_OK
     print(
-        f"polled {poll.feeds} feeds: {poll.ok} updated, {poll.not_modified} not modified, "
-        f"{poll.unchanged} unchanged, {poll.errors} failed; {poll.new_articles} new articles"
+        f"polled {plural(poll.feeds, 'feed')}: {poll.ok} updated, "
+        f"{poll.not_modified} not modified, {poll.unchanged} unchanged, {poll.errors} failed; "
+        f"{plural(poll.new_articles, 'new article')}"
     )
+    if args.quiet:
+        return cli.EXIT_FAILED
     print(
-        f"matched {matched.articles} articles: {matched.hits + paged.hits} new hits, "
-        f"{matched.deliveries + paged.deliveries} alerts queued"
+        f"matched {plural(matched.articles, 'article')}: "
+        f"{plural(matched.hits + paged.hits, 'new hit')}, "
+        f"{plural(matched.deliveries + paged.deliveries, 'alert')} queued"
     )
     if pages.read + pages.retrying + pages.failed:
         print(
             f"article pages: {pages.read} read, {pages.retrying} to retry, "
-            f"{pages.failed} failed; {paged.hits} hits found only in them"
+            f"{pages.failed} failed; {plural(paged.hits, 'hit')} found only in them"
         )
     if sent is not None:
         print(f"delivered {sent.sent}, retrying {sent.retried}, failed {sent.failed}")
-    return cli.EXIT_OK
+    return cli.EXIT_FAILED if failed else cli.EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -154,7 +169,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from alerts import notify
+    from alerts.errors import NotifyError
+
     settings = cli.settings_from(args)
+    notify.register_console()
     problems = 0
     print(f"config {settings.path}: OK")
     print(f"database: {_safe_db_url(settings.database_url)}")
@@ -182,22 +201,35 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _safe_db_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    # The URL as SQLAlchemy's render_as_string(hide_password=True) prints it, without
+    # importing SQLAlchemy just for this (a third of `check`'s start-up, #12).
+    from urllib.parse import urlsplit, urlunsplit
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        user, _, host = parts.netloc.rpartition("@")
+        name = user.partition(":")[0]
+        return urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
+    except ValueError:
         return "(unparseable URL)"
 
 
 def cmd_hits(args: argparse.Namespace) -> int:
+    from alerts import storage as astore
+    from alerts.storage.hitstates import hit_deliveries
+    from newswatch.hitstate import hit_state
+
     app = cli.open_app(args)
     try:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None
         with app.sessions() as s:
             hits = astore.list_hits(s, watchlist=args.watchlist, since=since, limit=args.limit)
+            seen = hit_deliveries(s, hits)
     finally:
         app.close()
+    zone = app.settings.tz
     if args.json:
         cli.print_json_lines(
             [
@@ -221,16 +253,19 @@ def cmd_hits(args: argparse.Namespace) -> int:
             ]
         )
         return cli.EXIT_OK
+    digests = {w.name for w in app.settings.watchlists if w.mode == "digest"}
     cli.print_table(
-        ["first seen", "watchlist", "name", "matched", "feed", "title"],
+        ["first seen", "watchlist", "name", "state", "matched", "feed", "title", "link"],
         [
             (
-                h.first_seen.strftime("%Y-%m-%d %H:%M"),
+                cli.when(h.first_seen, zone),
                 h.watchlist,
                 h.name,
+                hit_state(h, seen, digests),
                 h.matched,
                 h.feed,
-                h.title[:70],
+                h.title,
+                h.url,
             )
             for h in hits
         ],
@@ -239,6 +274,8 @@ def cmd_hits(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
+    from ingest import storage as istore
+
     app = cli.open_app(args)
     try:
         now = app.clock()
@@ -269,23 +306,20 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             ]
         )
         return cli.EXIT_OK
-    rows = []
-    for f in feeds:
-        status = f.status
-        if f.failing_since is not None:
-            status = f"failing since {f.failing_since:%Y-%m-%d %H:%M}"
-        rows.append(
-            (
-                f.name[:30],
-                status,
-                f"{f.last_success_at:%Y-%m-%d %H:%M}" if f.last_success_at else "never",
-                f.error_count,
-                f"{f.next_check_at:%Y-%m-%d %H:%M}",
-                f.articles,
-                f"{f.per_day:.1f}",
-                mask_text(f.last_error or f.note or "")[:80],
-            )
+    zone = app.settings.tz
+    rows = [
+        (
+            f.name,
+            _feed_state(f, now, zone),
+            cli.when(f.last_success_at, zone),
+            f.error_count,
+            cli.when(f.next_check_at, zone),
+            f.articles,
+            f"{f.per_day:.1f}",
+            mask_text(f.last_error or f.note or ""),
         )
+        for f in feeds
+    ]
     cli.print_table(
         ["feed", "status", "last success", "errors", "next check", "articles", "per day", "note"],
         rows,
@@ -293,7 +327,24 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
+def _feed_state(f: Any, now: datetime, zone: tzinfo) -> str:
+    """A feed's state in words: "failing since 2025-12-10 11:00 EET, 4 tries, next in 35m"."""
+    from newswatch.output import plural
+
+    if f.failing_since is None:
+        return str(f.status)
+    wait = (f.next_check_at - now).total_seconds() if f.next_check_at else 0.0
+    next_try = f"next in {format_approx(wait)}" if wait > 0 else "next now"
+    return (
+        f"failing since {cli.when(f.failing_since, zone)}, "
+        f"{plural(f.error_count, 'try', 'tries')}, {next_try}"
+    )
+
+
 def cmd_notify_test(args: argparse.Namespace) -> int:
+    from alerts import notify, render
+    from alerts.errors import NotifyError
+
     settings = cli.settings_from(args)
     notify.register_console()
     chosen = [n for n in settings.notifiers if args.notifier in (None, n.name)]
@@ -328,6 +379,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from alerts.matching import Matcher, WatchName
+
     name = WatchName(key=args.name, name=args.name, variants=not args.no_variants)
     matcher = Matcher.build([name])
     if args.text is None:
@@ -356,25 +409,36 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_rematch(args: argparse.Namespace) -> int:
     from alerts.pipeline import rematch
+    from ingest import storage as istore
+    from newswatch.output import plural
+    from newswatch.progress import phases
 
     app = cli.open_app(args)
     try:
         now = app.clock()
         since = now - timedelta(seconds=args.since)
-        with app.sessions.begin() as s:
-            articles = istore.articles_since(s, since)
-            report = rematch(s, app.policy, app.matcher, articles, now)
-        sent = app.deliver()
+        with phases(sys.stderr, enabled=not args.quiet) as show:
+            show("reading stored articles")
+            with app.sessions.begin() as s:
+                articles = istore.articles_since(s, since)
+                show(f"rematching {plural(len(articles), 'article')}")
+                report = rematch(s, app.policy, app.matcher, articles, now)
+            show(f"{plural(report.hits, 'new hit')}; delivering")
+            sent = app.deliver()
     finally:
         app.close()
     print(
-        f"rematched {report.articles} articles since {since:%Y-%m-%d %H:%M}: "
-        f"{report.hits} new hits, {report.deliveries} alerts queued, {sent.sent} delivered"
+        f"rematched {plural(report.articles, 'article')} since "
+        f"{cli.when(since, app.settings.tz)}: {plural(report.hits, 'new hit')}, "
+        f"{plural(report.deliveries, 'alert')} queued, {sent.sent} delivered"
     )
     return cli.EXIT_OK
 
 
 def cmd_deliveries(args: argparse.Namespace) -> int:
+    from alerts import storage as astore
+    from newswatch import digestcmds
+
     app = cli.open_app(args)
     try:
         if args.action == "retry":
@@ -388,12 +452,14 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
             if refused:
                 print(f"error: {refused}", file=sys.stderr)
                 return cli.EXIT_FAILED
-            print(f"requeued {n} deliveries")
+            print(f"requeued {n} {'delivery' if n == 1 else 'deliveries'}")
             return cli.EXIT_OK if n else cli.EXIT_FAILED
         with app.sessions() as s:
             rows = astore.list_deliveries(s, status=args.status, limit=args.limit)
+        digests = digestcmds.pending_digests(app) if not args.json else []
     finally:
         app.close()
+    zone = app.settings.tz
     if args.json:
         cli.print_json_lines([_delivery_json(d) for d in rows])
         return cli.EXIT_OK
@@ -407,17 +473,22 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
                 d.watchlist or "",
                 d.target,
                 d.attempts,
-                f"{d.created_at:%Y-%m-%d %H:%M}",
-                ((d.last_error or d.title) or "")[:70],
+                cli.when(d.created_at, zone),
+                (d.last_error or d.title) or "",
             )
             for d in rows
         ],
     )
+    if digests and args.status in (None, "pending"):
+        for line in ["pending digests:", *digestcmds.digest_lines(digests, app)]:
+            cli.say(line)
     return cli.EXIT_OK
 
 
 def _retry_refusal(s: Any, delivery_id: int) -> str:
     """Why `deliveries retry ID` requeued nothing."""
+    from alerts import storage as astore
+
     d = astore.get_delivery(s, delivery_id)
     if d is None:
         return f"delivery {delivery_id} does not exist"
@@ -449,6 +520,8 @@ def _delivery_json(d: Any) -> dict[str, Any]:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
+    from alerts import storage as astore
+
     app = cli.open_app(args)
     try:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None
@@ -456,6 +529,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
             stories = astore.list_stories(s, since, args.limit)
     finally:
         app.close()
+    zone = app.settings.tz
     if args.json:
         cli.print_json_lines(
             [
@@ -475,13 +549,15 @@ def cmd_stories(args: argparse.Namespace) -> int:
             ]
         )
         return cli.EXIT_OK
+    from newswatch.output import plural
+
     for st in stories:
         names = f" [{', '.join(st.names)}]" if st.names else ""
-        print(f"story {st.id}: {st.title[:90]}{names}")
-        print(
-            f"  {st.first_seen:%Y-%m-%d %H:%M} .. {st.last_seen:%Y-%m-%d %H:%M}, "
-            f"{len(st.articles)} reports from {len(st.outlets)} outlets"
+        cli.say(f"story {st.id}: {st.title[:90]}{names}")
+        cli.say(
+            f"  {cli.when(st.first_seen, zone)} .. {cli.when(st.last_seen, zone)}, "
+            f"{plural(len(st.articles), 'report')} from {plural(len(st.outlets), 'outlet')}"
         )
         for _, title, _, feed in st.articles:
-            print(f"    {feed}: {title[:80]}")
+            cli.say(f"    {feed}: {title[:80]}")
     return cli.EXIT_OK

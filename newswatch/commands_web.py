@@ -9,12 +9,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from newswatch import cli
-from newswatch.config import Settings
+
+if TYPE_CHECKING:
+    from newswatch.config import Settings
 
 TIMEOUT_S = 10.0
 
@@ -59,16 +59,18 @@ def _json(raw: bytes) -> dict[str, Any]:
 
 def print_exclusions(settings: Settings) -> None:
     """`check`'s list of "not this person" exclusions, which live in the database."""
-    from sqlalchemy.engine import make_url
+    db = settings.database_url
+    # An SQLite file not made yet holds none: said without loading SQLAlchemy (`check`
+    # starts at once, #12).
+    if db.startswith("sqlite:///") and not Path(db[len("sqlite:///") :].split("?")[0]).is_file():
+        print("exclusions: none (no database yet)")
+        return
     from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
 
     from alerts.storage import exclusions as xstore
     from ingest.db import make_engine
 
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        print("exclusions: none (no database yet)")
-        return
     engine = make_engine(settings.database_url)
     try:
         with Session(engine) as s:

@@ -175,7 +175,7 @@ class Daemon:
         # Article pages after the feeds' own text has been matched and queued (#13).
         if self.app.poll_pages().read and self.app.match().deliveries:
             self._deliver_soon()
-        log.info(
+        (log.info if report.feeds or matched.articles else log.debug)(  # idle ticks: DEBUG
             "tick %s matched=%d hits=%d queued=%d",
             report.line(),
             matched.articles,

@@ -7,25 +7,21 @@ before them is never rewritten, and a write that would leave the file invalid is
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ingest import storage as istore
-from ingest.errors import NotAFeed, ParseError
-from ingest.fetch import Fetcher, FetchLimits
-from ingest.model import FetchRequest, FetchResult, ParsedFeed
-from ingest.opml import parse_opml, render_opml
-from ingest.parse import parse_feed
-from ingest.sitemap import parse_sitemap
-from ingest.telegram import channel_of, parse_channel
 from newswatch import cli
 from newswatch.config import ConfigError, Settings, load
 from newswatch.durations import format_duration
+
+if TYPE_CHECKING:
+    from ingest.fetch import FetchLimits
+    from ingest.model import FetchResult, ParsedFeed
 
 Add = Callable[[str, cli.Command, str], argparse.ArgumentParser]
 
@@ -35,7 +31,7 @@ def register(add: Add) -> None:
     p = add("add", cmd_add, "check a feed URL (or a page linking one) and add it to the config")
     p.add_argument("url")
     p.add_argument("--name", help="default: the feed's title")
-    p.add_argument("--interval", type=cli.since_arg, metavar="DURATION", help="e.g. 5m, 1h")
+    p.add_argument("--interval", type=cli.interval_arg, metavar="DURATION", help="e.g. 5m, 1h30m")
     p = add("import-opml", cmd_import_opml, "add the feeds of an OPML file not configured yet")
     p.add_argument("file")
     p = add("export-opml", cmd_export_opml, "write the configured feeds as OPML")
@@ -43,6 +39,10 @@ def register(add: Add) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: feed fetching and parsing stay out of the start-up
+    # of every other command (#12).
+    from ingest.fetch import FetchLimits
+
     settings = cli.settings_from(args)
     url = args.url.strip()
     if not url.lower().startswith(("http://", "https://")):
@@ -54,6 +54,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         max_bytes=settings.defaults.max_body_bytes,
         allow_private=settings.defaults.allow_private,
     )
+    import asyncio
+
     found, read, problem = asyncio.run(_probe(url, limits))
     if read is None:
         _say(f"error: {url}: {problem}", err=True)
@@ -71,6 +73,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
+    from ingest.errors import ParseError
+    from ingest.opml import parse_opml
+
     settings = cli.settings_from(args)
     try:
         data = Path(args.file).read_bytes()
@@ -101,6 +106,9 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_export_opml(args: argparse.Namespace) -> int:
+    from ingest import storage as istore
+    from ingest.opml import render_opml
+
     # The URLs newswatch polls, not the configured ones: after a permanent redirect or
     # discovery from a web page, that is what another reader should subscribe to.
     app = cli.open_app(args)
@@ -123,6 +131,10 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 
 async def _probe(url: str, limits: FetchLimits) -> tuple[str, tuple[str, ParsedFeed] | None, str]:
     """(feed URL, parsed feed or None, problem): follows one HTML page's feed link."""
+    from ingest.errors import NotAFeed, ParseError
+    from ingest.fetch import Fetcher
+    from ingest.model import FetchRequest
+
     async with Fetcher(limits) as fetcher:
         result = await fetcher.fetch(FetchRequest(url))
         try:
@@ -160,6 +172,9 @@ def telegram_preview_url(url: str) -> str:
 
 def _parsed(result: FetchResult) -> tuple[str, ParsedFeed]:
     """The feed's kind (ingest's names: feed, telegram, sitemap) and its entries."""
+    from ingest.errors import ParseError
+    from ingest.parse import parse_feed
+
     if not result.ok:
         raise ParseError(result.url, result.error or f"HTTP {result.status}")
     try:
@@ -173,6 +188,11 @@ def _parsed(result: FetchResult) -> tuple[str, ParsedFeed]:
 
 def _other_kind(result: FetchResult) -> tuple[str, ParsedFeed] | None:
     """A Telegram channel preview or a sitemap, when the body is one."""
+    from ingest.errors import ParseError
+    from ingest.model import ParsedFeed
+    from ingest.sitemap import parse_sitemap
+    from ingest.telegram import channel_of, parse_channel
+
     if channel_of(result.url) is not None:
         try:
             return "telegram", parse_channel(result.body, dict(result.headers), result.url).feed
@@ -248,4 +268,7 @@ def _write(path: Path, text: str) -> None:
 
 def _say(text: str, *, err: bool = False) -> None:
     # Commands print their own output (house CLI style); stdout/stderr directly, no logging.
-    (sys.stderr if err else sys.stdout).write(text + "\n")
+    # Titles, URLs and errors come from feeds and pages: no terminal control gets through.
+    from newswatch.output import clean
+
+    (sys.stderr if err else sys.stdout).write(clean(text) + "\n")

@@ -92,7 +92,7 @@ def test_rematch_adds_and_alerts_only_new_hits(
 
         write('"Ales Bialiatski", "Maria Kolesnikova"')
         code, out = run(capsys, "--config", str(config), "rematch", "--since", "1d")
-        assert code == 0 and "1 new hits" in out
+        assert code == 0 and "1 new hit," in out
         posts = hook.wait_for(2)
         assert "Kolesnikova" in posts[1].json["title"]
 

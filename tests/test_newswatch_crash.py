@@ -168,6 +168,7 @@ class Daemon:
             **os.environ,
             "NEWSWATCH_POLL_TICK": "0.3",
             "NEWSWATCH_DELIVER_TICK": "0.2",
+            "NEWSWATCH_MIN_INTERVAL": "0.1",
             "PYTHONPATH": str(REPO),
             **(extra_env or {}),
         }

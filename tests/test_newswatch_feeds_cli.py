@@ -182,7 +182,7 @@ def test_feeds_json_reports_health(
         fh.write(
             f'\n[[feeds]]\nname = "moved"\nurl = "{server.redirect("/old", "/other.xml", 301)}"\n'
         )
-    assert run(config, "poll", "--no-deliver") == 0
+    assert run(config, "poll", "--no-deliver") == 1  # one feed failed
     capsys.readouterr()
     assert run(config, "feeds", "--json") == 0
     rows = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
