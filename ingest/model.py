@@ -97,3 +97,4 @@ class StoredArticle:
     first_seen: datetime
     language: str | None = None
     alertable: bool = True
+    lang: str | None = None  # detected from the text; `language` is what the feed declared

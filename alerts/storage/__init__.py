@@ -45,6 +45,7 @@ from alerts.storage.outbox import (
     requeue,
 )
 from alerts.storage.stories import (
+    StoryMember,
     StoryView,
     assign_story,
     create_story,
@@ -53,6 +54,7 @@ from alerts.storage.stories import (
     story_members_since,
     story_of,
     story_outlets,
+    story_window,
 )
 from alerts.storage.tables import (
     FAILED,
@@ -80,6 +82,7 @@ __all__ = [
     "NewDelivery",
     "NewHit",
     "StoredHit",
+    "StoryMember",
     "StoryRow",
     "StoryView",
     "add_hits",
@@ -118,4 +121,5 @@ __all__ = [
     "story_members_since",
     "story_of",
     "story_outlets",
+    "story_window",
 ]

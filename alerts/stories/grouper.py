@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,8 +62,18 @@ class _StoryEvidence:
         return self.best
 
 
+# What a grouper is warmed with: the stored members of the window and their stories.
+Loader = Callable[[], Iterable[tuple[StoryDoc, int]]]
+
+
 class StoryGrouper:
-    """Places documents into stories; `place` decides, `add` records, `evict` forgets."""
+    """Places documents into stories; `place` decides, `add` records, `evict` forgets.
+
+    `add`s made between `begin` and `commit` are undone by `rollback`, so the index
+    follows the database transaction that stored the placements. `loader`, when given,
+    warms the index on first use rather than at construction: a process that never
+    places an article (a poll where every feed answered 304) never reads the window.
+    """
 
     def __init__(
         self,
@@ -70,7 +81,10 @@ class StoryGrouper:
         window: timedelta = timedelta(hours=48),
         threshold: float = 1.0,
         tuning: Tuning | None = None,
+        loader: Loader | None = None,
     ) -> None:
+        self._loader = loader
+        self._journal: list[tuple[int, _Member | None]] | None = None
         self._window = window
         self._threshold = threshold
         self._tuning = tuning or Tuning()
@@ -82,7 +96,49 @@ class StoryGrouper:
         self._last: tuple[StoryDoc, Features] | None = None
 
     def __len__(self) -> int:
+        self._load()
         return len(self._members)
+
+    @property
+    def loaded(self) -> bool:
+        return self._loader is None
+
+    def _load(self) -> None:
+        loader, self._loader = self._loader, None
+        if loader is not None:
+            for doc, story_id in loader():
+                self._record(doc, story_id)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Around a database transaction: its `add`s stay only if it commits (enter
+        this before the transaction, so that its commit is inside, and its warming
+        reads the database before the transaction holds a write lock)."""
+        self._load()
+        self.begin()
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def begin(self) -> None:
+        """Start journaling `add`s, so that `rollback` can undo them."""
+        self._journal = []
+
+    def commit(self) -> None:
+        """Keep the `add`s since `begin`."""
+        self._journal = None
+
+    def rollback(self) -> None:
+        """Undo the `add`s since `begin` (their transaction did not commit)."""
+        journal, self._journal = self._journal or [], None
+        for doc_id, previous in reversed(journal):
+            if doc_id in self._members:
+                self._forget(doc_id)
+            if previous is not None:
+                self._insert(doc_id, previous)
 
     def weight(self, key: str) -> float:
         """The current weight of a feature key (kind weight times its rarity here)."""
@@ -131,6 +187,7 @@ class StoryGrouper:
 
     def place(self, doc: StoryDoc) -> Placement:
         """Which story `doc` belongs to (None: a new one), without recording it."""
+        self._load()
         features = self._features(doc)
         stories: dict[int, _StoryEvidence] = {}
         weigh = self._memo_weigher()
@@ -167,16 +224,25 @@ class StoryGrouper:
 
     def add(self, doc: StoryDoc, story_id: int) -> None:
         """Record `doc` as a member of `story_id` (after `place`, or warming up)."""
+        self._load()
+        if self._journal is not None:
+            self._journal.append((doc.article_id, self._members.get(doc.article_id)))
+        self._record(doc, story_id)
+
+    def _record(self, doc: StoryDoc, story_id: int) -> None:
         if doc.article_id in self._members:
             self._forget(doc.article_id)
-        features = self._features(doc)
-        self._members[doc.article_id] = _Member(features, doc.published, story_id)
-        for key in features.keys:
-            self._index.setdefault(key, set()).add(doc.article_id)
-        heapq.heappush(self._by_time, (doc.published, doc.article_id))
+        self._insert(doc.article_id, _Member(self._features(doc), doc.published, story_id))
+
+    def _insert(self, doc_id: int, member: _Member) -> None:
+        self._members[doc_id] = member
+        for key in member.features.keys:
+            self._index.setdefault(key, set()).add(doc_id)
+        heapq.heappush(self._by_time, (member.published, doc_id))
 
     def evict(self, before: datetime) -> None:
-        """Forget every document published before `before`."""
+        """Forget every document published before `before` (nothing, if not loaded yet:
+        the loader reads only the window)."""
         while self._by_time and self._by_time[0][0] < before:
             published, doc_id = heapq.heappop(self._by_time)
             member = self._members.get(doc_id)
