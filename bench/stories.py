@@ -259,6 +259,106 @@ def synthetic(n: int, start: datetime, span: timedelta, seed: int = 7) -> list[S
     return docs
 
 
+# News-like text: syllables of three scripts (Latin with marks, Cyrillic, Greek), so
+# that the vocabulary has tens of thousands of word types as a real news mix has.
+_NEWS_SYLLABLES = {
+    "en": [c + v for c in ("b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v",
+                           "st", "tr", "ch", "sh", "w") for v in "aeiou"],
+    "pl": [c + v for c in ("b", "d", "k", "ł", "m", "n", "p", "r", "s", "t", "w", "z", "cz",
+                           "sz", "rz", "ż") for v in ("a", "e", "i", "o", "u", "y", "ą", "ę")],
+    "ru": [c + v for c in "бвгдзклмнпрстфхцчшщ" for v in "аеиоуыяю"],
+    "el": [c + v for c in "βγδζθκλμνξπρστφχψ" for v in "αεηιουω"],
+}  # fmt: skip
+
+
+def _zipf(rng: random.Random, words: list[str], k: int, cum: list[float]) -> list[str]:
+    return rng.choices(words, cum_weights=cum, k=k)
+
+
+def newslike(n: int, start: datetime, span: timedelta, seed: int = 7) -> list[StoryDoc]:
+    """Articles that each name a watched person (only those are placed): a Zipfian
+    vocabulary of ~60,000 word types over four languages and three scripts, places,
+    organisations, numbers and dates; events reported one to five times."""
+    rng = random.Random(seed)
+    vocab: dict[str, list[str]] = {}
+    for lang, syllables in _NEWS_SYLLABLES.items():
+        words: set[str] = set()
+        while len(words) < 15_000:
+            words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+        vocab[lang] = sorted(words)
+        rng.shuffle(vocab[lang])
+    cum: list[float] = list(itertools.accumulate(1.0 / (r + 1) ** 1.05 for r in range(15_000)))
+    places = {lang: [w.capitalize() for w in v[-3000:]] for lang, v in vocab.items()}
+    people = [f"{rng.choice(vocab['en'][-6000:]).capitalize()} "
+              f"{rng.choice(vocab['en'][-6000:]).capitalize()}" for _ in range(2000)]  # fmt: skip
+    watched = people[:300]
+    docs: list[StoryDoc] = []
+    event: tuple[list[str], list[str], int] | None = None
+    reports_left = 0
+    for i in range(n):
+        lang = rng.choice(tuple(vocab))
+        if reports_left == 0:
+            who = rng.sample(watched, rng.choice((1, 1, 1, 2)))
+            core = _zipf(rng, vocab["en"][200:], 6, cum[: 15_000 - 200])
+            event = (who, core, rng.randint(2, 90_000))
+            reports_left = rng.choice((1, 1, 1, 2, 2, 3, 5))
+        assert event is not None
+        reports_left -= 1
+        who, core, number = event
+        words = _zipf(rng, vocab[lang], rng.randint(40, 90), cum)
+        words += [*core, *rng.sample(places[lang], 2), str(number), f"{rng.randint(1, 28)}.02"]
+        words += rng.sample(people, rng.choice((0, 1, 2)))
+        rng.shuffle(words)
+        for name in who:
+            words.insert(rng.randint(0, len(words)), name)
+        title = " ".join(words[:12])
+        docs.append(
+            StoryDoc(
+                article_id=i + 1,
+                source=f"outlet-{rng.randint(1, 1000)}",
+                title=title[:1].upper() + title[1:],
+                text=". ".join(" ".join(words[j : j + 14]) for j in range(12, len(words), 14)),
+                published=start + span * (i / n),
+                lang=lang,
+                people=frozenset(who),
+                names=frozenset(who),
+            )
+        )
+    return docs
+
+
+def scale(sizes: list[int], placements: int) -> None:
+    """Placement cost against the number of articles in the window, and peak memory."""
+    import resource
+
+    start = datetime(2026, 2, 1, tzinfo=UTC)
+    print("\nscale: news-like articles in the 48 h window (place + add, CPU ms per article)")
+    print(f"{'window':>8}{'mean ms':>10}{'median ms':>11}{'p95 ms':>10}{'x of first':>12}"
+          f"{'peak RSS MB':>13}")  # fmt: skip
+    first = None
+    for size in sizes:
+        docs = newslike(size + placements, start, timedelta(hours=47) * (1 + placements / size))
+        window, probes = docs[:size], docs[size:]
+        # Warmed as a daemon warms it: the stored window, loaded at once.
+        grouper = StoryGrouper(loader=lambda w=window: [(d, d.article_id) for d in w])
+        len(grouper)
+        ms = []
+        for doc in probes:
+            # CPU time: the machine this runs on is shared, and wall time counts the others.
+            t0 = time.process_time()
+            placement = grouper.place(doc)
+            grouper.add(doc, placement.story_id or doc.article_id)
+            ms.append((time.process_time() - t0) * 1000)
+        ms.sort()
+        median = statistics.median(ms)
+        first = first or median
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        p95 = ms[int(0.95 * (len(ms) - 1))]
+        print(f"{size:>8}{statistics.fmean(ms):10.2f}{median:11.2f}"
+              f"{p95:10.2f}{median / first:12.2f}{rss:13.0f}")  # fmt: skip
+        del grouper, docs, window, probes
+
+
 class LinearScan:
     """The naive baseline: score the newcomer against every document of the window."""
 
@@ -321,7 +421,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--placements", type=int, default=300)
     parser.add_argument("--linear", type=int, default=20, help="placements for the scan")
     parser.add_argument("--errors", type=int, default=12)
+    parser.add_argument(
+        "--scale", action="store_true", help="only the placement cost at 1,000/10,000/50,000"
+    )
     args = parser.parse_args(argv)
+    if args.scale:
+        scale([1_000, 10_000, 50_000], args.placements)
+        return 0
 
     for set_name, watched in SETS.items():
         path = args.eval_dir / set_name

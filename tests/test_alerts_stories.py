@@ -24,6 +24,7 @@ def doc(
     text: str,
     hours: float = 0.0,
     people: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
 ) -> StoryDoc:
     return StoryDoc(
         article_id=article_id,
@@ -33,6 +34,7 @@ def doc(
         published=T0 + timedelta(hours=hours),
         lang=lang,
         people=people,
+        names=names,
     )
 
 
@@ -91,6 +93,7 @@ TALKS_EN = doc(
     "Sviatlana Tsikhanouskaya met Lithuania's prime minister in Vilnius on Monday to "
     "discuss residence permits for 1,200 Belarusian students.",
     people=frozenset({"E4"}),
+    names=frozenset({"Tsikhanouskaya", "Sviatlana Tsikhanouskaya"}),
 )
 TALKS_BE = doc(
     5,
@@ -100,6 +103,7 @@ TALKS_BE = doc(
     "дазволы на жыхарства для 1200 беларускіх студэнтаў.",
     hours=1,
     people=frozenset({"E4"}),
+    names=frozenset({"Ціханоўская", "Святлана Ціханоўская"}),
 )
 RADIO_EN = doc(
     6,
@@ -109,6 +113,7 @@ RADIO_EN = doc(
     "European Union to close loopholes that let potash reach Western ports.",
     hours=6,
     people=frozenset({"E4"}),
+    names=frozenset({"Tsikhanouskaya", "Sviatlana Tsikhanouskaya"}),
 )
 
 
@@ -167,7 +172,7 @@ def _bench() -> object:
 
 
 @pytest.mark.parametrize("true_lang", [True, False], ids=["true-lang", "no-lang"])
-@pytest.mark.parametrize("name", ["stories_public.jsonl"])
+@pytest.mark.parametrize("name", ["stories_public.jsonl", "stories_public2.jsonl"])
 def test_eval_set_quality(name: str, true_lang: bool) -> None:
     path = EVAL_DIR / name
     if not path.exists():

@@ -51,6 +51,8 @@ def test_accuracy_on_every_eval_file_without_a_declared_language(name: str) -> N
         ("Maria Kolesnikova", "de-AT", "de"),
         ("Maria Kolesnikova", None, None),
         ("", "pl_PL", "pl"),
+        # No language at all (generated syllables): no guess, rather than a random one.
+        ("Kalo Dimaranevich: bamo tiso kero vulo pemo item-7-x. Report.", None, None),
     ],
 )
 def test_the_text_decides_and_the_feed_only_hints(

@@ -16,15 +16,21 @@ from datetime import datetime, timedelta
 
 from alerts.stories.features import Features, extract
 from alerts.stories.model import Placement, StoryDoc
-from alerts.stories.similarity import Tuning, idf, score
+from alerts.stories.similarity import Tuning, idf, mass, score
 
 log = logging.getLogger(__name__)
 
 # Keys carried by more than this share of the window are too common to find
 # candidates by ("Belarus" in a Belarus-watching deployment); they still count in
-# the score of the candidates found through rarer keys.
+# the score of the candidates found through rarer keys. The ceiling keeps the
+# postings visited per article constant however large the window grows: an event's
+# reports share rarer keys (its numbers, places, uncommon words) than that.
 _COMMON_SHARE = 0.05
 _COMMON_FLOOR = 50
+_COMMON_CEILING = 200
+# A member's mass is reused until the window has changed by this share (weights
+# drift with document frequencies; a small drift moves no decision measurably).
+_MASS_DRIFT = 0.05
 # Only the best candidates by raw overlap get the full score.
 _SHORTLIST = 24
 _SAME_LANG_VETO = 0.7
@@ -92,6 +98,7 @@ class StoryGrouper:
         self._members: dict[int, _Member] = {}
         self._index: dict[str, set[int]] = {}
         self._by_time: list[tuple[datetime, int]] = []
+        self._masses: dict[int, tuple[float, int]] = {}
         # place() then add() of one document is the normal sequence: extract once.
         self._last: tuple[StoryDoc, Features] | None = None
 
@@ -108,6 +115,10 @@ class StoryGrouper:
         if loader is not None:
             for doc, story_id in loader():
                 self._record(doc, story_id)
+            # Priced against the whole window, not the part loaded before each member.
+            n = len(self._members)
+            for doc_id, member in self._members.items():
+                self._masses[doc_id] = (mass(member.features, self.weight, self._tuning), n)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -169,7 +180,8 @@ class StoryGrouper:
     def _candidates(
         self, features: Features, published: datetime, weigh: Callable[[str], float]
     ) -> list[int]:
-        cap = max(_COMMON_FLOOR, int(_COMMON_SHARE * len(self._members)))
+        share = int(_COMMON_SHARE * len(self._members))
+        cap = min(max(_COMMON_FLOOR, share), _COMMON_CEILING)
         partial: dict[int, float] = {}
         for key in features.keys:
             postings = self._index.get(key)
@@ -178,12 +190,18 @@ class StoryGrouper:
             weight = weigh(key)
             for doc_id in postings:
                 partial[doc_id] = partial.get(doc_id, 0.0) + weight
-        near = [
-            doc_id
-            for doc_id in partial
-            if abs(self._members[doc_id].published - published) <= self._window
-        ]
-        return heapq.nlargest(_SHORTLIST, near, key=partial.__getitem__)
+        best = heapq.nlargest(4 * _SHORTLIST, partial, key=partial.__getitem__)
+        near = [d for d in best if abs(self._members[d].published - published) <= self._window]
+        return near[:_SHORTLIST]
+
+    def _mass(self, doc_id: int, weigh: Callable[[str], float]) -> float:
+        n = len(self._members)
+        cached = self._masses.get(doc_id)
+        if cached is not None and abs(n - cached[1]) <= _MASS_DRIFT * cached[1]:
+            return cached[0]
+        value = mass(self._members[doc_id].features, weigh, self._tuning)
+        self._masses[doc_id] = (value, n)
+        return value
 
     def place(self, doc: StoryDoc) -> Placement:
         """Which story `doc` belongs to (None: a new one), without recording it."""
@@ -191,6 +209,7 @@ class StoryGrouper:
         features = self._features(doc)
         stories: dict[int, _StoryEvidence] = {}
         weigh = self._memo_weigher()
+        own_mass = mass(features, weigh, self._tuning)
         for doc_id in self._candidates(features, doc.published, weigh):
             member = self._members[doc_id]
             result = score(
@@ -199,6 +218,7 @@ class StoryGrouper:
                 doc.published - member.published,
                 weigh,
                 self._tuning,
+                (own_mass, self._mass(doc_id, weigh)),
             )
             evidence = stories.setdefault(member.story_id, _StoryEvidence())
             same_lang = member.features.lang == features.lang
@@ -238,6 +258,8 @@ class StoryGrouper:
         self._members[doc_id] = member
         for key in member.features.keys:
             self._index.setdefault(key, set()).add(doc_id)
+        n = len(self._members)
+        self._masses[doc_id] = (mass(member.features, self.weight, self._tuning), n)
         heapq.heappush(self._by_time, (member.published, doc_id))
 
     def evict(self, before: datetime) -> None:
@@ -250,6 +272,7 @@ class StoryGrouper:
                 self._forget(doc_id)
 
     def _forget(self, doc_id: int) -> None:
+        self._masses.pop(doc_id, None)
         member = self._members.pop(doc_id)
         for key in member.features.keys:
             postings = self._index.get(key)
