@@ -82,6 +82,7 @@ class HitView:
     published: datetime | None
     first_seen: datetime
     story: int | None
+    lang: str | None = None  # detected from the article's text
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from alerts.model import AlertPolicy, Watchlist
 from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
 from ingest.db import chunks
+from ingest.langid import detect
 from ingest.model import StoredArticle
 
 log = logging.getLogger(__name__)
@@ -157,29 +158,32 @@ def instant_deliveries(
 
 
 def story_doc(article: StoredArticle, found: dict[str, dict[str, Match]]) -> StoryDoc:
-    """The grouper's view of an article: plain text, when it was published, and the
-    watched people it names (with how they are written, so their words count once)."""
+    """The grouper's view of an article: plain text, when it was published, its
+    language, and the watched people it names (with how they are written, so their
+    words count once)."""
+    people = people_in(found)
+    matched = frozenset(m.matched for names in found.values() for m in names.values())
+    return stored_story_doc(article, people, matched | people)
+
+
+def stored_story_doc(
+    article: StoredArticle, people: frozenset[str], names: frozenset[str]
+) -> StoryDoc:
+    """`story_doc` from what is stored: the article and its hits' names and forms."""
     # min(): a feed dating its entries in the future must not hold a story open.
     when = min(article.published or article.first_seen, article.first_seen)
-    text = _body(article)
+    title = html_to_text(article.title)
+    text = html_to_text(_body(article))[:4000]
     return StoryDoc(
         article_id=article.id,
         source=article.feed_name,
-        title=html_to_text(article.title),
-        text=html_to_text(text)[:4000],
+        title=title,
+        text=text,
         published=when,
-        lang=primary_language(article.language),
-        people=people_in(found),
-        names=frozenset(m.matched for names in found.values() for m in names.values())
-        | people_in(found),
+        lang=article.lang or detect(f"{title}\n{text}", hint=article.language),
+        people=people,
+        names=names,
     )
-
-
-def primary_language(tag: str | None) -> str | None:
-    """The primary subtag ("en-GB" -> "en"): regional variants are one language to the
-    grouper, whose thresholds and spelling rules go by primary language."""
-    primary = (tag or "").strip().replace("_", "-").split("-")[0].lower()
-    return primary or None
 
 
 def people_in(found: dict[str, dict[str, Match]]) -> frozenset[str]:
@@ -261,13 +265,18 @@ def process_batch(
     """Match and place one batch of unprocessed articles inside the caller's transaction."""
     articles = istore.unprocessed_articles(session, limit)
     hits = deliveries = 0
+    langs: dict[int, str] = {}
     for article, found in zip(articles, matcher.hits_many(articles), strict=True):
+        if not found:
+            # Only an article naming a watched person can alert, so only such articles
+            # are placed: placing the rest costs most of a cold poll and changes no alert.
+            continue
         story, joined = None, False
         if grouper is not None:
             doc = story_doc(article, found)
+            if doc.lang is not None:
+                langs[article.id] = doc.lang
             story, joined = place_in_story(session, grouper, doc, article.title, now)
-        if not found:
-            continue
         hits += astore.add_hits(session, new_hits(article, found), now)
         if article.alertable:
             if story is None:
@@ -276,6 +285,7 @@ def process_batch(
                 queued = story_deliveries(session, policy, article, found, story, joined, now)
             deliveries += astore.enqueue(session, queued, now)
         log.debug("matched article=%d watchlists=%s story=%s", article.id, ",".join(found), story)
+    istore.set_langs(session, langs)
     istore.mark_processed(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)
 

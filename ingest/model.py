@@ -103,3 +103,4 @@ class StoredArticle:
     language: str | None = None
     alertable: bool = True
     page_text: str | None = None  # the article page's main text, once fetched
+    lang: str | None = None  # detected from the text; `language` is what the feed declared

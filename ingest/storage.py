@@ -92,6 +92,8 @@ class ArticleRow(Base):
     content: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(Text)
+    # Detected from the article's text (ingest/langid.py), unlike the feed's `language`.
+    lang: Mapped[str | None] = mapped_column(String(16))
     published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     alertable: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -607,7 +609,14 @@ def _to_article(row: ArticleRow, feed_name: str) -> StoredArticle:
         language=row.language,
         alertable=row.alertable,
         page_text=row.page_text,
+        lang=row.lang,
     )
+
+
+def any_unprocessed(session: Session) -> bool:
+    """Whether some article awaits a downstream consumer (an index scan, no lock)."""
+    query = select(ArticleRow.id).where(ArticleRow.processed_at.is_(None)).limit(1)
+    return session.execute(query).first() is not None
 
 
 def unprocessed_articles(session: Session, limit: int) -> list[StoredArticle]:
@@ -627,6 +636,17 @@ def unprocessed_articles(session: Session, limit: int) -> list[StoredArticle]:
 def mark_processed(session: Session, ids: Sequence[int], now: datetime) -> None:
     for chunk in chunks(ids):
         session.execute(update(ArticleRow).where(ArticleRow.id.in_(chunk)).values(processed_at=now))
+
+
+def set_langs(session: Session, langs: dict[int, str]) -> None:
+    """Record the language detected for each article (id -> ISO 639 code)."""
+    if langs:
+        session.execute(
+            update(_ARTICLES)
+            .where(_ARTICLES.c.id == bindparam("aid"))
+            .values(lang=bindparam("lang")),
+            [{"aid": aid, "lang": lang[:16]} for aid, lang in langs.items()],
+        )
 
 
 def articles_since(

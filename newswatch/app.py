@@ -26,9 +26,14 @@ from alerts.matching import WatchName
 from alerts.model import AlertPolicy, Target, Watchlist
 from alerts.modes import start_digests
 from alerts.ops import notice
-from alerts.pipeline import MatchReport, WatchlistMatcher, process_batch, story_doc
+from alerts.pipeline import (
+    MatchReport,
+    WatchlistMatcher,
+    process_batch,
+    stored_story_doc,
+)
 from alerts.storage import exclusions as xstore
-from alerts.stories import StoryGrouper
+from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
 from ingest.db import make_engine, make_sessions
 from ingest.fetch import FetchLimits
@@ -209,18 +214,16 @@ class App:
 
     @cached_property
     def grouper(self) -> StoryGrouper:
-        """The story grouper, warmed with the stored articles of the last window."""
-        grouper = StoryGrouper(window=STORY_WINDOW)
-        since = self.clock() - STORY_WINDOW
+        """The story grouper, warmed with the stored stories of the last window on first use."""
+        return StoryGrouper(window=STORY_WINDOW, loader=self._story_window)
+
+    def _story_window(self) -> list[tuple[StoryDoc, int]]:
         with self.sessions() as s:
-            members = astore.story_members_since(s, since)
-            articles = istore.articles_by_id(s, [a for a, _ in members])
-        stored = [articles[a] for a, _ in members if a in articles]
-        story_of = dict(members)
-        for article, found in self.matcher.iter_hits(stored):
-            grouper.add(story_doc(article, found), story_of[article.id])
+            members = astore.story_window(s, self.clock() - STORY_WINDOW)
         log.info("stories warmed articles=%d", len(members))
-        return grouper
+        return [
+            (stored_story_doc(m.article, m.people, m.forms | m.people), m.story_id) for m in members
+        ]
 
     @cached_property
     def poller(self) -> Poller:
@@ -274,8 +277,14 @@ class App:
     def match(self) -> MatchReport:
         """Match every unprocessed article, one transaction per batch."""
         articles = hits = queued = 0
+        with self.sessions() as s:
+            if not istore.any_unprocessed(s):
+                # Nothing new (every feed answered 304): the story index stays unread.
+                return MatchReport(0, 0, 0)
         while True:
-            with self.sessions.begin() as s:
+            # The grouper's transaction encloses the database's: placements made in a
+            # batch that rolls back (a lost connection) are undone in memory too.
+            with self.grouper.transaction(), self.sessions.begin() as s:
                 astore.serialize_matching(s)  # before reading the clock: see its docstring
                 r = process_batch(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
             articles, hits, queued = articles + r.articles, hits + r.hits, queued + r.deliveries

@@ -243,6 +243,7 @@ def cmd_hits(args: argparse.Namespace) -> int:
                     "published": cli.iso(h.published),
                     "first_seen": cli.iso(h.first_seen),
                     "story": h.story,
+                    "lang": h.lang,
                     "field": h.field,
                     "variant": h.variant,
                     "reason": h.reason,

@@ -24,6 +24,7 @@ def doc(
     text: str,
     hours: float = 0.0,
     people: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
 ) -> StoryDoc:
     return StoryDoc(
         article_id=article_id,
@@ -33,6 +34,7 @@ def doc(
         published=T0 + timedelta(hours=hours),
         lang=lang,
         people=people,
+        names=names,
     )
 
 
@@ -91,6 +93,7 @@ TALKS_EN = doc(
     "Sviatlana Tsikhanouskaya met Lithuania's prime minister in Vilnius on Monday to "
     "discuss residence permits for 1,200 Belarusian students.",
     people=frozenset({"E4"}),
+    names=frozenset({"Tsikhanouskaya", "Sviatlana Tsikhanouskaya"}),
 )
 TALKS_BE = doc(
     5,
@@ -100,6 +103,7 @@ TALKS_BE = doc(
     "дазволы на жыхарства для 1200 беларускіх студэнтаў.",
     hours=1,
     people=frozenset({"E4"}),
+    names=frozenset({"Ціханоўская", "Святлана Ціханоўская"}),
 )
 RADIO_EN = doc(
     6,
@@ -109,6 +113,7 @@ RADIO_EN = doc(
     "European Union to close loopholes that let potash reach Western ports.",
     hours=6,
     people=frozenset({"E4"}),
+    names=frozenset({"Tsikhanouskaya", "Sviatlana Tsikhanouskaya"}),
 )
 
 
@@ -166,16 +171,20 @@ def _bench() -> object:
     return module
 
 
-def test_eval_set_quality() -> None:
-    if not (EVAL_DIR / "stories_public.jsonl").exists():
-        pytest.skip(f"labelled eval data absent: {EVAL_DIR}/stories_public.jsonl")
+@pytest.mark.parametrize("true_lang", [True, False], ids=["true-lang", "no-lang"])
+@pytest.mark.parametrize("name", ["stories_public.jsonl", "stories_public2.jsonl"])
+def test_eval_set_quality(name: str, true_lang: bool) -> None:
+    path = EVAL_DIR / name
+    if not path.exists():
+        pytest.skip(f"labelled eval data absent: {path}")
     bench = _bench()
-    finder = bench._matcher_people() or bench._fallback_people()  # type: ignore[attr-defined]
-    items = bench.load_eval(EVAL_DIR, finder[0])  # type: ignore[attr-defined]
+    watched = bench.SETS[name]  # type: ignore[attr-defined]
+    finder = bench._matcher_people(watched) or bench._fallback_people()  # type: ignore[attr-defined]
+    items = bench.load_eval(path, finder[0], true_lang=true_lang)  # type: ignore[attr-defined]
     assigned = bench.group(items, StoryGrouper())  # type: ignore[attr-defined]
     q = bench.quality(items, assigned)  # type: ignore[attr-defined]
-    assert q.b3_p >= 0.95, q
-    assert q.b3_f1 >= 0.90, q
+    assert q.b3_p >= 0.97, q
+    assert q.b3_f1 >= 0.92, q
 
 
 @pytest.mark.parametrize(

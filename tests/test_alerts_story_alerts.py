@@ -22,7 +22,7 @@ from feedserver import FeedServer
 from sinks import Post, WebhookSink
 
 from alerts import storage as astore
-from alerts.pipeline import primary_language
+from ingest.langid import primary_language
 from newswatch.app import App
 from newswatch.cli import main
 from newswatch.config import load

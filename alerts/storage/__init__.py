@@ -46,6 +46,7 @@ from alerts.storage.outbox import (
     requeue,
 )
 from alerts.storage.stories import (
+    StoryMember,
     StoryView,
     assign_story,
     create_story,
@@ -54,6 +55,7 @@ from alerts.storage.stories import (
     story_members_since,
     story_of,
     story_outlets,
+    story_window,
 )
 from alerts.storage.tables import (
     FAILED,
@@ -81,6 +83,7 @@ __all__ = [
     "NewDelivery",
     "NewHit",
     "StoredHit",
+    "StoryMember",
     "StoryRow",
     "StoryView",
     "add_hits",
@@ -120,4 +123,5 @@ __all__ = [
     "story_members_since",
     "story_of",
     "story_outlets",
+    "story_window",
 ]

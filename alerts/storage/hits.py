@@ -166,6 +166,7 @@ def list_hits(
             published=a.published,
             first_seen=a.first_seen,
             story=story,
+            lang=a.lang,
         )
         for h, a, feed, story in session.execute(query)
     ]

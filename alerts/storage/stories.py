@@ -16,6 +16,9 @@ from alerts.storage.tables import (
     HitRow,
     StoryRow,
 )
+from ingest import storage as istore
+from ingest.db import chunks
+from ingest.model import StoredArticle
 from ingest.storage import ArticleRow, FeedRow
 
 
@@ -50,6 +53,37 @@ def story_members_since(session: Session, since: datetime) -> list[tuple[int, in
         .order_by(ArticleRow.id)
     )
     return [(a, s) for a, s in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """A stored member of a story, with its hits: what warms a story index."""
+
+    article: StoredArticle
+    story_id: int
+    people: frozenset[str]  # the configured names its hits are for
+    forms: frozenset[str]  # how those names are written in it
+
+
+def story_window(session: Session, since: datetime) -> list[StoryMember]:
+    """The members of stories among articles first seen since `since`, oldest first."""
+    members = story_members_since(session, since)
+    articles = istore.articles_by_id(session, [a for a, _ in members])
+    people: dict[int, set[str]] = {}
+    forms: dict[int, set[str]] = {}
+    for chunk in chunks([a for a, _ in members]):
+        for article_id, name, matched in session.execute(
+            select(HitRow.article_id, HitRow.name, HitRow.matched).where(
+                HitRow.article_id.in_(chunk)
+            )
+        ):
+            people.setdefault(article_id, set()).add(name)
+            forms.setdefault(article_id, set()).add(matched)
+    return [
+        StoryMember(articles[a], s, frozenset(people.get(a, ())), frozenset(forms.get(a, ())))
+        for a, s in members
+        if a in articles
+    ]
 
 
 def names_alerted_in_story(

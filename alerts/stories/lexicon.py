@@ -1,4 +1,4 @@
-"""Small multilingual word lists (en ru be uk pl de lt fr): function words, weekdays,
+"""Small multilingual word lists (en ru be uk pl de lt fr ro): function words, weekdays,
 months, number words. General vocabulary only; nothing here names an event."""
 
 from __future__ import annotations
@@ -44,34 +44,37 @@ STOPWORDS: frozenset[str] = frozenset(fold(w) for w in _STOP.split())
 # forms sit beside Russian ones because they inflect the same stems. A trailing "$"
 # asks for the whole word, for stems that also begin common words ("средства").
 _WEEKDAYS = (
-    ("mon", "monday montag lundi poniedzial ponedelnik panjadzel ponedil pirmadien"),
-    ("tue", "tuesday dienstag mardi wtor vtornik autorak autorka vivtor antradien"),
+    ("mon", "monday luni$ montag lundi poniedzial ponedelnik panjadzel ponedil pirmadien"),
+    ("tue", "tuesday marti$ dienstag mardi wtor vtornik autorak autorka vivtor antradien"),
     (
         "wed",
-        "wednesday mittwoch mercredi sroda$ srode$ srody$ sreda$ sredu$ sredy$ serad"
+        "wednesday miercuri mittwoch mercredi sroda$ srode$ srody$ sreda$ sredu$ sredy$ serad"
         " sereda$ seredu$ seredy$ treciadien",
     ),
-    ("thu", "thursday donnerstag jeudi czwart chetverg chetver$ chatsver ketvirtadien"),
-    ("fri", "friday freitag vendredi piatek piatku pjatnits pjatnyts penktadien"),
-    ("sat", "saturday samstag sonnabend samedi sobot subbot subot sestadien"),
-    ("sun", "sunday sonntag dimanche niedziel voskresen njadzel nedil sekmadien"),
+    ("thu", "thursday joi$ donnerstag jeudi czwart chetverg chetver$ chatsver ketvirtadien"),
+    ("fri", "friday vineri freitag vendredi piatek piatku pjatnits pjatnyts penktadien"),
+    ("sat", "saturday sambat samstag sonnabend samedi sobot subbot subot sestadien"),
+    ("sun", "sunday duminic sonntag dimanche niedziel voskresen njadzel nedil sekmadien"),
 )
 _MONTHS = (
-    ("01", "january januar janvier styczn janvar studzen sichn sausio"),
-    ("02", "february februar fevrier lutego luty fevral ljutag ljutog ljuty vasario"),
-    ("03", "marz mars marca mart$ marta$ sakavik berezn kovo$"),
-    ("04", "april avril kwietn kwiecien aprel krasavik kvitn balandz"),
+    ("01", "january jan$ ianuarie januar janvier styczn janvar studzen sichn sausio"),
+    ("02", "february feb$ februar fevrier lutego luty fevral ljutag ljutog ljuty vasario"),
+    ("03", "march martie marz mars marca mart$ marta$ sakavik berezn kovo$"),
+    ("04", "april apr$ aprilie avril kwietn kwiecien aprel krasavik kvitn balandz"),
     ("05", "mai$ maj$ maja$ mae$ travn traven geguz"),
-    ("06", "june juni juin czerwc czerwiec ijun cherven chervn birzel"),
-    ("07", "july juli juillet lipca lipiec ijul lipen lipn liepos"),
-    ("08", "august aout sierpn sierpien avgust zhniun serpn rugpjuc"),
-    ("09", "september septembre wrzesn wrzesien sentjabr verasn veresn rugsej"),
-    ("10", "october oktober octobre pazdziern oktjabr kastrychnik zhovtn spalio"),
-    ("11", "november novembre listopad nojabr listapad lapkric"),
-    ("12", "december dezember decembre grudn grudz dekabr snezhn gruodz"),
+    ("06", "june jun$ iunie juni juin czerwc czerwiec ijun cherven chervn birzel"),
+    ("07", "july jul$ iulie juli juillet lipca lipiec ijul lipen lipn liepos"),
+    ("08", "august aug$ aout sierpn sierpien avgust zhniun serpn rugpjuc"),
+    (
+        "09",
+        "september sep$ sept$ septembrie septembre wrzesn wrzesien sentjabr verasn veresn rugsej",
+    ),
+    ("10", "october oct$ octombrie oktober octobre pazdziern oktjabr kastrychnik zhovtn spalio"),
+    ("11", "november nov$ noiembrie novembre listopad nojabr listapad lapkric"),
+    ("12", "december dec$ decembrie dezember decembre grudn grudz dekabr snezhn gruodz"),
 )
 _MULTIPLIERS = (
-    (1_000, "thousand tausend mille$ milliers tysiac tysiec tysjach tukstan"),
+    (1_000, "thousand tausend mille$ milliers tys$ tis$ tysiac tysiec tysjach tukstan"),
     (1_000_000, "million milion miljon milijon mln$"),
     (1_000_000_000, "billion milliard miljard miliard milijard mlrd$ mld$"),
 )
@@ -80,8 +83,33 @@ _NUMBER_WORDS = (
     (3, "three drei trois trzy trzech tri trekh trokh trys"),
     (4, "four vier quatre cztery czterech chetyre chetyrekh chatyry chotyry keturi"),
     (5, "five funf cinq piec pieciu pjat pjati penki"),
-    (10, "ten zehn dix dziesiec desjat dzesjats desimt"),
-    (100, "hundred hundert sto sotni sotnja simtas"),
+    (6, "six sechs szesc szesciu shest shesc shist sesi sase"),
+    (7, "seven sieben sept siedem siedmiu sem sjem sim septyni sapte"),
+    (8, "eight acht huit osiem osmiu vosem vosim astuoni opt"),
+    (9, "nine neun neuf dziewiec devjat dzevjats devyni noua"),
+    (10, "ten zehn dix dziesiec desjat dzesjats desimt zece"),
+    (11, "eleven elf onze jedenascie odinnadtsat adzinatstsat odynadtsjat vienuolika unsprezece"),
+    (
+        12,
+        "twelve zwolf douze dwanascie dwunast dvenadtsat dvanatstsat dvanadtsjat dvylika"
+        " doisprezece",
+    ),
+    (
+        15,
+        "fifteen funfzehn quinze pietnascie pjatnadtsat pjatnatstsat pjatnadtsjat penkiolika"
+        " cincisprezece",
+    ),
+    (20, "twenty zwanzig vingt dwadziescia dvadtsat dvatstsat dvadtsjat dvidesimt douazeci"),
+    (30, "thirty dreissig trente trzydziesci tridtsat tryjstsat trydtsjat trisdesimt treizeci"),
+    (
+        50,
+        "fifty funfzig cinquante piecdziesiat pjatdesjat pjatdzesjat pjatdesjat penkiasdesimt"
+        " cincizeci",
+    ),
+    (100, "hundred hundert cent sto sotni sotnja simtas suta"),
+    (200, "dvesti dvukhsot dvukhstakh dzvesce dvisti dvokhsot dwiescie dvieste"),
+    (300, "trista trekhsot trysta trokhsot trzysta"),
+    (500, "pjatsot pjatsot piecset penkis"),
 )
 
 
@@ -102,7 +130,12 @@ def _table(rows: tuple[tuple[object, str], ...]) -> Table:
 WEEKDAYS = _table(_WEEKDAYS)
 MONTHS = _table(_MONTHS)
 MULTIPLIERS = _table(_MULTIPLIERS)
-NUMBER_WORDS: dict[str, int] = {w: n for n, words in _NUMBER_WORDS for w in words.split()}
+# Number words inflect ("двенадцати", "dwunastu"): stems, except where a short word
+# would also begin ordinary ones ("sto" / "stolica"): those must match whole.
+NUMBER_WORDS = _table(
+    tuple((n, " ".join(w if len(w) > 5 else w + "$" for w in words.split()))
+          for n, words in _NUMBER_WORDS)
+)  # fmt: skip
 
 
 def lookup(table: Table, folded: str) -> object:
