@@ -278,10 +278,10 @@ class App:
         """Match every unprocessed article, one transaction per batch."""
         articles = hits = queued = 0
         with self.sessions() as s:
-            if not istore.any_unprocessed(s):
-                # Nothing new (every feed answered 304): the story index stays unread.
-                return MatchReport(0, 0, 0)
-        while True:
+            fresh = istore.any_unprocessed(s)
+        # Nothing new (every feed answered 304): the story index stays unread; article
+        # pages fetched since the last match are still matched below.
+        while fresh:
             # The grouper's transaction encloses the database's: placements made in a
             # batch that rolls back (a lost connection) are undone in memory too.
             with self.grouper.transaction(), self.sessions.begin() as s:

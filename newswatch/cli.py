@@ -61,6 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _is_database_unavailable(e):
             print(f"error: {e}", file=sys.stderr)
             return EXIT_FAILED
+        if _is_database_error(e):
+            # After a successful start (a table gone, the disk full, the server restarted).
+            from newswatch.app import describe_db_error
+
+            print(mask_text(f"error: database: {describe_db_error(e)}"), file=sys.stderr)
+            return EXIT_FAILED
         raise
 
 
@@ -146,6 +152,7 @@ EXAMPLES = {
     "stories": "newswatch stories --since 12h",
     "deliveries": "newswatch deliveries --status pending",
     "completion": 'eval "$(newswatch completion bash)"',
+    "healthcheck": "newswatch healthcheck --url http://127.0.0.1:8080/healthz",
 }
 
 

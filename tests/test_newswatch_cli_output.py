@@ -140,7 +140,7 @@ def test_poll_quiet_is_silent_on_success_and_reports_failure(
 JSON_KEYS = {
     "hits": [
         "watchlist", "name", "matched", "url", "title", "feed", "published", "first_seen",
-        "story", "field", "variant", "reason", "snippet", "article_id",
+        "story", "lang", "field", "variant", "reason", "snippet", "article_id",
     ],
     "feeds": [
         "name", "url", "config_url", "status", "enabled", "last_check", "last_success",

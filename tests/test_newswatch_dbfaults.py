@@ -103,7 +103,7 @@ def _run(
     return subprocess.run(
         [*(prefix or []), sys.executable, "-m", "newswatch.cli", "--config", str(config), "run"],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), "NEWSWATCH_MIN_INTERVAL": "0.1"},
         capture_output=True,
         text=True,
         timeout=60,
