@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # After a successful start (a table gone, the disk full, the server restarted).
             from newswatch.app import describe_db_error
 
-            print(mask_text(f"error: database: {describe_db_error(e)}"), file=sys.stderr)
+            print(mask_text(f"error: database: {describe_db_error(e)}"), file=sys.stderr)  # type: ignore[arg-type]
             return EXIT_FAILED
         raise
 
