@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from alerts.matching.given import GIVEN, given_stems, lexicon
-from alerts.matching.inflect import pattern, stems
+from alerts.matching.inflect import pattern
 from alerts.matching.model import WatchName
 from alerts.matching.normalize import tokens
 from alerts.matching.phonetic import key
@@ -76,6 +76,7 @@ class Compiler:
             tuple[str, str | None], list[tuple[str, str, str | None, str]]
         ] = {}
         self._first_cache: dict[str, tuple[frozenset[str], str | None]] = {}
+        self._pattern_names: dict[tuple[str, str | None], str] = {}
         # One frozenset per distinct set of first-name stems: a large watchlist repeats a
         # few hundred first names, and every object kept alive lengthens the cyclic GC's
         # full collections, which a long-running matcher pays for.
@@ -112,7 +113,9 @@ class Compiler:
             return hit
         out: list[tuple[str, str, str | None, str]] = []
         seen: set[tuple[str, str]] = set()
-        for st in stems(w, gender):
+        found = pattern(w, gender)
+        self._pattern_names[ck] = found.name
+        for st in found.stems:
             for spelled in alternatives(st.stem):
                 sk = word_key(spelled)
                 if len(sk) < MIN_STEM_KEY:
@@ -126,6 +129,11 @@ class Compiler:
             out.append((word_key(w), "indecl", None, w))
         self._surname_cache[ck] = out
         return out
+
+    def pattern_name(self, w: str, gender: str | None) -> str:
+        """The declension pattern ``surname`` found for a surname (``inflect.PATTERNS``)."""
+        self.surname(w, gender)
+        return self._pattern_names[(w, gender)]
 
     def add(self, watch: WatchName) -> None:
         ent = len(self.entities)
@@ -150,7 +158,7 @@ class Compiler:
             if gender is None and len(ws) > parts and ws[0][-1] in "aая":
                 gender = "f"
             surname = ws[-parts:]
-            patterns.append(pattern(surname[-1], gender).name)
+            patterns.append(self.pattern_name(surname[-1], gender))
             if len(surname) > 1:
                 patterns.append("compound")
             # A compound surname is one unit: its last part must follow the others (hyphen,

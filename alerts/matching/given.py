@@ -212,7 +212,7 @@ leader лидер лідар лідер chief head глава кіраўнік �
 writer author poet novelist journalist activist opponent dissident писател пісьменн письменн
 coach trener тренер треннер player игрок гравець
 anti pro ex post pre neo non über анти про экс экс
-батони калбатони президенти премьер-министри министри парон тикин вարչապետ нахагах
+батони калбатони президенти премьер-министри министри парон тикин нахагах
 варчапет
 """
 _ALL_TITLES = {tokens(w).strip().replace(JOINER, "") for w in _TITLES.split()} - {""}
@@ -277,10 +277,11 @@ def skeleton(word: str) -> str:
 
 # Countries and cities that are also someone's given name in the lexicon (Georgia, Sofia,
 # Paris, Kaunas, Рима, Киева) stand before a surname as places far more often: "President
-# of Georgia Zourabichvili", "мэр Киева Кличко", "президент России Путин". Stems of the
-# ISO 3166-1 short names of Europe, the Caucasus and Central Asia and of their capitals and
-# largest cities (UN Statistics Division), in the languages and scripts the matcher reads;
-# a word that is one, or one and a case ending, is not taken for a given name.
+# of Georgia Zourabichvili", "мэр Киева Кличко", "президент России Путин". The countries of
+# Europe, the Caucasus and Central Asia and their capitals and largest cities that the
+# lexicon also lists as given names (found by looking each up in it), in the languages and
+# scripts the matcher reads; a word that is one, or one and a case ending, is not taken
+# for a given name. A place that is not in the lexicon needs no entry here.
 _PLACES = """
 russia росси расі rosj rosij russland russie rusij rusija
 georgia грузи gruzj géorgie georgien sakartvel საქართველ

@@ -124,13 +124,6 @@ OV_M_BELARUSIAN = _table("""
 Belarusian nominative: au ou aŭ ау оў аў
 """)
 
-# Belarusian women's -ава/-ева (Захарава) next to the men's -аў: only the men's forms,
-# which the women's stem cannot tell apart from its own, are listed (Захараў, Захарава is
-# both her nominative and his genitive).
-OV_M_BELARUSIAN_FORMS = _table("""
-Belarusian nominative: au ou aŭ ау оў аў
-""")
-
 NOUN_A = _table("""
 nominative: a o а о
 genitive: i y ы і и os

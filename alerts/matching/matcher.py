@@ -17,6 +17,7 @@ import bisect
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from itertools import accumulate, compress, count
 
 from alerts.matching.attribute import (
@@ -62,6 +63,8 @@ _MAX_PLANS = 200_000
 _NAMED = "(the given name before it)"  # filled in with the text when used
 # A literal phrase is checked on the text right after its first word.
 _LITERAL_WINDOW = 400
+# The chunk right before a candidate's, from its start.
+_ONE_CHUNK_BACK = ALONE._replace(hops=1)
 
 
 @dataclass(slots=True)
@@ -71,6 +74,7 @@ class _Batch:
     starts: list[int]  # batch offset of each field
     chunks: list[str]  # ``scan.split()``
     fields: list[str]  # ``plain.split(SEP)``: each field's display text
+    cased: dict[int, bool] = dc_field(default_factory=dict)  # field -> writes capitals at all
 
     def field_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
@@ -274,8 +278,11 @@ class Matcher:
     @staticmethod
     def _cased(b: _Batch, field: int) -> bool:
         """Whether a field writes capitals at all (an all-lower-case post does not)."""
-        text = b.fields[field]
-        return text != text.lower()
+        found = b.cased.get(field)
+        if found is None:
+            text = b.fields[field]
+            found = b.cased[field] = text != text.lower()
+        return found
 
     def _compound(
         self,
@@ -307,10 +314,7 @@ class Matcher:
             return None
         # "Ter Petrosyan": the compound starts at the chunk before, and its neighbours are
         # the chunks before that one.
-        pstart = off - 1
-        while b.scan[pstart].isspace():
-            pstart -= 1
-        pstart += 1 - len(before)
+        pstart = self._before(b, ci, off, _ONE_CHUNK_BACK)
         b2 = chunks[ci - 2] if ci > 1 and prev.single else ""
         b3 = chunks[ci - 3] if ci > 2 and b2 else ""
         around = self._near.around(b3, b2, after) if b2 else ALONE

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from alerts.matching.build import Entry, words_of
+from alerts.matching.context import capitalised
 from alerts.matching.given import is_title
 from alerts.matching.inflect import TABLES
 from alerts.matching.normalize import JOINER, tokens
@@ -98,8 +99,7 @@ def _compound_head(raw: str, tok: str) -> bool:
     raw = raw.rsplit("\x01", 1)[-1]  # a batch's field separator starts no compound
     if not _COMPOUND_HEAD.match(raw):
         return False
-    first = raw[0]
-    if not (first.isupper() or "\u10d0" <= first <= "\u10ff"):
+    if not capitalised(raw[0]):
         return False
     return not is_title(tok.rsplit(maxsplit=1)[-1].replace(JOINER, "")) if tok.split() else False
 
