@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from alerts import storage as astore
 from alerts.model import AlertPolicy
-from alerts.pipeline import MatchReport, WatchlistMatcher, instant_deliveries, new_hits
+from alerts.pipeline import (
+    MatchReport,
+    WatchlistMatcher,
+    instant_deliveries,
+    new_hits,
+    place_in_story,
+    story_doc,
+)
+from alerts.stories import StoryGrouper
 from ingest import storage as istore
 
 log = logging.getLogger(__name__)
@@ -23,9 +31,14 @@ def process_pages(
     matcher: WatchlistMatcher,
     now: datetime,
     *,
+    grouper: StoryGrouper | None = None,
     limit: int = 200,
 ) -> MatchReport:
-    """Match one batch of newly fetched page texts; only hits not stored yet are added."""
+    """Match one batch of newly fetched page texts; only hits not stored yet are added.
+
+    An article whose feed text named nobody watched was not placed in a story; once its
+    page names someone it is placed, as `process_batch` places articles, so that it joins
+    the story of the same event rather than alerting beside it."""
     articles = istore.unmatched_pages(session, limit)
     known = astore.existing_hit_keys(session, [a.id for a in articles])
     hits = deliveries = 0
@@ -41,6 +54,10 @@ def process_pages(
         if not article.alertable:
             continue
         story = astore.story_of(session, article.id)
+        if story is None and grouper is not None:
+            story, _ = place_in_story(
+                session, grouper, story_doc(article, found), article.title, now
+            )
         for d in instant_deliveries(policy, article, list(fresh), now):
             names = set(fresh[d.watchlist or ""])
             if story is not None:

@@ -291,9 +291,9 @@ class App:
             if r.articles == 0:
                 break
         while True:
-            with self.sessions.begin() as s:
+            with self.grouper.transaction(), self.sessions.begin() as s:
                 astore.serialize_matching(s)
-                r = process_pages(s, self.policy, self.matcher, self.clock())
+                r = process_pages(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
             hits, queued = hits + r.hits, queued + r.deliveries
             if r.articles == 0:
                 break

@@ -72,12 +72,6 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    reason="an article whose watched name is found only later in its page is not placed in "
-    "a story (only articles matched from feed text are), so it alerts apart from the story "
-    "that already covers the same person: 4 alerts where 3 are due",
-    strict=False,
-)
 def test_a_name_only_in_the_page_alerts_from_the_full_article(
     tmp_path: Path,
     db_url: str,
