@@ -818,16 +818,26 @@ def record_pages(session: Session, outcomes: Sequence[PageOutcome]) -> None:
         session.execute(update(ArticleRow).where(ArticleRow.id == o.article_id).values(**values))
 
 
+# Page text that arrived after its article's feed text was matched.
+_PAGE_UNMATCHED = (
+    ArticleRow.page_text.is_not(None),
+    ArticleRow.page_matched_at.is_(None),
+    ArticleRow.processed_at.is_not(None),
+)
+
+
+def any_unmatched_pages(session: Session) -> bool:
+    """Whether some article's page text awaits matching (no lock)."""
+    query = select(ArticleRow.id).where(*_PAGE_UNMATCHED).limit(1)
+    return session.execute(query).first() is not None
+
+
 def unmatched_pages(session: Session, limit: int) -> list[StoredArticle]:
     """Articles whose page text arrived after their feed text was matched, oldest first."""
     query = (
         select(ArticleRow, FeedRow.name)
         .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-        .where(
-            ArticleRow.page_text.is_not(None),
-            ArticleRow.page_matched_at.is_(None),
-            ArticleRow.processed_at.is_not(None),
-        )
+        .where(*_PAGE_UNMATCHED)
         .order_by(ArticleRow.id)
         .limit(limit)
     )

@@ -279,8 +279,8 @@ class App:
         articles = hits = queued = 0
         with self.sessions() as s:
             fresh = istore.any_unprocessed(s)
-        # Nothing new (every feed answered 304): the story index stays unread; article
-        # pages fetched since the last match are still matched below.
+        # Nothing new (every feed answered 304, no page arrived): the story index stays
+        # unread.
         while fresh:
             # The grouper's transaction encloses the database's: placements made in a
             # batch that rolls back (a lost connection) are undone in memory too.
@@ -290,7 +290,9 @@ class App:
             articles, hits, queued = articles + r.articles, hits + r.hits, queued + r.deliveries
             if r.articles == 0:
                 break
-        while True:
+        with self.sessions() as s:
+            pages = istore.any_unmatched_pages(s)
+        while pages:
             with self.grouper.transaction(), self.sessions.begin() as s:
                 astore.serialize_matching(s)
                 r = process_pages(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
