@@ -48,6 +48,7 @@ class _StoryEvidence:
     """The best scores one story's members gave a newcomer, split by language."""
 
     best: float = 0.0
+    second: float = 0.0
     best_same_lang: float | None = None
     via: int = 0
     why: str = ""
@@ -56,16 +57,19 @@ class _StoryEvidence:
         if same_lang:
             self.best_same_lang = max(value, self.best_same_lang or 0.0)
         if value > self.best or not self.why:
+            self.second = self.best
             self.best, self.via, self.why = value, doc_id, why
+        elif value > self.second:
+            self.second = value
 
-    def value(self, threshold: float) -> float:
+    def value(self, threshold: float, corroboration: float) -> float:
         # A report in the newcomer's own language is the best-informed comparison: when
         # it clearly disagrees, a cross-language resemblance (same person, same city,
         # same weekday) does not outvote it (a Stockholm meeting vs. a Stockholm lecture).
         veto = _SAME_LANG_VETO * threshold
         if self.best_same_lang is not None and self.best_same_lang < veto:
             return min(self.best, self.best_same_lang)
-        return self.best
+        return self.best + corroboration * self.second
 
 
 # What a grouper is warmed with: the stored members of the window and their stories.
@@ -224,13 +228,17 @@ class StoryGrouper:
             same_lang = member.features.lang == features.lang
             evidence.note(result.value, doc_id, result.reason, same_lang)
         ranked = sorted(
-            ((e.value(self._threshold), story_id, e) for story_id, e in stories.items()),
+            (
+                (e.value(self._threshold, self._tuning.corroboration), story_id, e)
+                for story_id, e in stories.items()
+            ),
             key=lambda row: row[0],
             reverse=True,
         )
         if ranked and ranked[0][0] >= self._threshold:
             value, story_id, evidence = ranked[0]
-            why = f"joins story {story_id} via {evidence.via}: {evidence.why}"
+            also = f" (and another member at {evidence.second:.2f})" if evidence.second else ""
+            why = f"joins story {story_id} via {evidence.via}{also}: {evidence.why}"
             placement = Placement(story_id, value, why)
         elif ranked:
             value, _, evidence = ranked[0]
