@@ -13,11 +13,24 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("NEWSWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+def _absent(path: Path) -> None:
+    # One wording wherever data from ../shared is missing, so a skip reads the same.
+    pytest.skip(f"test data not found: {path} (the ../shared folder beside the repo)")
+
+
 def shared_dir(*parts: str) -> Path:
     """A folder under ../shared, or skip the test saying what is missing."""
     path = SHARED.joinpath(*parts)
     if not path.is_dir():
-        pytest.skip(f"test data not found: {path} (the ../shared folder beside the repo)")
+        _absent(path)
+    return path
+
+
+def shared_file(*parts: str) -> Path:
+    """A file under ../shared, or skip the test saying what is missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.is_file():
+        _absent(path)
     return path
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import shared_file
 
 from alerts.matching import Match, Matcher, WatchName, html_to_text
 
@@ -17,7 +18,6 @@ SIX = {
     "E5": "Alexander Lukashenko",
     "E6": "Tatsiana Khomich",
 }
-EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
 @pytest.fixture(scope="module")
@@ -331,9 +331,7 @@ def test_html_to_text() -> None:
 
 
 def test_eval_set_quality(six: Matcher) -> None:
-    path = EVAL_DIR / "names_public.jsonl"
-    if not path.exists():
-        pytest.skip(f"labelled eval data not found at {path} (../shared is absent)")
+    path = shared_file("eval", "names_public.jsonl")
     tp = fp = fn = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)

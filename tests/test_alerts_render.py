@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import SHARED, shared_dir
 
 from alerts.errors import TemplateError
 from alerts.render import (
@@ -27,7 +27,7 @@ from alerts.render import (
     safe_link,
 )
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/feedparser-tests/wellformed/sanitize"
+CORPUS = SHARED / "corpus" / "feedparser-tests" / "wellformed" / "sanitize"
 T0 = datetime(2024, 5, 3, 12, 5, tzinfo=UTC)
 LINK = "https://example.org/news/2024/05/03/court?id=7&lang=ru"
 
@@ -549,8 +549,7 @@ def _audit_markdown(md: str) -> list[str]:
 
 def _corpus_items() -> list[AlertItem]:
     feedparser = pytest.importorskip("feedparser")
-    if not CORPUS.is_dir():
-        pytest.skip(f"sanitize corpus not found at {CORPUS} (needs /work/shared)")
+    shared_dir(*CORPUS.relative_to(SHARED).parts)
     items = []
     for path in sorted(CORPUS.iterdir()):
         parsed = feedparser.parse(path.read_bytes())

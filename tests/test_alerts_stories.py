@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import shared_file
 
 from alerts.stories import StoryDoc, StoryGrouper
 from alerts.stories.features import extract
 from alerts.stories.phonetic import skeleton
 
 T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
-EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
 def doc(
@@ -174,9 +174,7 @@ def _bench() -> object:
 @pytest.mark.parametrize("true_lang", [True, False], ids=["true-lang", "no-lang"])
 @pytest.mark.parametrize("name", ["stories_public.jsonl", "stories_public2.jsonl"])
 def test_eval_set_quality(name: str, true_lang: bool) -> None:
-    path = EVAL_DIR / name
-    if not path.exists():
-        pytest.skip(f"labelled eval data absent: {path}")
+    path = shared_file("eval", name)
     bench = _bench()
     watched = bench.SETS[name]  # type: ignore[attr-defined]
     finder = bench._matcher_people(watched) or bench._fallback_people()  # type: ignore[attr-defined]
@@ -184,10 +182,7 @@ def test_eval_set_quality(name: str, true_lang: bool) -> None:
     assigned = bench.group(items, StoryGrouper())  # type: ignore[attr-defined]
     q = bench.quality(items, assigned)  # type: ignore[attr-defined]
     assert q.b3_p >= 0.97, q
-    # stories_public2's Georgian and Armenian reports, which the matcher now finds, are
-    # grouped less well than the rest (B-cubed F1 0.88 with them, 0.93 without): the
-    # issue's 0.92 holds for stories_public only, and this floor guards against regress.
-    assert q.b3_f1 >= (0.92 if name == "stories_public.jsonl" else 0.85), q
+    assert q.b3_f1 >= 0.92, q
 
 
 @pytest.mark.parametrize(
@@ -288,3 +283,79 @@ def test_the_window_is_between_the_two_reports_whatever_their_order(
     # One batch can hold both (the app evicts by the clock only after a batch).
     grouper.add(first, first.article_id)
     assert grouper.place(second).story_id is None
+
+
+# A window of unrelated reports, so that weights are those of a working day rather
+# than of an empty index (where every shared key looks rare).
+BACKGROUND = [
+    doc(100 + i, lang, title, text, hours=-6.0 + i)
+    for i, (lang, title, text) in enumerate(
+        [
+            ("en", "Rail strike halts trains across the country", "Unions said 40,000 workers "
+             "walked out on Monday; the ministry called the strike unlawful."),
+            ("de", "Hochwasser an der Oder", "In Frankfurt an der Oder stieg der Pegel am "
+             "Montag auf 6,2 Meter; 800 Menschen wurden in Sicherheit gebracht."),
+            ("ru", "В Казани открыли новый мост", "В понедельник в Казани открыли мост "
+             "длиной 900 метров через реку Казанку."),
+            ("fr", "Grève des contrôleurs aériens à Marseille", "Lundi, 300 vols ont été "
+             "annulés à Marseille en raison d'une grève des contrôleurs aériens."),
+            ("pl", "Pożar hali w Łodzi", "W poniedziałek w Łodzi spłonęła hala magazynowa; "
+             "strażacy gasili ogień przez 12 godzin."),
+        ]
+    )
+]  # fmt: skip
+HALVIK = frozenset({"Ondrej Halvik"})
+BRIDGE_EN = doc(
+    40, "en", "Mayor Ondrej Halvik opens a 420-metre bridge in Trnava",
+    "Ondrej Halvik opened the new 420-metre bridge over the Váh in Trnava on Tuesday, "
+    "with 3,000 residents watching.", 0, HALVIK, HALVIK,
+)  # fmt: skip
+BRIDGE_DE = doc(
+    41, "de", "Bürgermeister Halvik eröffnet Brücke in Trnava",
+    "Ondrej Halvik hat am Dienstag in Trnava die neue, 420 Meter lange Brücke über die "
+    "Waag eröffnet; 3000 Einwohner sahen zu.", 2, HALVIK, HALVIK,
+)  # fmt: skip
+
+
+def _recap(hours: float) -> StoryDoc:
+    # The next day's report in a third language: fewer words in common, same facts.
+    return doc(
+        42, "fr", "Trnava : le pont de 420 mètres du maire Halvik déjà fréquenté",
+        "Au lendemain de l'inauguration mardi à Trnava du pont de 420 mètres sur le Váh, "
+        "le maire Ondrej Halvik a remercié les 3 000 habitants venus.", hours, HALVIK, HALVIK,
+    )  # fmt: skip
+
+
+def _window(*story: StoryDoc, threshold: float = 1.0, corroboration: float = 0.5) -> StoryGrouper:
+    from alerts.stories.similarity import Tuning
+
+    grouper = StoryGrouper(threshold=threshold, tuning=Tuning(corroboration=corroboration))
+    for other in BACKGROUND:
+        grouper.add(other, other.article_id)
+    for member in story:
+        grouper.add(member, story[0].article_id)
+    return grouper
+
+
+@pytest.mark.parametrize("hours", [20, 30, 40])
+def test_a_follow_up_within_two_days_joins_the_event(hours: float) -> None:
+    placement = _window(BRIDGE_EN, BRIDGE_DE).place(_recap(hours))
+    assert placement.story_id == BRIDGE_EN.article_id, placement.reason
+
+
+def test_the_same_topic_a_week_later_is_another_event() -> None:
+    grouper = _window(BRIDGE_EN, BRIDGE_DE)
+    assert grouper.place(_recap(24 * 7)).story_id is None
+
+
+def test_a_second_resembling_member_corroborates_the_first() -> None:
+    # Measured on this window: the story's evidence from its best member alone, and
+    # with the second member's share; a threshold between the two decides.
+    recap = _recap(30)
+    best = _window(BRIDGE_EN, BRIDGE_DE, corroboration=0.0).place(recap).score
+    both = _window(BRIDGE_EN, BRIDGE_DE).place(recap).score
+    assert both > best
+    between = (best + both) / 2
+    assert _window(BRIDGE_EN, BRIDGE_DE, threshold=between).place(recap).story_id == 40
+    lone = _window(BRIDGE_EN, BRIDGE_DE, threshold=between, corroboration=0.0)
+    assert lone.place(recap).story_id is None

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import SHARED, shared_dir
 
 from ingest.discover import feed_links
 from ingest.errors import NotAFeed, ParseError
 from ingest.parse import neutralize_dtd, parse_feed, raw_item_fingerprints
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "feedparser-tests"
+CORPUS = SHARED / "corpus" / "feedparser-tests"
 URL = "http://example.org/feed.xml"
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -368,9 +369,7 @@ def _corpus_headers(body: bytes) -> dict[str, str]:
 def test_feedparser_corpus() -> None:
     files = _corpus_files()
     if not files:
-        pytest.skip(
-            f"feedparser test corpus not found at {CORPUS} (see ../shared/corpus/README.md)"
-        )
+        shared_dir(*CORPUS.relative_to(SHARED).parts)
     mismatches = []
     for path in files:
         rel = path.relative_to(CORPUS).as_posix()
@@ -410,9 +409,7 @@ def test_text_is_what_feedparsers_sanitizer_makes_of_it() -> None:
     # entries without guid or link, so they must come out exactly as feedparser's would.
     files = _corpus_files()
     if not files:
-        pytest.skip(
-            f"feedparser test corpus not found at {CORPUS} (see ../shared/corpus/README.md)"
-        )
+        shared_dir(*CORPUS.relative_to(SHARED).parts)
     mismatches = []
     compared = 0
     for path in files:
