@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -359,3 +360,6 @@ def test_a_second_resembling_member_corroborates_the_first() -> None:
     assert _window(BRIDGE_EN, BRIDGE_DE, threshold=between).place(recap).story_id == 40
     lone = _window(BRIDGE_EN, BRIDGE_DE, threshold=between, corroboration=0.0)
     assert lone.place(recap).story_id is None
+    # The same outlet's second version of its report is not a second witness.
+    same_outlet = replace(BRIDGE_DE, source=BRIDGE_EN.source)
+    assert _window(BRIDGE_EN, same_outlet, threshold=between).place(recap).story_id is None

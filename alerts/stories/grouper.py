@@ -11,7 +11,7 @@ import heapq
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from alerts.stories.features import Features, extract
@@ -41,26 +41,33 @@ class _Member:
     features: Features
     published: datetime
     story_id: int
+    source: str = ""
 
 
 @dataclass(slots=True)
 class _StoryEvidence:
-    """The best scores one story's members gave a newcomer, split by language."""
+    """The best scores one story's members gave a newcomer, split by language and outlet."""
 
     best: float = 0.0
-    second: float = 0.0
     best_same_lang: float | None = None
     via: int = 0
     why: str = ""
+    # The best score per outlet: corroboration counts only another outlet's report (one
+    # outlet's two versions of a text are one piece of evidence, not two).
+    by_source: dict[str, float] = field(default_factory=dict)
 
-    def note(self, value: float, doc_id: int, why: str, same_lang: bool) -> None:
+    def note(self, value: float, doc_id: int, why: str, same_lang: bool, source: str) -> None:
         if same_lang:
             self.best_same_lang = max(value, self.best_same_lang or 0.0)
         if value > self.best or not self.why:
-            self.second = self.best
             self.best, self.via, self.why = value, doc_id, why
-        elif value > self.second:
-            self.second = value
+        self.by_source[source] = max(value, self.by_source.get(source, 0.0))
+
+    @property
+    def second(self) -> float:
+        """The best score from an outlet other than the best score's."""
+        top = heapq.nlargest(2, self.by_source.values())
+        return top[1] if len(top) > 1 else 0.0
 
     def value(self, threshold: float, corroboration: float) -> float:
         # A report in the newcomer's own language is the best-informed comparison: when
@@ -226,7 +233,7 @@ class StoryGrouper:
             )
             evidence = stories.setdefault(member.story_id, _StoryEvidence())
             same_lang = member.features.lang == features.lang
-            evidence.note(result.value, doc_id, result.reason, same_lang)
+            evidence.note(result.value, doc_id, result.reason, same_lang, member.source)
         ranked = sorted(
             (
                 (e.value(self._threshold, self._tuning.corroboration), story_id, e)
@@ -260,7 +267,8 @@ class StoryGrouper:
     def _record(self, doc: StoryDoc, story_id: int) -> None:
         if doc.article_id in self._members:
             self._forget(doc.article_id)
-        self._insert(doc.article_id, _Member(self._features(doc), doc.published, story_id))
+        member = _Member(self._features(doc), doc.published, story_id, doc.source)
+        self._insert(doc.article_id, member)
 
     def _insert(self, doc_id: int, member: _Member) -> None:
         self._members[doc_id] = member
