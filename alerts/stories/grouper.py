@@ -41,32 +41,33 @@ class _Member:
     features: Features
     published: datetime
     story_id: int
-    source: str = ""
 
 
 @dataclass(slots=True)
 class _StoryEvidence:
-    """The best scores one story's members gave a newcomer, split by language and outlet."""
+    """The best scores one story's members gave a newcomer, split by language."""
 
     best: float = 0.0
     best_same_lang: float | None = None
     via: int = 0
     why: str = ""
-    # The best score per outlet: corroboration counts only another outlet's report (one
-    # outlet's two versions of a text are one piece of evidence, not two).
-    by_source: dict[str, float] = field(default_factory=dict)
+    # The best score per language of the members: corroboration counts only a report in
+    # another language than the best one's. Two reports in one language may be one text
+    # (a wire story republished, one outlet's teaser and its page); in two languages
+    # they were written apart, so each is a witness of its own.
+    by_lang: dict[str, float] = field(default_factory=dict)
 
-    def note(self, value: float, doc_id: int, why: str, same_lang: bool, source: str) -> None:
+    def note(self, value: float, doc_id: int, why: str, same_lang: bool, lang: str) -> None:
         if same_lang:
             self.best_same_lang = max(value, self.best_same_lang or 0.0)
         if value > self.best or not self.why:
             self.best, self.via, self.why = value, doc_id, why
-        self.by_source[source] = max(value, self.by_source.get(source, 0.0))
+        self.by_lang[lang] = max(value, self.by_lang.get(lang, 0.0))
 
     @property
     def second(self) -> float:
-        """The best score from an outlet other than the best score's."""
-        top = heapq.nlargest(2, self.by_source.values())
+        """The best score from a member in another language than the best score's."""
+        top = heapq.nlargest(2, self.by_lang.values())
         return top[1] if len(top) > 1 else 0.0
 
     def value(self, threshold: float, corroboration: float) -> float:
@@ -233,7 +234,7 @@ class StoryGrouper:
             )
             evidence = stories.setdefault(member.story_id, _StoryEvidence())
             same_lang = member.features.lang == features.lang
-            evidence.note(result.value, doc_id, result.reason, same_lang, member.source)
+            evidence.note(result.value, doc_id, result.reason, same_lang, member.features.lang)
         ranked = sorted(
             (
                 (e.value(self._threshold, self._tuning.corroboration), story_id, e)
@@ -267,8 +268,7 @@ class StoryGrouper:
     def _record(self, doc: StoryDoc, story_id: int) -> None:
         if doc.article_id in self._members:
             self._forget(doc.article_id)
-        member = _Member(self._features(doc), doc.published, story_id, doc.source)
-        self._insert(doc.article_id, member)
+        self._insert(doc.article_id, _Member(self._features(doc), doc.published, story_id))
 
     def _insert(self, doc_id: int, member: _Member) -> None:
         self._members[doc_id] = member
