@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -145,6 +146,9 @@ class App:
         self.policy = policy_from(settings)
         self._sender = sender
         self._parse_workers = parse_workers
+        # The last placement batch this process's story index holds (see
+        # `_catch_up_stories`).
+        self._story_seq = 0
         notify.register_console()
 
     @cached_property
@@ -219,11 +223,37 @@ class App:
 
     def _story_window(self) -> list[tuple[StoryDoc, int]]:
         with self.sessions() as s:
+            # Read before the window: a batch committed in between is read twice (and
+            # absorbed once), never missed.
+            self._story_seq = astore.placement_seq(s)
             members = astore.story_window(s, self.clock() - STORY_WINDOW)
         log.info("stories warmed articles=%d", len(members))
-        return [
-            (stored_story_doc(m.article, m.people, m.forms | m.people), m.story_id) for m in members
-        ]
+        return _story_docs(members)
+
+    def _catch_up_stories(self, session: Session) -> None:
+        """Under the matching lock: absorb the placements other daemons sharing this
+        database committed since this one last looked, so that the next report of an
+        event joins the story another daemon opened (one story, one alert)."""
+        latest = astore.placement_seq(session)
+        if latest <= self._story_seq:
+            return
+        since = self.clock() - STORY_WINDOW
+        members = astore.story_window(session, since, after_seq=self._story_seq)
+        added = self.grouper.absorb(_story_docs(members))
+        self._story_seq = latest
+        log.debug("stories caught up batch=%d articles=%d", latest, added)
+
+    def _match_batch(self, process: BatchProcessor) -> MatchReport:
+        """One batch in one transaction, its placements stamped as the next batch."""
+        # The grouper's transaction encloses the database's: placements made in a
+        # batch that rolls back (a lost connection) are undone in memory too.
+        with self.grouper.transaction(), self.sessions.begin() as s:
+            astore.serialize_matching(s)  # before reading the clock: see its docstring
+            self._catch_up_stories(s)
+            report = process(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
+            stamped = astore.stamp_placements(s)
+        self._story_seq = stamped
+        return report
 
     @cached_property
     def poller(self) -> Poller:
@@ -282,20 +312,14 @@ class App:
         # Nothing new (every feed answered 304, no page arrived): the story index stays
         # unread.
         while fresh:
-            # The grouper's transaction encloses the database's: placements made in a
-            # batch that rolls back (a lost connection) are undone in memory too.
-            with self.grouper.transaction(), self.sessions.begin() as s:
-                astore.serialize_matching(s)  # before reading the clock: see its docstring
-                r = process_batch(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
+            r = self._match_batch(process_batch)
             articles, hits, queued = articles + r.articles, hits + r.hits, queued + r.deliveries
             if r.articles == 0:
                 break
         with self.sessions() as s:
             pages = istore.any_unmatched_pages(s)
         while pages:
-            with self.grouper.transaction(), self.sessions.begin() as s:
-                astore.serialize_matching(s)
-                r = process_pages(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
+            r = self._match_batch(process_pages)
             hits, queued = hits + r.hits, queued + r.deliveries
             if r.articles == 0:
                 break
@@ -399,6 +423,27 @@ class App:
             self.poller.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+class BatchProcessor(Protocol):
+    """`process_batch` or `process_pages`: one batch inside the caller's transaction."""
+
+    def __call__(
+        self,
+        session: Session,
+        policy: AlertPolicy,
+        matcher: WatchlistMatcher,
+        now: datetime,
+        *,
+        grouper: StoryGrouper | None = None,
+        limit: int = 200,
+    ) -> MatchReport: ...
+
+
+def _story_docs(members: list[astore.StoryMember]) -> list[tuple[StoryDoc, int]]:
+    return [
+        (stored_story_doc(m.article, m.people, m.forms | m.people), m.story_id) for m in members
+    ]
 
 
 def _describe_db_error(url: str, e: SQLAlchemyError) -> str:

@@ -173,3 +173,33 @@ def test_only_articles_naming_a_watched_person_are_placed(rig: Rig) -> None:
         assert len(app.grouper) == 1
     finally:
         app.close()
+
+
+def test_two_instances_on_one_database_put_one_event_in_one_story(rig: Rig) -> None:
+    """Two daemons share a database: each holds a story index warmed before the other
+    placed anything, and the second report joins the story the other instance opened."""
+    unrelated = Item(
+        "en-weather",
+        "Maria Kolesnikova's sister opens a bakery in Vilnius",
+        "The bakery on Pylimo street sells rye bread from Belarus.",
+        published=START - timedelta(hours=5),
+    )
+    rig.serve(unrelated)
+    first, second = rig.app(), rig.app()
+    try:
+        first.poll(force=True)
+        first.match()
+        assert len(second.grouper) == 1  # warmed now, before the event's first report
+        rig.serve(unrelated, FIRST)
+        first.poll(force=True)
+        first.match()
+        rig.serve(unrelated, FIRST, SECOND)
+        second.poll(force=True)
+        assert second.match().articles == 1
+        assert sorted(len(members) for _, members in stories(second)) == [1, 2]
+        assert len(second.grouper) == 3  # the other's placement, absorbed once
+        assert second.match().articles == 0
+        assert len(second.grouper) == 3
+    finally:
+        first.close()
+        second.close()

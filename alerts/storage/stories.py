@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
+    func,
     select,
     update,
 )
@@ -44,15 +45,40 @@ def story_of(session: Session, article_id: int) -> int | None:
     return row.story_id if row is not None else None
 
 
-def story_members_since(session: Session, since: datetime) -> list[tuple[int, int]]:
-    """(article id, story id) for articles first seen since `since`, oldest first."""
-    rows = session.execute(
+def story_members_since(
+    session: Session, since: datetime, after_seq: int | None = None
+) -> list[tuple[int, int]]:
+    """(article id, story id) for articles first seen since `since`, oldest first; with
+    `after_seq`, only those placed by a batch stamped after it."""
+    query = (
         select(ArticleStoryRow.article_id, ArticleStoryRow.story_id)
         .join(ArticleRow, ArticleRow.id == ArticleStoryRow.article_id)
         .where(ArticleRow.first_seen >= since)
         .order_by(ArticleRow.id)
     )
-    return [(a, s) for a, s in rows]
+    if after_seq is not None:
+        query = query.where(ArticleStoryRow.seq > after_seq)
+    return [(a, s) for a, s in session.execute(query)]
+
+
+def placement_seq(session: Session) -> int:
+    """The last placement batch stamped (0: none yet)."""
+    latest = session.execute(select(func.max(ArticleStoryRow.seq))).scalar_one()
+    return int(latest or 0)
+
+
+def stamp_placements(session: Session) -> int:
+    """Stamp this transaction's placements with the next batch number; returns the
+    last batch number after it. Call it under the matching lock (`serialize_matching`),
+    so that batch numbers commit in the order they are counted."""
+    latest = placement_seq(session)
+    stamped = session.execute(
+        update(ArticleStoryRow)
+        .where(ArticleStoryRow.seq.is_(None))
+        .values(seq=latest + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return latest + 1 if stamped.rowcount else latest  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +91,12 @@ class StoryMember:
     forms: frozenset[str]  # how those names are written in it
 
 
-def story_window(session: Session, since: datetime) -> list[StoryMember]:
-    """The members of stories among articles first seen since `since`, oldest first."""
-    members = story_members_since(session, since)
+def story_window(
+    session: Session, since: datetime, after_seq: int | None = None
+) -> list[StoryMember]:
+    """The members of stories among articles first seen since `since`, oldest first
+    (with `after_seq`, only those placed after that batch)."""
+    members = story_members_since(session, since, after_seq)
     articles = istore.articles_by_id(session, [a for a, _ in members])
     people: dict[int, set[str]] = {}
     forms: dict[int, set[str]] = {}

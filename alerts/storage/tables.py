@@ -37,6 +37,10 @@ class ArticleStoryRow(Base):
     )
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The placement batch that stored it, counted up under the matching lock: a daemon
+    # sharing the database reads the batches after the last it knows, to place the next
+    # report of an event where another daemon put the first (NULL until stamped).
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
 
 class DigestStateRow(Base):

@@ -265,6 +265,18 @@ class StoryGrouper:
             self._journal.append((doc.article_id, self._members.get(doc.article_id)))
         self._record(doc, story_id)
 
+    def absorb(self, placed: Iterable[tuple[StoryDoc, int]]) -> int:
+        """Record members another process placed and committed (a daemon sharing the
+        database): kept whatever this process's transaction does, and skipped when
+        already known. Returns how many were new here."""
+        self._load()
+        added = 0
+        for doc, story_id in placed:
+            if doc.article_id not in self._members:
+                self._record(doc, story_id)
+                added += 1
+        return added
+
     def _record(self, doc: StoryDoc, story_id: int) -> None:
         if doc.article_id in self._members:
             self._forget(doc.article_id)
