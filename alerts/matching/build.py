@@ -116,9 +116,15 @@ class Compiler:
         found = pattern(w, gender)
         self._pattern_names[ck] = found.name
         for st in found.stems:
+            sounds = _consonants(word_key(st.stem))
             for spelled in alternatives(st.stem):
                 sk = word_key(spelled)
                 if len(sk) < MIN_STEM_KEY:
+                    continue
+                # The French j for ж is a sound the key does not read (it reads j as й):
+                # one such letter is a spelling, two leave too little of the name to
+                # tell it from other words (Zhuzhyvaau as "Jouj…", key "ava").
+                if _consonants(sk) < sounds - 1:
                     continue
                 if (sk, st.endings) in seen:
                     continue
@@ -202,3 +208,8 @@ def compile_names(names: Iterable[WatchName]) -> Compiler:
     for n in names:
         c.add(n)
     return c
+
+
+def _consonants(k: str) -> int:
+    """Consonant sounds in a phonetic key (the key writes every vowel as "a")."""
+    return sum(1 for c in k if c != "a")

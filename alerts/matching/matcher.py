@@ -218,6 +218,20 @@ class Matcher:
         flags: _Flags | None,
     ) -> None:
         chunks = b.chunks
+        start, end = off + spot.start, off + spot.end
+        field = bisect.bisect_right(b.starts, start) - 1
+        # A surname is capitalised in running text; a lower-case one is a word (садовий
+        # інвентар, мороз), unless the field has no capitals at all or it is a hashtag.
+        # Such a word is neither a mention nor evidence of a namesake or of the other
+        # gender's form; matching need not look at its neighbours at all. A literal
+        # phrase is matched as configured, whatever its case.
+        common = not spot.bare and not capitalised(b.scan[start]) and self._cased(b, field)
+        if (
+            common
+            and flags is not None
+            and not any(r.entry.table == "literal" for r in spot.readings)
+        ):
+            return
         before = chunks[ci - 1] if (spot.first or spot.compound) and ci > 0 else ""
         before2 = chunks[ci - 2] if before and ci > 1 else ""
         after = chunks[ci + 1] if spot.last and ci + 1 < len(chunks) else ""
@@ -230,16 +244,11 @@ class Matcher:
                 plans.clear()
             plans[pk] = plan
         around, items, flagged, dynamic = plan
-        start, end = off + spot.start, off + spot.end
-        field = bisect.bisect_right(b.starts, start) - 1
         if flagged and flags is not None:
             article = field >> 1
             for ent, namesake in flagged:
                 flags[0 if namesake else 1].add((article, ent))
         bstart = self._before(b, ci, off, around) if around.hops else -1
-        # A surname is capitalised in running text; a lower-case one is a word (садовий
-        # інвентар, мороз), unless the field has no capitals at all or it is a hashtag.
-        common = not spot.bare and not capitalised(b.scan[start]) and self._cased(b, field)
         for ent, status, label, kind, ambiguous, variant, full, detail in items:
             c = Candidate(
                 ent, field, bstart if full else start, end, variant, status, label, kind,
@@ -247,7 +256,7 @@ class Matcher:
             )  # fmt: skip
             if detail is _NAMED:
                 c.detail = f"{b.plain[bstart : bstart + around.length]} {b.plain[start:end]}"
-            if common and c.status in (SURNAME, FULL):
+            if common and c.kind != "literal":
                 c.status, c.start = WORD, start
             out.append(c)
         for r in dynamic:
@@ -271,7 +280,7 @@ class Matcher:
                     self._context(b, c_before, c, c_around)
             elif not spot.bare:
                 self._context(b, bstart, c, around)
-            if common and c.status in (SURNAME, FULL):
+            if common:
                 c.status, c.start = WORD, start
             out.append(c)
 

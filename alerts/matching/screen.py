@@ -245,13 +245,17 @@ class Lexicon:
         keys = key(" ".join(new)).split(" ")
         cache, hot = self._cache, self._hot
         for w, k in zip(new, keys, strict=True):
-            found = tuple(r for r in self._read(w, k) if r.accepts)
+            found = tuple(self._read(w, k, accepting=True))
             cache[w] = found
             if found:
                 hot.add(w)
         cache[""] = ()
 
-    def _read(self, w: str, k: str) -> list[Reading]:
+    def _read(self, w: str, k: str, *, accepting: bool = False) -> list[Reading]:
+        """The word's readings in pattern order; with ``accepting``, only those that
+        accept (``Reading.accepts``), the others never built: a big watchlist puts
+        hundreds of entries under one short stem, and most words end in none of their
+        endings."""
         ranked: list[tuple[int, Reading]] = []
         variant = w.replace(JOINER, "") if JOINER in w else w
         lit = self._literal.get(variant)
@@ -274,10 +278,12 @@ class Lexicon:
             cut = stem_len(w, k[:n], keys)
             if cut is None:
                 continue
+            ending = w[cut:].replace(JOINER, "")
             for e in bucket:
-                ending = w[cut:].replace(JOINER, "")
                 label = TABLES[e.table].get(ending, "")
                 rel = TABLES[e.related].get(ending, "") if e.related else ""
+                if accepting and not (label or rel):
+                    continue  # a stem bucket holds no literal entries
                 ranked.append((rank, Reading(e, variant, ending, label, rel)))
         ranked.sort(key=lambda x: x[0])
         return [r for _, r in ranked]
