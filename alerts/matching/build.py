@@ -115,10 +115,19 @@ class Compiler:
         seen: set[tuple[str, str]] = set()
         found = pattern(w, gender)
         self._pattern_names[ck] = found.name
-        for st in found.stems:
-            sounds = _consonants(word_key(st.stem))
-            for spelled in alternatives(st.stem):
-                sk = word_key(spelled)
+        spellings = [alternatives(st.stem) for st in found.stems]
+        # One key pass for the stems and all their spellings (the key keeps spaces one
+        # for one): a big watchlist keys hundreds of thousands of them.
+        flat = [st.stem for st in found.stems] + [a for sp in spellings for a in sp]
+        if any(" " in x for x in flat):
+            keyed = [word_key(x) for x in flat]
+        else:
+            keyed = key(" ".join(flat)).split(" ")
+        keys = dict(zip(flat, keyed, strict=True))
+        for st, spelled_all in zip(found.stems, spellings, strict=True):
+            sounds = _consonants(keys[st.stem])
+            for spelled in spelled_all:
+                sk = keys[spelled]
                 if len(sk) < MIN_STEM_KEY:
                     continue
                 # The French j for ж is a sound the key does not read (it reads j as й):
@@ -212,4 +221,4 @@ def compile_names(names: Iterable[WatchName]) -> Compiler:
 
 def _consonants(k: str) -> int:
     """Consonant sounds in a phonetic key (the key writes every vowel as "a")."""
-    return sum(1 for c in k if c != "a")
+    return len(k) - k.count("a")

@@ -44,15 +44,14 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def alternatives(word: str) -> list[str]:
     """The word and its Belarusian/Russian counterparts (normalised, lower case)."""
-    options: list[list[str]] = []
-    for rx, repl in _RULES:
-        if rx.search(word):
-            options.append([rx.pattern, repl])
+    options = [(rx, repl) for rx, repl in _RULES if rx.search(word)]
+    if not options:
+        return [word]
     out = {word}
     for chosen in itertools.product((False, True), repeat=len(options)):
         w = word
-        for use, (pattern, repl) in zip(chosen, options, strict=True):
+        for use, (rx, repl) in zip(chosen, options, strict=True):
             if use:
-                w = re.sub(pattern, repl, w)
+                w = rx.sub(repl, w)
         out.add(w)
     return sorted(out)
