@@ -110,6 +110,8 @@ NOT_MENTIONS = [
     # Both ж read as French j, which the key reads as й: what is left, "Elov", is too
     # little of the name to tell it from other words.
     ("Pavlo Zhezhelov", "Der Verlag Elow meldete Insolvenz.", "two sounds dropped"),
+    # The French spelling (Dojenko) is read only where the j is written.
+    ("Mykola Dozhenko", "Trainer Denko gewann das Rennen.", "no j, no French ж"),
 ]
 
 

@@ -35,6 +35,10 @@ class Entry(NamedTuple):
     # part of a compound surname (Ter-Petrosyan: "tar", or "car" for a Belarusian Цер-);
     # empty for a simple surname or the compound written as one word.
     prefix: tuple[str, ...] = ()
+    # A spelling that reads ж as French j, which the key drops (it reads j as й): only a
+    # word written with that j is this spelling ("Zaboujko"), not every word whose key
+    # lacks the sound (Kraków for a Krukizhieau).
+    needs_j: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +77,7 @@ class Compiler:
         self.patterns: dict[str, list[Entry]] = {}
         self.entities: list[Entity] = []
         self._surname_cache: dict[
-            tuple[str, str | None], list[tuple[str, str, str | None, str]]
+            tuple[str, str | None], list[tuple[str, str, str | None, str, bool]]
         ] = {}
         self._first_cache: dict[str, tuple[frozenset[str], str | None]] = {}
         self._pattern_names: dict[tuple[str, str | None], str] = {}
@@ -105,14 +109,14 @@ class Compiler:
         self._first_cache[w] = result
         return result
 
-    def surname(self, w: str, gender: str | None) -> list[tuple[str, str, str | None, str]]:
-        """(stem key, ending table, related table, spelled stem) for a surname."""
+    def surname(self, w: str, gender: str | None) -> list[tuple[str, str, str | None, str, bool]]:
+        """(stem key, ending table, related table, spelled stem, whether the spelling
+        needs a j: ``Entry.needs_j``) for a surname."""
         ck = (w, gender)
         hit = self._surname_cache.get(ck)
         if hit is not None:
             return hit
-        out: list[tuple[str, str, str | None, str]] = []
-        seen: set[tuple[str, str]] = set()
+        chosen: dict[tuple[str, str], tuple[str, str, str | None, str, bool]] = {}
         found = pattern(w, gender)
         self._pattern_names[ck] = found.name
         spellings = [alternatives(st.stem) for st in found.stems]
@@ -135,13 +139,15 @@ class Compiler:
                 # tell it from other words (Zhuzhyvaau as "Jouj…", key "ava").
                 if _consonants(sk) < sounds - 1:
                     continue
-                if (sk, st.endings) in seen:
-                    continue
-                seen.add((sk, st.endings))
-                out.append((sk, st.endings, st.related, spelled))
+                needs_j = spelled.count("й") > st.stem.count("й")
+                known = chosen.get((sk, st.endings))
+                # One entry per key and table; a spelling that needs no j wins.
+                if known is None or (known[4] and not needs_j):
+                    chosen[(sk, st.endings)] = (sk, st.endings, st.related, spelled, needs_j)
+        out = list(chosen.values())
         if not out:
             # A very short surname ("Li"): only the whole word, in no other form.
-            out.append((word_key(w), "indecl", None, w))
+            out.append((word_key(w), "indecl", None, w, False))
         self._surname_cache[ck] = out
         return out
 
@@ -180,12 +186,14 @@ class Compiler:
             # space or nothing between them: Ter-Petrosyan, Ter Petrosyan, Terpetrosyan);
             # written as one word it is a surname of its own.
             prefix = self._prefix_keys(surname[-2], gender) if len(surname) > 1 else ()
-            for sk, table, related, spelled in self.surname(surname[-1], gender):
-                self._add_pattern(" " + sk, Entry(ent, sk, table, related, kind, spelled, prefix))
+            for sk, table, related, spelled, j in self.surname(surname[-1], gender):
+                entry = Entry(ent, sk, table, related, kind, spelled, prefix, j)
+                self._add_pattern(" " + sk, entry)
             if prefix:
                 joined = "".join(surname)
-                for sk, table, related, spelled in self.surname(joined, gender):
-                    self._add_pattern(" " + sk, Entry(ent, sk, table, related, kind, spelled))
+                for sk, table, related, spelled, j in self.surname(joined, gender):
+                    entry = Entry(ent, sk, table, related, kind, spelled, (), j)
+                    self._add_pattern(" " + sk, entry)
         exclude = tuple(tuple(word_key(w) for w in words_of(p)) for p in watch.exclude)
         self.entities.append(
             Entity(
@@ -200,7 +208,7 @@ class Compiler:
     def _prefix_keys(self, part: str, gender: str | None) -> tuple[str, ...]:
         """The phonetic stems the part before a compound's last one starts with in any of
         its forms and spellings (Римского-Корсакова: "ramsk")."""
-        keys = {sk for sk, _, _, _ in self.surname(part, gender)}
+        keys = {sk for sk, *_ in self.surname(part, gender)}
         return tuple(sorted(keys)) if keys else (word_key(part),)
 
     def _add_pattern(self, pattern: str, entry: Entry) -> None:

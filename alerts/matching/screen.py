@@ -280,6 +280,8 @@ class Lexicon:
                 continue
             ending = w[cut:].replace(JOINER, "")
             for e in bucket:
+                if e.needs_j and "j" not in variant:
+                    continue
                 label = TABLES[e.table].get(ending, "")
                 rel = TABLES[e.related].get(ending, "") if e.related else ""
                 if accepting and not (label or rel):
