@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from alerts.matching import Matcher, WatchName
@@ -190,3 +192,43 @@ def test_no_text_makes_matching_fail(
     eval_matcher.match_many(batch)
     for title, summary in batch:
         eval_matcher.explain(title + " " + summary)
+
+
+_SCREEN_NAMES = ["Sergei Lavrov", "Pavel Latushko", "Irakli Kobakhidze", "Ilya Yashin"]
+_SCREEN_PIECES = st.one_of(
+    st.sampled_from(
+        ["lavrov", "Lavrov", "LAVROV", "lavrova", "Lavrovym", "латушко", "Латушко", "латушкі",
+         "Sergei", "sergei", "Илья", "яшин", "Яшина", "#lavrov", "#FreeLatushko", "კობახიძე",
+         "კობახიძემ", "Kobakhidze", "kobakhidzes", "said", "Said", "the", "(", ")", ",", "-",
+         "Ter-", "S.", "o'", " ", " ", " ", "\n", "\x01"]
+    ),
+    st.text(alphabet="abcLAVROVlavrovyм ", max_size=12),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(st.lists(_SCREEN_PIECES, max_size=14), st.lists(_SCREEN_PIECES, max_size=14)),
+        min_size=1,
+        max_size=6,
+    )
+)
+@example([(["TV: ", "კობახიძემ", " said"], ["lavrov ", "Lavrov"])])  # Georgian has no case
+@example([(["Lavrov"], ["said ", "lavrov"]), (["sergei lavrov"], [])])
+def test_screening_out_lower_case_chunks_changes_no_match(
+    articles: list[tuple[list[str], list[str]]],
+) -> None:
+    """Matching screens out lower-case chunks of fields that write capitals (they can
+    hold no mention); it finds exactly what screening every chunk finds."""
+    batch = [("".join(t), "".join(s)) for t, s in articles]
+    names = [WatchName(key=n, name=n) for n in _SCREEN_NAMES]
+    screened = Matcher.build(names).match_many(batch)
+    assert screened == _ScreenAll.build(names).match_many(batch)
+
+
+class _ScreenAll(Matcher):
+    """The matcher screening every chunk of a batch."""
+
+    def _screened(self, b: Any) -> Iterable[str]:
+        return list(b.chunks)

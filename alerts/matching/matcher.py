@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -61,6 +62,9 @@ _Flags = tuple[set[tuple[int, int]], set[tuple[int, int]]]
 _Plans = dict[tuple[str, int, str, str, str], _Plan]
 _MAX_PLANS = 200_000
 _NAMED = "(the given name before it)"  # filled in with the text when used
+# Letters of a script without case, which ``context.capitalised`` counts as capitals
+# although Python's ``str.islower`` says they are lower case.
+_UNCASED_SCRIPT = re.compile("[\u10d0-\u10ff]")
 # A literal phrase is checked on the text right after its first word.
 _LITERAL_WINDOW = 400
 # The chunk right before a candidate's, from its start.
@@ -193,7 +197,7 @@ class Matcher:
             hot: Iterable[int] = range(len(chunks))
             spots_of = lex.all_spots
         else:
-            found = lex.hot_chunks(chunks)
+            found = lex.hot_chunks(self._screened(b))
             if not found:
                 return out
             hot = compress(count(), map(found.__contains__, chunks))
@@ -283,6 +287,22 @@ class Matcher:
             if common:
                 c.status, c.start = WORD, start
             out.append(c)
+
+    def _screened(self, b: _Batch) -> Iterable[str]:
+        """The chunks of a batch worth screening when matching. A lower-case chunk in a
+        field that writes capitals can hold no mention (see ``_verify``), so it is not
+        screened at all: in news text most words are such chunks. Kept: hashtags,
+        scripts without case (Georgian), every chunk of an all-lower-case field, and
+        every chunk when some name is a literal phrase."""
+        if self._lex.has_literals or _UNCASED_SCRIPT.search(b.scan):
+            return b.chunks
+        keep: set[str] = set()
+        bounds = [*b.starts[1:], len(b.scan) + 1]
+        for f, (start, end) in enumerate(zip(b.starts, bounds, strict=True)):
+            if not self._cased(b, f):
+                keep.update(b.scan[start : end - 1].split())
+        # A chunk holding the separator straddles two fields: kept, whichever they are.
+        return [c for c in set(b.chunks) if c in keep or "#" in c or SEP in c or not c.islower()]
 
     @staticmethod
     def _cased(b: _Batch, field: int) -> bool:

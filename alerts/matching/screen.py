@@ -156,6 +156,11 @@ class Lexicon:
         self._chunks: dict[str, tuple[Spot, ...]] = {}
         self._hot_chunks: set[str] = set()
 
+    @property
+    def has_literals(self) -> bool:
+        """Whether some name is matched as a literal phrase (in any case)."""
+        return bool(self._literal)
+
     def hot_chunks(self, chunks: Iterable[str]) -> set[str]:
         """The distinct chunks among ``chunks`` that hold at least one spot."""
         distinct = set(chunks)
