@@ -9,7 +9,7 @@ batch and never half of it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -26,6 +26,8 @@ from ingest.model import StoredArticle
 
 log = logging.getLogger(__name__)
 _SEP = "\x1f"
+# `rematch` reports its progress this often (articles).
+_PROGRESS_EVERY = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,12 +300,16 @@ def rematch(
     now: datetime,
     *,
     alert_after: datetime | None = None,
+    progress: Callable[[MatchReport], None] | None = None,
 ) -> MatchReport:
     """Re-run the watchlists over stored articles: only hits not stored yet are added
-    (and alerted, when the article is alertable and was first seen after `alert_after`)."""
+    (and alerted, when the article is alertable and was first seen after `alert_after`).
+    `progress` hears the counts so far every few hundred articles."""
     hits = deliveries = 0
     known = astore.existing_hit_keys(session, [a.id for a in articles])
-    for article, found in matcher.iter_hits(articles):
+    for done, (article, found) in enumerate(matcher.iter_hits(articles), 1):
+        if progress is not None and done % _PROGRESS_EVERY == 0:
+            progress(MatchReport(done, hits, deliveries))
         fresh = {
             w: {n: m for n, m in names.items() if (w, article.id, n) not in known}
             for w, names in found.items()

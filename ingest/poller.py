@@ -75,6 +75,23 @@ class PollReport:
         )
 
 
+# Hears a poll's counts so far (`PollReport.feeds`: the feeds done).
+Progress = Callable[[PollReport], None]
+
+
+def _report(totals: dict[str, int], feeds: int, elapsed_s: float) -> PollReport:
+    return PollReport(
+        feeds=feeds,
+        ok=totals.get("ok", 0),
+        not_modified=totals.get("not modified", 0),
+        unchanged=totals.get("unchanged", 0),
+        errors=totals.get("error", 0) + totals.get("gone", 0),
+        new_articles=totals.get("new", 0),
+        elapsed_s=elapsed_s,
+        deferred=totals.get("deferred", 0),
+    )
+
+
 class _Deferred(Exception):
     """Internal: a fetch of this feed did not get its turn at a busy host."""
 
@@ -180,22 +197,31 @@ class Poller:
         # robots.txt is read once a day per host, not once a pass.
         self._host_starts: dict[str, float] = {}
         self._robots_rules: dict[str, tuple[Robots, datetime]] = {}
+        self._progress: Progress | None = None
+        self._started = 0.0
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def poll(self, *, force: bool = False) -> PollReport:
-        """Poll every due feed (every enabled feed when `force`) once."""
-        return asyncio.run(self.poll_async(force=force))
+    def poll(self, *, force: bool = False, progress: Progress | None = None) -> PollReport:
+        """Poll every due feed (every enabled feed when `force`) once; `progress` hears
+        the counts so far each time a batch of feeds has been written."""
+        return asyncio.run(self.poll_async(force=force, progress=progress))
 
-    async def poll_async(self, *, force: bool = False) -> PollReport:
-        with _fewer_collections():
-            return await self._poll_cycle(force)
+    async def poll_async(
+        self, *, force: bool = False, progress: Progress | None = None
+    ) -> PollReport:
+        self._progress = progress
+        try:
+            with _fewer_collections():
+                return await self._poll_cycle(force)
+        finally:
+            self._progress = None
 
     async def _poll_cycle(self, force: bool) -> PollReport:
-        started = time.monotonic()
+        started = self._started = time.monotonic()
         totals: dict[str, int] = {}
         polled = 0
         after_id: int | None = None
@@ -218,16 +244,7 @@ class Poller:
                 polled += len(due)
                 after_id = max(d.id for d in due)
                 await self._poll_batch(fetcher, due, totals)
-        report = PollReport(
-            feeds=polled,
-            ok=totals.get("ok", 0),
-            not_modified=totals.get("not modified", 0),
-            unchanged=totals.get("unchanged", 0),
-            errors=totals.get("error", 0) + totals.get("gone", 0),
-            new_articles=totals.get("new", 0),
-            elapsed_s=time.monotonic() - started,
-            deferred=totals.get("deferred", 0),
-        )
+        report = _report(totals, polled, time.monotonic() - started)
         log.debug("%s", report.line())  # the daemon logs the tick summary at INFO
         return report
 
@@ -250,6 +267,8 @@ class Poller:
                 # lease keeps other cycles off it until it lapses; then it is due again.
                 log.debug("feed deferred feed=%s url=%s: its host is busy", feed.name, feed.url)
                 totals["deferred"] = totals.get("deferred", 0) + 1
+                totals["answered"] = totals.get("answered", 0) + 1
+                self._tell(totals)
                 return
             except Exception as e:  # a bug on one feed must not stop the cycle
                 log.exception("poll crashed feed=%s", feed.url)
@@ -257,6 +276,8 @@ class Poller:
             if outcome.status in ("error", "gone"):
                 log.warning("feed error feed=%s url=%s: %s", feed.name, feed.url, outcome.error)
             pending.append(_Pending(feed, outcome, parsed))
+            totals["answered"] = totals.get("answered", 0) + 1
+            self._tell(totals)
             # Writes go out in batches: one transaction per feed was most of a 304 pass.
             if len(pending) >= _FLUSH_FEEDS or _entries(pending) >= _FLUSH_ENTRIES:
                 batch = pending[:]
@@ -299,6 +320,13 @@ class Poller:
             storage.record_outcomes(s, outcomes, now)
         for key, n in counts.items():
             totals[key] = totals.get(key, 0) + n
+        self._tell(totals)
+
+    def _tell(self, totals: dict[str, int]) -> None:
+        if self._progress is not None:
+            # Feeds answered so far; their articles count once they are stored.
+            done = totals.get("answered", 0)
+            self._progress(_report(totals, done, time.monotonic() - self._started))
 
     def _store(
         self, s: Session, item: _Pending, outcome: storage.FeedOutcome, now: datetime

@@ -282,9 +282,11 @@ class App:
             deliverer.sender = self._sender
         return deliverer
 
-    def poll(self, *, force: bool = False) -> PollReport:
+    def poll(
+        self, *, force: bool = False, progress: Callable[[PollReport], None] | None = None
+    ) -> PollReport:
         self.rebase_schedule()
-        return self.poller.poll(force=force)
+        return self.poller.poll(force=force, progress=progress)
 
     def poll_pages(self) -> PageReport:
         """Fetch the article pages the feeds' entries left pending (`fulltext`)."""
@@ -304,8 +306,9 @@ class App:
         if changed:
             log.warning("schedule rebased feeds=%d: %s", len(changed), changed[0][1])
 
-    def match(self) -> MatchReport:
-        """Match every unprocessed article, one transaction per batch."""
+    def match(self, progress: Callable[[MatchReport], None] | None = None) -> MatchReport:
+        """Match every unprocessed article, one transaction per batch; `progress` hears
+        the counts so far after each batch."""
         articles = hits = queued = 0
         with self.sessions() as s:
             fresh = istore.any_unprocessed(s)
@@ -314,6 +317,8 @@ class App:
         while fresh:
             r = self._match_batch(process_batch)
             articles, hits, queued = articles + r.articles, hits + r.hits, queued + r.deliveries
+            if progress is not None:
+                progress(MatchReport(articles, hits, queued))
             if r.articles == 0:
                 break
         with self.sessions() as s:

@@ -82,16 +82,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     from alerts.deliver import DeliveryReport
+    from ingest.poller import PollReport
     from newswatch.output import plural
-    from newswatch.progress import phases
+    from newswatch.progress import matching_line, phases, polling_line
 
     app = cli.open_app(args)
     try:
         with phases(sys.stderr, enabled=not args.quiet) as show:
-            show(f"polling {plural(len(app.settings.feeds), 'feed')}")
-            poll = app.poll(force=True)
-            show(f"{plural(poll.new_articles, 'new article')}; matching")
-            matched = app.match()
+            total = sum(1 for f in app.settings.feeds if f.enabled)
+            show(polling_line(PollReport(), total))
+            poll = app.poll(force=True, progress=lambda r: show(polling_line(r, total)))
+            new = poll.new_articles
+            show(f"{plural(new, 'new article')}; matching")
+            matched = app.match(progress=lambda r: show(matching_line(r, new)))
             show(f"{plural(matched.hits, 'new hit')}; delivering")
             sent = app.deliver() if not args.no_deliver else None
             # The feeds' own text is matched (and alerted) above; then the article pages
@@ -412,7 +415,7 @@ def cmd_rematch(args: argparse.Namespace) -> int:
     from alerts.pipeline import rematch
     from ingest import storage as istore
     from newswatch.output import plural
-    from newswatch.progress import phases
+    from newswatch.progress import matching_line, phases
 
     app = cli.open_app(args)
     try:
@@ -422,8 +425,16 @@ def cmd_rematch(args: argparse.Namespace) -> int:
             show("reading stored articles")
             with app.sessions.begin() as s:
                 articles = istore.articles_since(s, since)
-                show(f"rematching {plural(len(articles), 'article')}")
-                report = rematch(s, app.policy, app.matcher, articles, now)
+                total = len(articles)
+                show(f"rematching {plural(total, 'article')}")
+                report = rematch(
+                    s,
+                    app.policy,
+                    app.matcher,
+                    articles,
+                    now,
+                    progress=lambda r: show(f"re{matching_line(r, total)}"),
+                )
             show(f"{plural(report.hits, 'new hit')}; delivering")
             sent = app.deliver()
     finally:

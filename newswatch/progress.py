@@ -9,9 +9,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from newswatch.durations import format_approx
+from newswatch.output import plural
+
+if TYPE_CHECKING:
+    from alerts.pipeline import MatchReport
+    from ingest.poller import PollReport
 
 Show = Callable[[str], None]
 
@@ -45,3 +50,17 @@ def phases(stream: TextIO, *, enabled: bool = True) -> Iterator[Show]:
             status.update(_Line())
 
         yield show
+
+
+def polling_line(r: PollReport, total: int) -> str:
+    """ "polling: 120 of 300 feeds, 4210 new articles, 2 failed"."""
+    failed = f", {r.errors} failed" if r.errors else ""
+    return (
+        f"polling: {r.feeds} of {plural(total, 'feed')}, "
+        f"{plural(r.new_articles, 'new article')}{failed}"
+    )
+
+
+def matching_line(r: MatchReport, total: int) -> str:
+    """ "matching: 1200 of 4210 articles, 17 hits"."""
+    return f"matching: {r.articles} of {plural(total, 'article')}, {plural(r.hits, 'hit')}"

@@ -9,21 +9,28 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from feedgen import Item, rss
 from feedserver import FeedServer
+
+from alerts.pipeline import MatchReport
+from ingest.poller import PollReport
+from newswatch.progress import matching_line, polling_line
 
 REPO = Path(__file__).resolve().parents[1]
 # The progress line: the counts so far, the phase and the time elapsed. The first phase
 # ("polling 3 feeds") may end before the first refresh on a fast loopback.
 PROGRESS = re.compile(r"3 new articles; matching · \d+s")
+# While feeds answer: the feeds done of all, the articles so far, the time elapsed.
+POLLING = re.compile(r"polling: [0-3] of 3 feeds, [0-3] new articles? · \d+s")
 
 
-def _config(tmp_path: Path, server: FeedServer) -> Path:
-    feeds = "".join(
-        f'[[feeds]]\nname = "Outlet {i}"\n'
-        f'url = "{server.route(f"/f{i}.xml", body=rss([Item(str(i), "News", "Snow.")]))}"\n\n'
-        for i in range(3)
-    )
+def _config(tmp_path: Path, server: FeedServer, delay_s: float = 0.0) -> Path:
+    def url(i: int) -> str:
+        body = rss([Item(str(i), "News", "Snow.")])
+        return server.route(f"/f{i}.xml", body=body, delay_s=delay_s)
+
+    feeds = "".join(f'[[feeds]]\nname = "Outlet {i}"\nurl = "{url(i)}"\n\n' for i in range(3))
     config = tmp_path / "config.toml"
     config.write_text(
         f'[database]\nurl = "sqlite:///{tmp_path / "nw.db"}"\n\n{feeds}'
@@ -49,9 +56,17 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def test_progress_on_a_terminal(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("delay_s", "expected"),
+    [
+        (0.0, PROGRESS),
+        # Slow origins: the line counts the feeds while they answer.
+        (1.5, POLLING),
+    ],
+)
+def test_progress_on_a_terminal(tmp_path: Path, delay_s: float, expected: re.Pattern[str]) -> None:
     with FeedServer() as server:
-        config = _config(tmp_path, server)
+        config = _config(tmp_path, server, delay_s)
         primary, secondary = pty.openpty()
         proc = subprocess.Popen(
             _command(config),
@@ -67,7 +82,7 @@ def test_progress_on_a_terminal(tmp_path: Path) -> None:
         finally:
             os.close(primary)
         assert proc.wait(timeout=60) == 0
-    assert PROGRESS.search(seen), repr(seen)
+    assert expected.search(seen), repr(seen)
 
 
 def test_no_progress_in_a_pipe(tmp_path: Path) -> None:
@@ -84,3 +99,34 @@ def test_no_progress_in_a_pipe(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert "polling" not in proc.stderr and "\x1b" not in proc.stderr
     assert proc.stdout.startswith("polled 3 feeds: 3 updated")
+
+
+@pytest.mark.parametrize(
+    ("report", "total", "line"),
+    [
+        (PollReport(), 300, "polling: 0 of 300 feeds, 0 new articles"),
+        (
+            PollReport(feeds=1, new_articles=1, errors=1),
+            1,
+            "polling: 1 of 1 feed, 1 new article, 1 failed",
+        ),
+        (
+            PollReport(feeds=120, new_articles=4210, errors=2),
+            300,
+            "polling: 120 of 300 feeds, 4210 new articles, 2 failed",
+        ),
+    ],
+)
+def test_polling_line(report: PollReport, total: int, line: str) -> None:
+    assert polling_line(report, total) == line
+
+
+@pytest.mark.parametrize(
+    ("report", "total", "line"),
+    [
+        (MatchReport(0, 0, 0), 1, "matching: 0 of 1 article, 0 hits"),
+        (MatchReport(200, 1, 1), 4210, "matching: 200 of 4210 articles, 1 hit"),
+    ],
+)
+def test_matching_line(report: MatchReport, total: int, line: str) -> None:
+    assert matching_line(report, total) == line
