@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest import backlog, storage
+from ingest import backlog, storage, websub_store
 from ingest.addresses import private_host
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
@@ -34,7 +34,7 @@ from ingest.notes import Polled, Read, feed_note, is_malformed
 from ingest.pages import PageReader
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.robots import Robots
-from ingest.schedule import next_check_at
+from ingest.schedule import next_check_at, pushed_interval_s
 from ingest.sitemap import parse_sitemap
 from ingest.telegram import page_before, parse_channel
 
@@ -239,8 +239,10 @@ class Poller:
                         # cycle over more than one batch would claim them again forever.
                         after_id=after_id,
                     )
+                    pushed = websub_store.pushed(s, [d.id for d in due], self.clock())
                 if not due:
                     break
+                due = [replace(d, pushed=True) if d.id in pushed else d for d in due]
                 polled += len(due)
                 after_id = max(d.id for d in due)
                 await self._poll_batch(fetcher, due, totals)
@@ -532,9 +534,12 @@ class Poller:
     ) -> storage.FeedOutcome:
         now = self.clock()
         ttl = parsed.ttl_s if parsed is not None else feed.ttl_s
+        interval = feed.interval_s
+        if feed.pushed:
+            interval = pushed_interval_s(interval, self.settings.max_backoff_s)
         when, reason = next_check_at(
             now,
-            interval_s=feed.interval_s,
+            interval_s=interval,
             consecutive_errors=0,
             retry_after_s=result.retry_after_s,
             max_age_s=result.max_age_s,

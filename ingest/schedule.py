@@ -61,6 +61,19 @@ def next_check_at(
 
 # A stored time later than now by more than this was written before the clock went back:
 # more than the skew between the clocks of daemons sharing one database.
+# A feed whose hub pushes its updates (WebSub) is still polled, as a safety net for a
+# hub that stops pushing, but this many times less often and no more than hourly.
+PUSHED_SLOWDOWN = 4.0
+PUSHED_MIN_INTERVAL_S = 3600.0
+
+
+def pushed_interval_s(interval_s: float, max_backoff_s: float) -> float:
+    """The polling interval of a feed its hub pushes: slower, never past the longest
+    back-off (and never faster than configured)."""
+    slow = max(interval_s * PUSHED_SLOWDOWN, PUSHED_MIN_INTERVAL_S)
+    return max(interval_s, min(slow, max_backoff_s))
+
+
 CLOCK_TOLERANCE_S = 300.0
 
 

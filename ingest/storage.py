@@ -146,6 +146,7 @@ class DueFeed:
     failing_reported: bool = False
     fulltext: str = "auto"
     kind: str = "feed"
+    pushed: bool = False  # its hub pushes its updates (WebSub): polled as a safety net
 
     def known_fingerprints(self) -> frozenset[str]:
         # Decoded on demand: a 304 or an identical body never needs them, and decoding

@@ -112,6 +112,21 @@ def secret_of(session: Session, feed_id: int) -> str | None:
     return row.secret if row is not None and row.state == ACTIVE else None
 
 
+def pushed(session: Session, feed_ids: list[int], now: datetime) -> set[int]:
+    """Those of `feed_ids` whose hub pushes their updates: an active subscription whose
+    lease has not run out."""
+    if not feed_ids:
+        return set()
+    rows = session.execute(
+        select(SubscriptionRow.feed_id).where(
+            SubscriptionRow.feed_id.in_(feed_ids),
+            SubscriptionRow.state == ACTIVE,
+            (SubscriptionRow.lease_until.is_(None)) | (SubscriptionRow.lease_until > now),
+        )
+    )
+    return {feed_id for (feed_id,) in rows}
+
+
 def due_now(session: Session, feed_id: int, now: datetime) -> None:
     """A push arrived: poll the feed at the next tick, through the usual path."""
     session.execute(update(FeedRow).where(FeedRow.id == feed_id).values(next_check_at=now))

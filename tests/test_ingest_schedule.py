@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ingest.schedule import next_check_at
+from ingest.schedule import next_check_at, pushed_interval_s
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 M, H = 60.0, 3600.0
@@ -107,3 +107,18 @@ def test_jitter_never_undercuts_retry_after() -> None:
 def test_rejects_bad_input(now: datetime, interval: float) -> None:
     with pytest.raises(ValueError):
         next_check_at(now, interval_s=interval, consecutive_errors=0)
+
+
+@pytest.mark.parametrize(
+    ("interval", "max_backoff", "expected", "why"),
+    [
+        (900, 6 * 3600, 3600, "no more than hourly"),
+        (1800, 6 * 3600, 7200, "four times less often"),
+        (3 * 3600, 6 * 3600, 6 * 3600, "never past the longest back-off"),
+        (12 * 3600, 6 * 3600, 12 * 3600, "never faster than configured"),
+    ],
+)
+def test_a_pushed_feed_is_polled_as_a_safety_net(
+    interval: float, max_backoff: float, expected: float, why: str
+) -> None:
+    assert pushed_interval_s(interval, max_backoff) == expected, why

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import re
 import signal
+import sqlite3
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from sinks import WebhookSink, free_port
 from test_newswatch_web_daemon import Run
 from websubhub import Hub
 
+from ingest.schedule import PUSHED_MIN_INTERVAL_S
 from ingest.websub import Hub as Found
 from ingest.websub import discover, renew_due, signature_ok
 
@@ -171,6 +173,10 @@ notify = ["chat"]
             with capsys.disabled():
                 print(f"\nwebsub publish-to-alert latency: {latency:.2f}s")
             (tmp_path / "latency.txt").write_text(f"{latency:.3f}\n")
+            # Pushed, the feed is still polled as a safety net, but less often.
+            waits = next_checks(tmp_path / "n.db")
+            assert waits["Pushed"] >= 0.9 * PUSHED_MIN_INTERVAL_S, waits
+            assert waits["Pushed"] > 2 * waits["Other"], waits
 
             pushed = f'[[feeds]]\nname = "Pushed"\nurl = "{topic}"\n'
             assert pushed in text
@@ -184,3 +190,14 @@ notify = ["chat"]
             assert run.proc.wait(timeout=30) == 0, "".join(run.lines[-30:])
         finally:
             run.close()
+
+
+def next_checks(db: Path) -> dict[str, float]:
+    """Seconds from now to each feed's next check, by feed name."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT name, next_check_at FROM feeds").fetchall()
+    now = datetime.now(UTC)
+    return {
+        name: (datetime.fromisoformat(at).replace(tzinfo=UTC) - now).total_seconds()
+        for name, at in rows
+    }
