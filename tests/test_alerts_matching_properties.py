@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -230,5 +229,5 @@ def test_screening_out_lower_case_chunks_changes_no_match(
 class _ScreenAll(Matcher):
     """The matcher screening every chunk of a batch."""
 
-    def _screened(self, b: Any) -> Iterable[str]:
-        return list(b.chunks)
+    def _kept_lower(self, b: Any) -> set[str] | None:
+        return None

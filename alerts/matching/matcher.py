@@ -197,7 +197,7 @@ class Matcher:
             hot: Iterable[int] = range(len(chunks))
             spots_of = lex.all_spots
         else:
-            found = lex.hot_chunks(self._screened(b))
+            found = lex.hot_chunks(chunks, self._kept_lower(b))
             if not found:
                 return out
             hot = compress(count(), map(found.__contains__, chunks))
@@ -288,21 +288,22 @@ class Matcher:
                 c.status, c.start = WORD, start
             out.append(c)
 
-    def _screened(self, b: _Batch) -> Iterable[str]:
-        """The chunks of a batch worth screening when matching. A lower-case chunk in a
-        field that writes capitals can hold no mention (see ``_verify``), so it is not
-        screened at all: in news text most words are such chunks. Kept: hashtags,
-        scripts without case (Georgian), every chunk of an all-lower-case field, and
-        every chunk when some name is a literal phrase."""
+    def _kept_lower(self, b: _Batch) -> set[str] | None:
+        """The lower-case chunks of a batch that matching must still screen, or None
+        for all of them. A lower-case chunk in a field that writes capitals can hold no
+        mention (see ``_verify``), so it is not screened at all: in news text most words
+        are such chunks. Kept: every chunk of an all-lower-case field; all of them when
+        the batch has text in a script without case (Georgian) or some name is a
+        literal phrase. (Hashtags and chunks across two fields are always screened:
+        ``Lexicon.hot_chunks``.)"""
         if self._lex.has_literals or _UNCASED_SCRIPT.search(b.scan):
-            return b.chunks
+            return None
         keep: set[str] = set()
         bounds = [*b.starts[1:], len(b.scan) + 1]
         for f, (start, end) in enumerate(zip(b.starts, bounds, strict=True)):
             if not self._cased(b, f):
                 keep.update(b.scan[start : end - 1].split())
-        # A chunk holding the separator straddles two fields: kept, whichever they are.
-        return [c for c in set(b.chunks) if c in keep or "#" in c or SEP in c or not c.islower()]
+        return keep
 
     @staticmethod
     def _cased(b: _Batch, field: int) -> bool:

@@ -126,7 +126,9 @@ def stem_len(w: str, stem_key: str, keys: list[str]) -> int | None:
 class Lexicon:
     """Stems and literal first words of one watchlist, with per-word readings cached."""
 
-    __slots__ = ("_cache", "_chunks", "_hot", "_hot_chunks", "_lengths", "_literal", "_stems")
+    __slots__ = (
+        "_cache", "_chunks", "_hot", "_hot_chunks", "_lengths", "_literal", "_lower", "_stems",
+    )  # fmt: skip
 
     def __init__(self, patterns: dict[str, list[Entry]]) -> None:
         # Pattern order is kept as a rank: a word's readings come out in the order the
@@ -155,16 +157,30 @@ class Lexicon:
         self._hot: set[str] = set()
         self._chunks: dict[str, tuple[Spot, ...]] = {}
         self._hot_chunks: set[str] = set()
+        self._lower: set[str] = set()  # lower-case chunks skipped, not learned
 
     @property
     def has_literals(self) -> bool:
         """Whether some name is matched as a literal phrase (in any case)."""
         return bool(self._literal)
 
-    def hot_chunks(self, chunks: Iterable[str]) -> set[str]:
-        """The distinct chunks among ``chunks`` that hold at least one spot."""
+    def hot_chunks(self, chunks: Iterable[str], kept_lower: set[str] | None = None) -> set[str]:
+        """The distinct chunks among ``chunks`` that hold at least one spot.
+
+        With ``kept_lower``, lower-case chunks are not screened unless they are in it
+        (the caller knows they can hold no mention); hashtags and chunks across two
+        fields always are. Such chunks are remembered, so that the next batch skips
+        them with one set difference."""
         distinct = set(chunks)
         new = distinct.difference(self._chunks)
+        if new and kept_lower is not None:
+            new.difference_update(self._lower)
+            lower = {c for c in new if c.islower() and "#" not in c and "\x01" not in c}
+            if len(self._lower) + len(lower) > _MAX_CACHE:
+                self._lower.clear()
+            self._lower |= lower
+            new -= lower
+            new |= kept_lower.intersection(self._lower).difference(self._chunks)
         if new:
             if len(self._chunks) + len(new) > _MAX_CACHE:
                 self._chunks.clear()
