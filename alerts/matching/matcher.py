@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -62,9 +61,6 @@ _Flags = tuple[set[tuple[int, int]], set[tuple[int, int]]]
 _Plans = dict[tuple[str, int, str, str, str], _Plan]
 _MAX_PLANS = 200_000
 _NAMED = "(the given name before it)"  # filled in with the text when used
-# Letters of a script without case, which ``context.capitalised`` counts as capitals
-# although Python's ``str.islower`` says they are lower case.
-_UNCASED_SCRIPT = re.compile("[\u10d0-\u10ff]")
 # A literal phrase is checked on the text right after its first word.
 _LITERAL_WINDOW = 400
 # The chunk right before a candidate's, from its start.
@@ -293,10 +289,9 @@ class Matcher:
         for all of them. A lower-case chunk in a field that writes capitals can hold no
         mention (see ``_verify``), so it is not screened at all: in news text most words
         are such chunks. Kept: every chunk of an all-lower-case field; all of them when
-        the batch has text in a script without case (Georgian) or some name is a
-        literal phrase. (Hashtags and chunks across two fields are always screened:
-        ``Lexicon.hot_chunks``.)"""
-        if self._lex.has_literals or _UNCASED_SCRIPT.search(b.scan):
+        some name is a literal phrase. (Hashtags, chunks across two fields and chunks
+        in a script without case are always screened: ``Lexicon.hot_chunks``.)"""
+        if self._lex.has_literals:
             return None
         keep: set[str] = set()
         bounds = [*b.starts[1:], len(b.scan) + 1]

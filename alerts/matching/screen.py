@@ -35,6 +35,9 @@ _MAX_CACHE = 500_000
 _ONE_PASS = 40
 _PREFIX: tuple[int, list[Entry]] = (-1, [])  # a prefix of stems, itself no stem
 _HASHTAG = re.compile(r"#(\w+)")
+# Letters of a script without case, which ``context.capitalised`` counts as capitals
+# although Python's ``str.islower`` says they are lower case (Georgian Mkhedruli).
+_UNCASED = re.compile("[\u10d0-\u10ff]")
 # One capitalised word and a hyphen before a word: the first half of a compound surname.
 _COMPOUND_HEAD = re.compile(r"^[^\W\d_][^\W\d_]*[-\u2010\u2011]$")
 
@@ -168,14 +171,18 @@ class Lexicon:
         """The distinct chunks among ``chunks`` that hold at least one spot.
 
         With ``kept_lower``, lower-case chunks are not screened unless they are in it
-        (the caller knows they can hold no mention); hashtags and chunks across two
-        fields always are. Such chunks are remembered, so that the next batch skips
-        them with one set difference."""
+        (the caller knows they can hold no mention); hashtags, chunks across two
+        fields and chunks in a script without case always are. Skipped chunks are
+        remembered, so that the next batch skips them with one set difference."""
         distinct = set(chunks)
         new = distinct.difference(self._chunks)
         if new and kept_lower is not None:
             new.difference_update(self._lower)
-            lower = {c for c in new if c.islower() and "#" not in c and "\x01" not in c}
+            lower = {
+                c
+                for c in new
+                if c.islower() and "#" not in c and "\x01" not in c and not _UNCASED.search(c)
+            }
             if len(self._lower) + len(lower) > _MAX_CACHE:
                 self._lower.clear()
             self._lower |= lower
