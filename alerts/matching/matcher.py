@@ -294,10 +294,12 @@ class Matcher:
         if self._lex.has_literals:
             return None
         keep: set[str] = set()
-        bounds = [*b.starts[1:], len(b.scan) + 1]
-        for f, (start, end) in enumerate(zip(b.starts, bounds, strict=True)):
-            if not self._cased(b, f):
-                keep.update(b.scan[start : end - 1].split())
+        # A field without capitals (``_cased``) that has a lower-case chunk at all is
+        # ``str.islower``; one with no letters of a cased script has none to skip.
+        for f, text in enumerate(b.fields):
+            if text.islower():
+                start = b.starts[f]
+                keep.update(b.scan[start : start + len(text)].split())
         return keep
 
     @staticmethod
