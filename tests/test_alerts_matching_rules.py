@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.matching import Matcher, WatchName
+from alerts.matching import Matcher, WatchName, spelling
 from alerts.matching.given import is_title, lexicon
 from alerts.matching.inflect import PATTERNS, pattern
 from alerts.matching.normalize import tokens
@@ -169,3 +169,20 @@ def test_given_name_lexicon(word: str, given: bool) -> None:
 )  # fmt: skip
 def test_titles_are_not_given_names(word: str, title: bool) -> None:
     assert is_title(tokens(word).strip()) is title
+
+
+@pytest.mark.parametrize("rule", range(len(spelling._RULES)))
+def test_each_spelling_rule_starts_with_its_listed_letters(rule: int) -> None:
+    """The letters listed for a rule are every letter a match of it can start with, so
+    that skipping words without them changes no spelling."""
+    rx, _ = spelling._RULES[rule]
+    letters = "abcdefghijklmnopqrstuvwxyzабвгдеёжзийклмнопрстуфхцчшщъыьэюяіўї"
+    following = ["", "i", "e", "h", "z", "ь", "і", "я"]
+    starts = {
+        m.group()[0]
+        for a in letters
+        for b in letters
+        for c in following
+        if (m := rx.search(a + b + c)) and m.start() in (0, 1)
+    } | {m.group()[0] for a in letters for c in following if (m := rx.search(a + c))}
+    assert starts <= set(spelling._STARTS[rule]), rx.pattern
