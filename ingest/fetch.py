@@ -23,6 +23,7 @@ from yarl import URL
 
 from ingest.addresses import IPAddress, parse_ip, private_host, private_ip
 from ingest.model import FetchRequest, FetchResult
+from ingest.outcomes import ErrorKind, http_kind
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +62,11 @@ class FetchLimits:
 class _Failed(Exception):
     """Internal: a fetch ended early with a known status and reason."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, kind: ErrorKind | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.kind = kind or http_kind(status)
 
 
 class _Deferred(Exception):
@@ -186,13 +188,13 @@ class Fetcher:
             return FetchResult(req.url, 0, deferred=True, elapsed_s=budget.active_s)
         except TimeoutError:
             error = f"timed out after {self.limits.timeout_s:g}s"
-            status = 0
+            status, kind = 0, ErrorKind.TIMEOUT
         except _Failed as e:
-            error, status = e.reason, e.status
+            error, status, kind = e.reason, e.status, e.kind
         except (aiohttp.ClientError, OSError, ValueError) as e:
-            error, status = _describe(e), 0
+            (error, kind), status = _describe(e), 0
         log.debug("fetch failed url=%s status=%s error=%s", req.url, status, error)
-        return FetchResult(req.url, status, error=error, elapsed_s=budget.active_s)
+        return FetchResult(req.url, status, error=error, elapsed_s=budget.active_s, error_kind=kind)
 
     async def _follow(
         self, session: aiohttp.ClientSession, req: FetchRequest, budget: _Budget
@@ -214,17 +216,21 @@ class Fetcher:
                 break
             location = _header(headers, "Location")
             if not location:
-                raise _Failed(status, f"HTTP {status} without Location")
+                raise _Failed(status, f"HTTP {status} without Location", ErrorKind.REDIRECT)
             try:
                 url = _checked_url(str(url.join(URL(location))))
             except _Failed as e:
-                raise _Failed(status, f"redirect to {e.reason}") from None
+                raise _Failed(status, f"redirect to {e.reason}", ErrorKind.REDIRECT) from None
             if str(url) in seen:
-                raise _Failed(status, "redirect loop")
+                raise _Failed(status, "redirect loop", ErrorKind.REDIRECT)
             seen.add(str(url))
             hops += 1
             if hops > self.limits.max_redirects:
-                raise _Failed(status, f"too many redirects (more than {self.limits.max_redirects})")
+                raise _Failed(
+                    status,
+                    f"too many redirects (more than {self.limits.max_redirects})",
+                    ErrorKind.REDIRECT,
+                )
             all_permanent = all_permanent and status in _PERMANENT
         # A move is only worth recording once the new address actually serves the feed.
         moved = hops and all_permanent and status in (200, 304)
@@ -250,7 +256,9 @@ class Fetcher:
             private = known
         if private:
             what = "redirect to a private address" if status else "private address"
-            raise _Failed(status, f"{what} refused: {host} (allow_private = false)")
+            raise _Failed(
+                status, f"{what} refused: {host} (allow_private = false)", ErrorKind.REFUSED
+            )
 
     async def _hop(
         self,
@@ -290,7 +298,9 @@ class Fetcher:
             # (DNS rebinding): the peer's address is the last word, before the body is read.
             peer = _peer_ip(resp)
             if not permitted and peer is not None and private_ip(peer):
-                raise _Failed(0, f"private address refused: {peer} (allow_private = false)")
+                raise _Failed(
+                    0, f"private address refused: {peer} (allow_private = false)", ErrorKind.REFUSED
+                )
             headers = tuple(resp.headers.items())
             if resp.status != 200:
                 return resp.status, headers, b""
@@ -298,7 +308,7 @@ class Fetcher:
                 body = await self._read(resp)
             except (aiohttp.ClientError, OSError) as e:
                 # Keep the status: "200, then reset mid-body" tells more than "0".
-                raise _Failed(resp.status, _describe(e)) from e
+                raise _Failed(resp.status, *_describe(e)) from e
             return resp.status, headers, body
 
     async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
@@ -306,13 +316,13 @@ class Fetcher:
         cap = self.limits.max_bytes
         declared = resp.content_length
         if declared is not None and declared > cap and not resp.headers.get("Content-Encoding"):
-            raise _Failed(resp.status, f"body exceeds {cap} bytes")
+            raise _Failed(resp.status, f"body exceeds {cap} bytes", ErrorKind.TOO_LARGE)
         parts: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(_CHUNK):
             size += len(chunk)
             if size > cap:
-                raise _Failed(resp.status, f"body exceeds {cap} bytes")
+                raise _Failed(resp.status, f"body exceeds {cap} bytes", ErrorKind.TOO_LARGE)
             parts.append(chunk)
         return b"".join(parts)
 
@@ -328,8 +338,9 @@ class Fetcher:
         elapsed_s: float,
     ) -> FetchResult:
         error: str | None = None
+        kind: ErrorKind | None = None
         if status not in (200, 304):
-            error = f"HTTP {status}"
+            error, kind = f"HTTP {status}", http_kind(status)
         retry_after = None
         if status in (429, 503):
             retry_after = _retry_after(headers, self._clock)
@@ -352,6 +363,7 @@ class Fetcher:
             max_age_s=_max_age(headers) if error is None else None,
             gone=status == 410,
             elapsed_s=elapsed_s,
+            error_kind=kind,
         )
 
 
@@ -412,9 +424,9 @@ def _checked_url(raw: str) -> URL:
     try:
         url = URL(raw.strip())
     except (ValueError, TypeError):
-        raise _Failed(0, "invalid URL") from None
+        raise _Failed(0, "invalid URL", ErrorKind.INVALID_URL) from None
     if url.scheme not in ("http", "https") or not url.host:
-        raise _Failed(0, "invalid URL")
+        raise _Failed(0, "invalid URL", ErrorKind.INVALID_URL)
     return url
 
 
@@ -463,28 +475,30 @@ def _max_age(headers: tuple[tuple[str, str], ...]) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def _describe(e: BaseException) -> str:
-    """A short human reason for a client-side failure (no tracebacks in feed state)."""
+def _describe(e: BaseException) -> tuple[str, ErrorKind]:
+    """A short human reason for a client-side failure (no tracebacks in feed state),
+    and its kind."""
     if isinstance(e, aiohttp.ClientConnectorDNSError) or isinstance(e.__cause__, socket.gaierror):
-        return "DNS lookup failed"
+        return "DNS lookup failed", ErrorKind.DNS
     if isinstance(e, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
-        return f"TLS error: {e}"
+        return f"TLS error: {e}", ErrorKind.TLS
     if isinstance(e, aiohttp.ClientConnectorError):
         if isinstance(e.os_error, ConnectionRefusedError):
-            return "connection refused"
-        return f"cannot connect: {e.os_error.strerror or e.os_error}"
+            return "connection refused", ErrorKind.CONNECTION
+        return f"cannot connect: {e.os_error.strerror or e.os_error}", ErrorKind.CONNECTION
     if isinstance(e, aiohttp.ServerDisconnectedError):
-        return "server closed the connection"
+        return "server closed the connection", ErrorKind.CONNECTION
     if isinstance(e, aiohttp.ClientPayloadError):
         if "decode" in str(e).lower() or "compress" in str(e).lower():
-            return "bad compressed body"
-        return "connection reset mid-body"
+            return "bad compressed body", ErrorKind.OTHER
+        return "connection reset mid-body", ErrorKind.CONNECTION
     if isinstance(e, aiohttp.InvalidURL):
-        return "invalid URL"
+        return "invalid URL", ErrorKind.INVALID_URL
     if isinstance(e, ConnectionResetError):
-        return "connection reset"
+        return "connection reset", ErrorKind.CONNECTION
     if isinstance(e, ssl.SSLError):
-        return f"TLS error: {e.reason}"
+        return f"TLS error: {e.reason}", ErrorKind.TLS
     if isinstance(e, aiohttp.ClientResponseError):
-        return f"bad response: {e.message}"
-    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+        return f"bad response: {e.message}", ErrorKind.OTHER
+    reason = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return reason, ErrorKind.OTHER

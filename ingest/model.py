@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ingest.outcomes import ErrorKind
+
 
 @dataclass(frozen=True, slots=True)
 class FetchRequest:
@@ -41,6 +43,7 @@ class FetchResult:
     gone: bool = False
     elapsed_s: float = 0.0
     deferred: bool = False
+    error_kind: ErrorKind | None = None  # with `error`: why, as a closed vocabulary
 
     @property
     def ok(self) -> bool:

@@ -31,6 +31,7 @@ from ingest.fetch import Fetcher, FetchLimits
 from ingest.fulltext import wants_page
 from ingest.model import FetchRequest, FetchResult, ParsedEntry, ParsedFeed
 from ingest.notes import Polled, Read, feed_note, is_malformed
+from ingest.outcomes import ErrorKind
 from ingest.pages import PageReader
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.robots import Robots
@@ -65,6 +66,8 @@ class PollReport:
     new_articles: int = 0
     elapsed_s: float = 0.0
     deferred: int = 0  # never got a turn at their busy host; tried again when the lease lapses
+    entries: int = 0  # entries parsed in the feeds' bodies (new or not)
+    error_kinds: tuple[tuple[str, int], ...] = ()  # (ErrorKind, feeds) of `errors`
 
     def line(self) -> str:
         deferred = f"deferred={self.deferred} " if self.deferred else ""
@@ -75,6 +78,7 @@ class PollReport:
         )
 
 
+_KIND = "kind:"  # a totals key: errors of one `ErrorKind`
 # Hears a poll's counts so far (`PollReport.feeds`: the feeds done).
 Progress = Callable[[PollReport], None]
 
@@ -89,6 +93,10 @@ def _report(totals: dict[str, int], feeds: int, elapsed_s: float) -> PollReport:
         new_articles=totals.get("new", 0),
         elapsed_s=elapsed_s,
         deferred=totals.get("deferred", 0),
+        entries=totals.get("entries", 0),
+        error_kinds=tuple(
+            sorted((k.removeprefix(_KIND), n) for k, n in totals.items() if k.startswith(_KIND))
+        ),
     )
 
 
@@ -274,7 +282,9 @@ class Poller:
                 return
             except Exception as e:  # a bug on one feed must not stop the cycle
                 log.exception("poll crashed feed=%s", feed.url)
-                outcome, parsed = self._error_outcome(feed, result, f"internal error: {e!r}"), None
+                error = f"internal error: {e!r}"
+                outcome = self._error_outcome(feed, result, error, kind=ErrorKind.INTERNAL)
+                parsed = None
             if outcome.status in ("error", "gone"):
                 log.warning("feed error feed=%s url=%s: %s", feed.name, feed.url, outcome.error)
             pending.append(_Pending(feed, outcome, parsed))
@@ -303,7 +313,10 @@ class Poller:
                 except SQLAlchemyError as e:
                     log.exception("store failed feed=%s", item.feed.url)
                     failed = self._error_outcome(
-                        item.feed, FetchResult(item.feed.url, 0), f"storage error: {e}"[:500]
+                        item.feed,
+                        FetchResult(item.feed.url, 0),
+                        f"storage error: {e}"[:500],
+                        kind=ErrorKind.STORAGE,
                     )
                     self._write([_Pending(item.feed, failed, None)], totals)
 
@@ -315,7 +328,11 @@ class Poller:
             for item in batch:
                 outcome = item.outcome
                 counts[outcome.status] = counts.get(outcome.status, 0) + 1
+                if outcome.error_kind and outcome.status in ("error", "gone"):
+                    k = _KIND + outcome.error_kind
+                    counts[k] = counts.get(k, 0) + 1
                 if item.parsed is not None:
+                    counts["entries"] = counts.get("entries", 0) + len(item.parsed.entries)
                     new, outcome = self._store(s, item, outcome, now)
                     counts["new"] = counts.get("new", 0) + new
                 outcomes.append((item.feed, outcome))
@@ -416,7 +433,8 @@ class Poller:
                     digest = hashlib.sha256(found.body).hexdigest()
                     fingerprints = raw_item_fingerprints(found.body)
         if parsed.feed is None:
-            return self._error_outcome(feed, result, parsed.error or "not a feed"), None
+            reason = parsed.error or "not a feed"
+            return self._error_outcome(feed, result, reason, kind=ErrorKind.PARSE), None
         outcome = self._ok_outcome(
             feed, result, "ok", digest, fingerprints, parsed.feed, read=read, page=page
         )
@@ -429,11 +447,11 @@ class Poller:
         if result.url != feed.url:
             # t.me sends a channel whose preview is off to its info page.
             reason = f"preview unavailable (redirected to {result.url})"
-            return self._error_outcome(feed, result, reason), None
+            return self._error_outcome(feed, result, reason, kind=ErrorKind.PARSE), None
         try:
             page = parse_channel(result.body, dict(result.headers), feed.url)
         except ParseError as e:
-            return self._error_outcome(feed, result, e.reason), None
+            return self._error_outcome(feed, result, e.reason, kind=ErrorKind.PARSE), None
         last_seen = max((int(p) for p in feed.known_fingerprints() if p.isdigit()), default=None)
         entries = list(page.feed.entries)
         oldest, pages = page.oldest, 1
@@ -476,7 +494,7 @@ class Poller:
         try:
             top = parse_sitemap(result.body, feed.url, self.limits.max_bytes)
         except ParseError as e:
-            return self._error_outcome(feed, result, e.reason), None
+            return self._error_outcome(feed, result, e.reason, kind=ErrorKind.PARSE), None
         if top.feed is not None:
             if digest == feed.body_hash:
                 return self._ok_outcome(feed, result, "unchanged"), None
@@ -499,7 +517,8 @@ class Poller:
             if sub.feed is not None:  # an index inside an index is not allowed (sitemaps.org)
                 entries.extend(sub.feed.entries)
         if problems and not entries:
-            return self._error_outcome(feed, result, "; ".join(problems)[:500]), None
+            reason = "; ".join(problems)[:500]
+            return self._error_outcome(feed, result, reason, kind=ErrorKind.PARSE), None
         parsed = ParsedFeed(
             title=None,
             link=feed.url,
@@ -578,7 +597,12 @@ class Poller:
         )
 
     def _error_outcome(
-        self, feed: storage.DueFeed, result: FetchResult, error: str, status: str = "error"
+        self,
+        feed: storage.DueFeed,
+        result: FetchResult,
+        error: str,
+        status: str = "error",
+        kind: ErrorKind | None = None,
     ) -> storage.FeedOutcome:
         now = self.clock()
         when, _reason = next_check_at(
@@ -590,7 +614,10 @@ class Poller:
             max_backoff_s=self.settings.max_backoff_s,
         )
         note = self._note(feed, Polled(status=status, config_url=feed.config_url, url=feed.url))
-        return storage.FeedOutcome(status=status, next_check_at=when, error=error, note=note)
+        kind = kind or result.error_kind or ErrorKind.OTHER
+        return storage.FeedOutcome(
+            status=status, next_check_at=when, error=error, note=note, error_kind=kind
+        )
 
     def _note(self, feed: storage.DueFeed, polled: Polled) -> str | None:
         note, reason = feed_note(feed.note, polled)

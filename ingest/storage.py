@@ -169,6 +169,7 @@ class FeedOutcome:
     note: str | None = None  # the whole note from now on (ingest.notes); None clears it
     ttl_s: float | None = None
     title: str | None = None
+    error_kind: str | None = None  # with `error`: an `ingest.outcomes.ErrorKind`
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,8 +45,15 @@ class Metrics:
         )
         self.fetches = Counter(
             "newswatch_fetches",
-            "Feed fetches by outcome: 200, 304 (not modified), error.",
+            "Feed fetches by outcome: 200, 304 (not modified), or the kind of error "
+            "(timeout, dns, connection, tls, http_4xx, http_5xx, gone, redirect, "
+            "too_large, refused, invalid_url, parse, storage, internal, other).",
             ["outcome"],
+            registry=self.registry,
+        )
+        self.entries = Counter(
+            "newswatch_entries_parsed",
+            "Entries parsed in the feeds' bodies (new or already stored).",
             registry=self.registry,
         )
         self.new_articles = Counter(
@@ -78,10 +85,12 @@ class Metrics:
         for outcome, n in (
             ("200", report.ok + report.unchanged),
             ("304", report.not_modified),
-            ("error", report.errors),
+            *report.error_kinds,
         ):
             if n:
                 self.fetches.labels(outcome).inc(n)
+        if report.entries:
+            self.entries.inc(report.entries)
         if report.new_articles:
             self.new_articles.inc(report.new_articles)
 

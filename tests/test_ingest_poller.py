@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from feedgen import Item, rss
 from feedserver import FeedServer
+from sinks import free_port
 
 from ingest import storage
 from ingest.db import Base, make_engine, make_sessions
 from ingest.fetch import FetchLimits
+from ingest.outcomes import ErrorKind
 from ingest.poller import Poller, PollSettings
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -180,3 +182,32 @@ def test_notes_follow_the_feed_as_it_is_now(server: FeedServer, tmp_path: Path) 
     assert (report.errors, report.new_articles) == (0, 1)
     assert notes() == {"bad": (server.url("/bad"), None), "moved": (server.url("/old"), None)}
     p.close()
+
+
+def test_a_poll_counts_entries_and_errors_by_kind(server: FeedServer, tmp_path: Path) -> None:
+    """What the metrics count a cycle by: entries parsed, and each failure's kind."""
+    server.route("/ok", body=rss(ITEMS))
+    server.route("/missing", status=404)
+    server.route("/broken", status=500)
+    server.route("/gone", status=410)
+    server.route("/page", body=b"<html><body>No feed here</body></html>")
+    server.route("/loop", status=302, headers={"Location": server.url("/loop")})
+    server.route("/reset", body=rss(ITEMS), reset_after=10)
+    closed = f"http://127.0.0.1:{free_port()}/feed.xml"
+    urls = {name: server.url(f"/{name}") for name in ("ok", "missing", "broken", "gone")}
+    urls |= {"page": server.url("/page"), "loop": server.url("/loop"), "closed": closed}
+    urls["reset"] = server.url("/reset")
+    p = poller(tmp_path, urls)
+    try:
+        report = p.poll(force=True)
+    finally:
+        p.close()
+    assert (report.ok, report.errors, report.entries) == (1, 7, len(ITEMS))
+    assert dict(report.error_kinds) == {
+        ErrorKind.HTTP_4XX: 1,
+        ErrorKind.HTTP_5XX: 1,
+        ErrorKind.GONE: 1,
+        ErrorKind.PARSE: 1,
+        ErrorKind.REDIRECT: 1,
+        ErrorKind.CONNECTION: 2,
+    }

@@ -22,6 +22,7 @@ from sinks import WebhookSink, free_port
 
 from alerts.pipeline import rematch
 from ingest import storage as istore
+from ingest.poller import PollReport
 from newswatch.app import App
 from newswatch.cli import main
 from newswatch.config import ConfigError, WebSettings, load, parse
@@ -512,3 +513,20 @@ def test_a_token_guards_pages_and_metrics_but_not_healthz(guarded: Site) -> None
     )
     assert code == 200 and "Outlet &lt;One&gt;" in html
     assert "pa$$" not in "".join(c.value or "" for c in guarded.jar)
+
+
+def test_fetches_are_counted_by_outcome_and_error_kind(site: Site) -> None:
+    report = PollReport(
+        feeds=6, ok=2, not_modified=1, errors=3, entries=40,
+        error_kinds=(("http_5xx", 1), ("timeout", 2)),
+    )  # fmt: skip
+    site.server.metrics.observe_tick(report, 1.5)
+    _, body = site.get("/metrics")
+    for line in (
+        'newswatch_fetches_total{outcome="200"} 2.0',
+        'newswatch_fetches_total{outcome="304"} 1.0',
+        'newswatch_fetches_total{outcome="http_5xx"} 1.0',
+        'newswatch_fetches_total{outcome="timeout"} 2.0',
+        "newswatch_entries_parsed_total 40.0",
+    ):
+        assert line in body, line
