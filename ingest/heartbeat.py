@@ -11,6 +11,7 @@ keeps the plain lease. This module owns the table and its queries, not the beati
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, String, Text, delete, or_, select, update
@@ -36,20 +37,66 @@ class DaemonRow(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The config file it runs and a digest of the text it loaded, so that a command
+    # that changed the file can tell whether this daemon has taken the change.
+    config_path: Mapped[str | None] = mapped_column(Text)
+    config_digest: Mapped[str | None] = mapped_column(String(64))
 
 
-def beat(session: Session, owner: str, process: str | None, now: datetime) -> None:
-    """Say `owner` is alive at `now` (the first beat registers it)."""
+def beat(
+    session: Session,
+    owner: str,
+    process: str | None,
+    now: datetime,
+    config: tuple[str, str] | None = None,
+) -> None:
+    """Say `owner` is alive at `now` (the first beat registers it), running `config`
+    (path, digest) when given."""
+    values: dict[str, object] = {"beat_at": now, "stopped_at": None}
+    if config is not None:
+        values["config_path"], values["config_digest"] = config
     done = session.execute(
         update(DaemonRow)
         .where(DaemonRow.owner == owner)
-        .values(beat_at=now, stopped_at=None)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if not done.rowcount:  # type: ignore[attr-defined]
+        path, digest = config if config is not None else (None, None)
         session.add(
-            DaemonRow(owner=owner, process=process, started_at=now, beat_at=now, stopped_at=None)
+            DaemonRow(
+                owner=owner,
+                process=process,
+                started_at=now,
+                beat_at=now,
+                stopped_at=None,
+                config_path=path,
+                config_digest=digest,
+            )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Alive:
+    """A daemon beating now, and the config it runs."""
+
+    owner: str
+    process: str | None
+    config_path: str | None
+    config_digest: str | None
+
+
+def alive(session: Session, now: datetime) -> list[Alive]:
+    """Daemons not stopped whose last beat is recent (within STALE_S)."""
+    rows = session.execute(
+        select(
+            DaemonRow.owner, DaemonRow.process, DaemonRow.config_path, DaemonRow.config_digest
+        ).where(
+            DaemonRow.stopped_at.is_(None),
+            DaemonRow.beat_at >= now - timedelta(seconds=STALE_S),
+        )
+    )
+    return [Alive(*row) for row in rows]
 
 
 def stop(session: Session, owners: Sequence[str], now: datetime) -> None:

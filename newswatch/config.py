@@ -6,6 +6,7 @@ while loading. `${ENV_VAR}` may stand in any string (for secrets).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -139,6 +140,8 @@ class Settings:
     watchlists: tuple[WatchlistSettings, ...]
     web: WebSettings = field(default_factory=WebSettings)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # SHA-256 of the file's bytes as loaded ("" when not read from a file).
+    digest: str = field(default="", compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -167,7 +170,13 @@ def load(path: str, environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError(path, [f"not UTF-8 text (byte {e.start})"]) from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(path, [f"invalid TOML: {e}"]) from None
-    return parse(data, path, os.environ.copy() if environ is None else environ)
+    settings = parse(data, path, os.environ.copy() if environ is None else environ)
+    return replace(settings, digest=file_digest(raw))
+
+
+def file_digest(raw: bytes) -> str:
+    """What `Settings.digest` holds for a file of these bytes."""
+    return hashlib.sha256(raw).hexdigest()
 
 
 def parse(data: dict[str, Any], path: str, environ: dict[str, str]) -> Settings:

@@ -81,7 +81,12 @@ class Daemon:
     ) -> None:
         self.app = app
         self.ticks = ticks or Ticks()
-        self.heartbeat = Heartbeat(app.sessions, app.clock, app.owner)
+        self.heartbeat = Heartbeat(
+            app.sessions,
+            app.clock,
+            app.owner,
+            config=lambda: (os.path.abspath(app.settings.path), app.settings.digest),
+        )
         self.stop = threading.Event()
         # Set when the daemon must end by itself (`fatal` says why); run_daemon waits on it.
         self.wake = wake or threading.Event()
@@ -298,6 +303,7 @@ def run_daemon(settings: Settings) -> int:
             reloads.clear()
             if reload_config(app):
                 daemon._soon("websub")  # subscribe new feeds, unsubscribe removed ones
+                daemon.heartbeat.beat()  # tells `add` and `import-opml` at once
     code = 1 if daemon.fatal is not None else 0
     if server is not None:
         server.stop()  # drains requests in flight before the jobs are stopped

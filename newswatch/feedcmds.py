@@ -69,12 +69,22 @@ def cmd_add(args: argparse.Namespace) -> int:
     every = format_duration(args.interval or settings.defaults.interval_s)
     what = "" if kind == "feed" else f" as a {_KIND_WORDS[kind]}"
     _say(f"added {name!r}{what}: {found} every {every} ({len(feed.entries)} entries now)")
+    _tell_daemons(settings)
     return cli.EXIT_OK
+
+
+def _tell_daemons(settings: Settings) -> None:
+    from newswatch.clock import utcnow
+    from newswatch.pickup import tell_daemons
+
+    for line in tell_daemons(settings, utcnow):
+        _say(line)
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
     from ingest.errors import ParseError
     from ingest.opml import parse_opml
+    from newswatch.output import plural
 
     settings = cli.settings_from(args)
     try:
@@ -99,9 +109,11 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     if new:
         _append(settings, new)
     _say(
-        f"imported {len(new)} feeds from {args.file} "
+        f"imported {plural(len(new), 'feed')} from {args.file} "
         f"({len(outlines) - len(new)} already configured)"
     )
+    if new:
+        _tell_daemons(settings)
     return cli.EXIT_OK
 
 

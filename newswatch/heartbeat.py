@@ -86,11 +86,14 @@ class Heartbeat:
         owner: str,
         *,
         interval_s: float = store.BEAT_S,
+        config: Callable[[], tuple[str, str]] | None = None,
     ) -> None:
+        """`config` says which config file (path, digest) the daemon runs now."""
         self.sessions = sessions
         self.clock = clock
         self.owner = owner
         self.interval_s = interval_s
+        self.config = config
         self.process = process_identity()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -106,7 +109,8 @@ class Heartbeat:
         now = self.clock()
         try:
             with self.sessions.begin() as s:
-                store.beat(s, self.owner, self.process, now)
+                config = self.config() if self.config is not None else None
+                store.beat(s, self.owner, self.process, now, config)
                 dead = [
                     owner
                     for owner, process in store.running(s)
@@ -139,3 +143,19 @@ class Heartbeat:
                 store.stop(s, [self.owner], self.clock())
         except SQLAlchemyError as e:
             log.warning("heartbeat could not record the stop: %s", e)
+
+
+def local_pid(identity: str | None, proc: Path = _PROC) -> int | None:
+    """The pid of `identity` when it is a process running on this machine, in this pid
+    namespace (one a signal from here reaches); None otherwise."""
+    if identity is None:
+        return None
+    parts = identity.split(":")
+    mine = process_identity(proc=proc)
+    if len(parts) != 5 or parts[0] != "linux" or mine is None or not parts[3].isdigit():
+        return None
+    my_parts = mine.split(":")
+    if parts[1:3] != my_parts[1:3]:
+        return None
+    pid = int(parts[3])
+    return pid if _start_time(proc, pid) == parts[4] else None
