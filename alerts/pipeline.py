@@ -266,8 +266,13 @@ def process_batch(
 ) -> MatchReport:
     """Match and place one batch of unprocessed articles inside the caller's transaction."""
     articles = istore.unprocessed_articles(session, limit)
-    hits = deliveries = 0
+    hits = 0
     langs: dict[int, str] = {}
+    # Hits and deliveries are written once per batch (a statement or two per article was
+    # most of storing a busy cycle); only an article joining a story needs the hits
+    # before it stored, to tell which names its story has already alerted.
+    held_hits: list[astore.NewHit] = []
+    held: list[astore.NewDelivery] = []
     for article, found in zip(articles, matcher.hits_many(articles), strict=True):
         if not found:
             # Only an article naming a watched person can alert, so only such articles
@@ -279,14 +284,19 @@ def process_batch(
             if doc.lang is not None:
                 langs[article.id] = doc.lang
             story, joined = place_in_story(session, grouper, doc, article.title, now)
-        hits += astore.add_hits(session, new_hits(article, found), now)
+        held_hits += new_hits(article, found)
         if article.alertable:
             if story is None:
                 queued = instant_deliveries(policy, article, list(found), now)
             else:
+                if joined and held_hits:
+                    hits += astore.add_hits(session, held_hits, now)
+                    held_hits = []
                 queued = story_deliveries(session, policy, article, found, story, joined, now)
-            deliveries += astore.enqueue(session, queued, now)
+            held += queued
         log.debug("matched article=%d watchlists=%s story=%s", article.id, ",".join(found), story)
+    hits += astore.add_hits(session, held_hits, now)
+    deliveries = astore.enqueue(session, held, now)
     istore.set_langs(session, langs)
     istore.mark_processed(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)
