@@ -395,6 +395,10 @@ def test_other_pages_render(site: Site) -> None:
     code, html = site.get("/deliveries")
     assert code == 200 and "pending" in html
     assert site.hook.apprise_url() not in html
+    for page in ("/stories", "/feeds", "/deliveries"):
+        html = site.get(page)[1]
+        assert not re.search(r"\w\(s\)", html), f"{page}: a plural left to the reader"
+    assert re.search(r"· 1 report ·|· [02-9]\d* reports ·", site.get("/stories")[1])
 
 
 def test_a_post_without_the_csrf_token_is_refused(site: Site) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from alerts.storage import counts
 from ingest import storage as istore
 from newswatch.app import App
+from newswatch.output import plural
 
 Status = Literal["ok", "degraded", "failing"]
 # A poll tick missed three times over is a stuck scheduler or a wedged database (#14).
@@ -90,7 +91,7 @@ def assess(
     if since > MISSED_TICKS * liveness.poll_s:
         failing.append(f"no poll tick for {since:.0f}s (tick every {liveness.poll_s:g}s)")
     if failing_feeds:
-        degraded.append(f"{failing_feeds} feed(s) failing")
+        degraded.append(f"{plural(failing_feeds, 'feed')} failing")
     if oldest_pending_s > STUCK_PENDING_S:
         degraded.append(f"oldest pending delivery waits {oldest_pending_s:.0f}s")
     status: Status = "failing" if failing else "degraded" if degraded else "ok"

@@ -24,6 +24,7 @@ from newswatch.app import App
 from newswatch.config import WebSettings
 from newswatch.durations import parse_duration
 from newswatch.metrics import CONTENT_TYPE, Metrics
+from newswatch.output import plural
 from newswatch.web import WebError, actions, auth, views
 from newswatch.web.health import Liveness, check
 from newswatch.web.websub import Subscriber
@@ -68,6 +69,7 @@ class WebServer:
             undefined=jinja2.StrictUndefined,
         )
         self.templates.filters["when"] = self._when
+        self.templates.filters["plural"] = plural  # {{ n | plural("report") }}: "1 report"
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
