@@ -7,8 +7,10 @@ import asyncio
 import gzip
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -173,3 +175,33 @@ def test_a_compressed_page_is_read(server: FeedServer) -> None:
     )
     (r,) = read([url])
     assert r.article is not None and "Бяляцкі" in r.article.text
+
+
+def test_extractions_from_many_threads_at_once_give_what_one_thread_gives() -> None:
+    """Pages are read off the event loop, several at a time: extraction from threads
+    at once must neither crash the process (lxml under trafilatura is not safe for
+    that) nor give other text than one extraction at a time."""
+    corpus = shared_dir("corpus", "article-extraction")
+    pages = sorted((corpus / "html").glob("*.html.gz"))[:20]
+    bodies = [gzip.decompress(p.read_bytes()) for p in pages]
+    headers = {"Content-Type": "text/html"}
+
+    def texts() -> list[str]:
+        out = []
+        for i, body in enumerate(bodies):
+            try:
+                out.append(extract_article(body, headers, f"https://example.org/{i}").text)
+            except ExtractError as e:
+                out.append(f"error: {e.reason}")
+        return out
+
+    alone = texts()
+    start = threading.Barrier(4)
+
+    def together() -> list[str]:
+        start.wait()
+        return texts()
+
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda _: together(), range(4)))
+    assert all(run == alone for run in runs)
