@@ -49,21 +49,44 @@ def provably_dead(identity: str | None, proc: Path = _PROC) -> bool:
     """True only when `identity` is a process of this machine and pid namespace that no
     longer runs; anything else (another machine, a container's own namespace) cannot be
     told from here and is left to the heartbeat's staleness."""
-    if identity is None:
+    here = _here(identity, proc)
+    if here is None:
         return False
-    parts = identity.split(":")
-    mine = process_identity(proc=proc)
-    if len(parts) != 5 or parts[0] != "linux" or mine is None:
-        return False
-    _, boot, pidns, pid, start = parts
-    my_parts = mine.split(":")
-    if boot != my_parts[1] or pidns != my_parts[2] or not pid.isdigit():
-        return False
+    pid, start = here
     try:
-        now_start = _start_time(proc, int(pid))
+        now_start = _start_time(proc, pid)
     except OSError:
         return True  # no such process
     return now_start != start  # gone (a zombie has None) or the pid was reused
+
+
+def local_pid(identity: str | None, proc: Path = _PROC) -> int | None:
+    """The pid of `identity` when it is a process running on this machine, in this pid
+    namespace (one a signal from here reaches); None otherwise."""
+    here = _here(identity, proc)
+    if here is None:
+        return None
+    pid, start = here
+    try:
+        return pid if _start_time(proc, pid) == start else None
+    except OSError:
+        return None  # no such process
+
+
+def _here(identity: str | None, proc: Path) -> tuple[int, str] | None:
+    """(pid, start time) of `identity` when it names a process of this machine and pid
+    namespace, whether or not it still runs; None otherwise."""
+    if identity is None:
+        return None
+    parts = identity.split(":")
+    mine = process_identity(proc=proc)
+    if len(parts) != 5 or parts[0] != "linux" or mine is None:
+        return None
+    _, boot, pidns, pid, start = parts
+    my_parts = mine.split(":")
+    if boot != my_parts[1] or pidns != my_parts[2] or not pid.isdigit():
+        return None
+    return int(pid), start
 
 
 def _start_time(proc: Path, pid: int) -> str | None:
@@ -143,19 +166,3 @@ class Heartbeat:
                 store.stop(s, [self.owner], self.clock())
         except SQLAlchemyError as e:
             log.warning("heartbeat could not record the stop: %s", e)
-
-
-def local_pid(identity: str | None, proc: Path = _PROC) -> int | None:
-    """The pid of `identity` when it is a process running on this machine, in this pid
-    namespace (one a signal from here reaches); None otherwise."""
-    if identity is None:
-        return None
-    parts = identity.split(":")
-    mine = process_identity(proc=proc)
-    if len(parts) != 5 or parts[0] != "linux" or mine is None or not parts[3].isdigit():
-        return None
-    my_parts = mine.split(":")
-    if parts[1:3] != my_parts[1:3]:
-        return None
-    pid = int(parts[3])
-    return pid if _start_time(proc, pid) == parts[4] else None

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ingest import heartbeat as store
 from ingest.db import make_engine
 from newswatch.config import Settings, file_digest
+from newswatch.dbhealth import sqlite_file
 from newswatch.heartbeat import local_pid
 
 # A daemon reloads between two jobs; a long poll tick delays it by seconds, not more.
@@ -40,8 +41,8 @@ def tell_daemons(
         digest = file_digest(Path(settings.path).read_bytes())
     except OSError:
         return []
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+    database = sqlite_file(settings.database_url)
+    if database is not None and not database.is_file():
         return [_NONE]  # no database yet: no daemon ever ran on it
     engine = make_engine(settings.database_url)
     try:

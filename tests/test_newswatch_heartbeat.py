@@ -4,6 +4,7 @@ leases at once; leases themselves keep their production length throughout."""
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from alerts import storage as astore
 from ingest import heartbeat
 from ingest import storage as istore
 from ingest.db import make_engine, make_sessions
-from newswatch.heartbeat import process_identity, provably_dead
+from newswatch.heartbeat import local_pid, process_identity, provably_dead
 from newswatch.migrate import upgrade
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -145,6 +146,27 @@ def test_a_predecessor_is_proven_dead_only_on_this_machine(
     if process_identity() is None:
         pytest.skip("no /proc: process identities cannot be told here")
     assert provably_dead(identity()) is dead, label
+
+
+@pytest.mark.parametrize(
+    ("label", "identity", "signalled"),
+    [
+        ("this very process", process_identity, True),
+        ("a process that exited", lambda: _swap(process_identity(), 3, str(_dead_pid())), False),
+        ("its pid taken by a new process", lambda: _swap(process_identity(), 4, "1"), False),
+        ("another machine", lambda: _swap(process_identity(), 1, "other-boot"), False),
+        ("another pid namespace", lambda: _swap(process_identity(), 2, "1"), False),
+        ("nothing recorded", lambda: None, False),
+        ("not an identity", lambda: "pid 42", False),
+    ],
+)
+def test_only_a_live_process_of_this_machine_has_a_pid_to_signal(
+    label: str, identity: Callable[[], str | None], signalled: bool
+) -> None:
+    if process_identity() is None:
+        pytest.skip("no /proc: process identities cannot be told here")
+    expected = os.getpid() if signalled else None
+    assert local_pid(identity()) == expected, label
 
 
 def until(condition: Callable[[], bool], timeout: float) -> bool:
