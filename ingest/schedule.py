@@ -59,8 +59,6 @@ def next_check_at(
     return now + timedelta(seconds=delay), reason
 
 
-# A stored time later than now by more than this was written before the clock went back:
-# more than the skew between the clocks of daemons sharing one database.
 # A feed whose hub pushes its updates (WebSub) is still polled, as a safety net for a
 # hub that stops pushing, but this many times less often and no more than hourly.
 PUSHED_SLOWDOWN = 4.0
@@ -74,6 +72,8 @@ def pushed_interval_s(interval_s: float, max_backoff_s: float) -> float:
     return max(interval_s, min(slow, max_backoff_s))
 
 
+# A stored time later than now by more than this was written before the clock went back:
+# more than the skew between the clocks of daemons sharing one database.
 CLOCK_TOLERANCE_S = 300.0
 
 

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ingest import heartbeat, schedule
 from ingest.db import Base, UTCDateTime, chunks, is_postgres
 from ingest.model import ParsedEntry, StoredArticle
+from ingest.outcomes import ErrorKind
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ class FeedOutcome:
     note: str | None = None  # the whole note from now on (ingest.notes); None clears it
     ttl_s: float | None = None
     title: str | None = None
-    error_kind: str | None = None  # with `error`: an `ingest.outcomes.ErrorKind`
+    error_kind: ErrorKind | None = None  # with `error`: why, as a closed vocabulary
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Float, ForeignKey, String, Text, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ingest.db import Base, UTCDateTime
+from ingest.db import Base, UTCDateTime, chunks
 from ingest.storage import FeedRow
 
 NOHUB, PENDING, ACTIVE, LEAVING = "no hub", "pending", "active", "unsubscribing"
@@ -115,16 +115,18 @@ def secret_of(session: Session, feed_id: int) -> str | None:
 def pushed(session: Session, feed_ids: list[int], now: datetime) -> set[int]:
     """Those of `feed_ids` whose hub pushes their updates: an active subscription whose
     lease has not run out."""
-    if not feed_ids:
-        return set()
-    rows = session.execute(
-        select(SubscriptionRow.feed_id).where(
-            SubscriptionRow.feed_id.in_(feed_ids),
-            SubscriptionRow.state == ACTIVE,
-            (SubscriptionRow.lease_until.is_(None)) | (SubscriptionRow.lease_until > now),
+    found: set[int] = set()
+    for chunk in chunks(feed_ids):
+        found.update(
+            session.scalars(
+                select(SubscriptionRow.feed_id).where(
+                    SubscriptionRow.feed_id.in_(chunk),
+                    SubscriptionRow.state == ACTIVE,
+                    (SubscriptionRow.lease_until.is_(None)) | (SubscriptionRow.lease_until > now),
+                )
+            )
         )
-    )
-    return {feed_id for (feed_id,) in rows}
+    return found
 
 
 def due_now(session: Session, feed_id: int, now: datetime) -> None:
