@@ -13,39 +13,41 @@ from __future__ import annotations
 
 import re
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:ts|tz|c)(?=[ie])"), "t"),
-    (re.compile(r"(?<![sc])t(?![sz])(?=[ie])"), "ts"),
-    (re.compile(r"dz(?=[ie])"), "d"),
-    (re.compile(r"d(?!z)(?=[ie])"), "dz"),
+# Each rule: a pattern, its replacement, and the letters a match of it can start with (a
+# rule whose letters a word lacks is not searched: a big watchlist spells hundreds of
+# thousands of stems).
+_Rule = tuple[re.Pattern[str], str, frozenset[str]]
+
+
+def _rule(pattern: str, repl: str, starts: str) -> _Rule:
+    return re.compile(pattern), repl, frozenset(starts)
+
+
+_RULES: tuple[_Rule, ...] = (
+    _rule(r"(?:ts|tz|c)(?=[ie])", "t", "tc"),
+    _rule(r"(?<![sc])t(?![sz])(?=[ie])", "ts", "t"),
+    _rule(r"dz(?=[ie])", "d", "d"),
+    _rule(r"d(?!z)(?=[ie])", "dz", "d"),
     # Not the ць of the Ukrainian adjective suffix -цьк- (Біляцький is Беляцкий, never
     # a "Білятький").
-    (re.compile(r"ц(?=[іиеяюё]|ь(?!к))"), "т"),
-    (re.compile(r"т(?=[іиеяюь])"), "ц"),
-    (re.compile(r"дз(?=[іиеяюь])"), "д"),
-    (re.compile(r"д(?!з)(?=[іиеяюь])"), "дз"),
+    _rule(r"ц(?=[іиеяюё]|ь(?!к))", "т", "ц"),
+    _rule(r"т(?=[іиеяюь])", "ц", "т"),
+    _rule(r"дз(?=[іиеяюь])", "д", "д"),
+    _rule(r"д(?!з)(?=[іиеяюь])", "дз", "д"),
     # German З → s (not the z of Polish cz/sz/rz/dz, nor English zh).
-    (re.compile(r"(?<![csrdt])z(?!h)"), "s"),
-    (re.compile(r"з"), "с"),
+    _rule(r"(?<![csrdt])z(?!h)", "s", "z"),
+    _rule(r"з", "с", "з"),
     # English, Georgian and Armenian romanisation write dzh as j (Japaridze, Джапаридзе,
     # ჯაფარიძე); Slavic j is й, which the key already reads.
-    (re.compile(r"^j(?=[aeiou])"), "dzh"),
+    _rule(r"^j(?=[aeiou])", "dzh", "j"),
     # Polish rz is ж (Trzaskowski, Тшасковский).
-    (re.compile(r"rz"), "ж"),
+    _rule(r"rz", "ж", "r"),
     # French Ж → j.
-    (re.compile(r"zh|ж"), "й"),
+    _rule(r"zh|ж", "й", "zж"),
     # A caron dropped in a Latin word.
-    (re.compile(r"(?<=[a-z])ш|ш(?=[a-z])"), "s"),
-    (re.compile(r"(?<=[a-z])ж|ж(?=[a-z])"), "z"),
-    (re.compile(r"(?<=[a-z])ч|ч(?=[a-z])"), "c"),
-)
-
-
-# The letters each rule's match starts with: a rule whose letters a word lacks is not
-# searched (a big watchlist spells hundreds of thousands of stems).
-_STARTS = ("tc", "t", "d", "d", "ц", "т", "д", "д", "z", "з", "j", "r", "zж", "ш", "ж", "ч")
-_CHECKED = tuple(
-    (frozenset(starts), rx, repl) for starts, (rx, repl) in zip(_STARTS, _RULES, strict=True)
+    _rule(r"(?<=[a-z])ш|ш(?=[a-z])", "s", "ш"),
+    _rule(r"(?<=[a-z])ж|ж(?=[a-z])", "z", "ж"),
+    _rule(r"(?<=[a-z])ч|ч(?=[a-z])", "c", "ч"),
 )
 
 
@@ -54,7 +56,7 @@ def alternatives(word: str) -> list[str]:
     letters = set(word)
     options = [
         (rx, repl)
-        for starts, rx, repl in _CHECKED
+        for rx, repl, starts in _RULES
         if not starts.isdisjoint(letters) and rx.search(word)
     ]
     if not options:
