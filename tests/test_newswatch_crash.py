@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -221,6 +221,15 @@ def item_number(message: Mail | Post) -> int | None:
         text = f"{message.json['title']} {message.json['message']}"
     found = TOKEN.search(text)
     return int(found[1]) if found else None
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, *daemons: Daemon) -> None:
+    """Until `condition` holds; past `timeout`, fail with `what` and the daemons' last lines."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        logs = "".join(line for d in daemons for line in d.lines[-30:])
+        assert time.monotonic() < deadline, f"{what}\n{logs}"
+        time.sleep(0.05)
 
 
 def received(w: World) -> list[tuple[str, str, int]]:

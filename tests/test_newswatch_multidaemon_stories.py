@@ -10,8 +10,6 @@ event, and one alert per event, not one per daemon.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from feedgen import Item, rss
 from feedserver import FeedServer
 from sinks import WebhookSink
 from sqlalchemy import Engine, create_engine, text
-from test_newswatch_crash import Daemon
+from test_newswatch_crash import Daemon, wait_for
 
 # (watched person, report in English, report in German): invented people and events.
 EVENTS = [
@@ -125,14 +123,6 @@ def write_config(tmp_path: Path, feeds: FeedServer, hook: WebhookSink, db_url: s
     return config
 
 
-def wait_for(condition: Callable[[], bool], what: str, daemons: list[Daemon]) -> None:
-    deadline = time.monotonic() + 60
-    while not condition():
-        logs = "".join(line for d in daemons for line in d.lines[-15:])
-        assert time.monotonic() < deadline, f"{what}\n{logs}"
-        time.sleep(0.05)
-
-
 def story_of(engine: Engine, guid: str) -> int | None:
     with engine.connect() as conn:
         return conn.execute(
@@ -168,7 +158,7 @@ def test_two_daemons_put_the_reports_of_one_event_in_one_story_and_alert_once(
                     Item(f"w{n}", f"{person} opens exhibition number {n}", "Art.", None, _now())
                 )
                 feeds.route(warm_feed, body=rss(warm))
-                wait_for(lambda n=n: story_of(engine, f"w{n}") is not None, "warm-up", daemons)
+                wait_for(lambda n=n: story_of(engine, f"w{n}") is not None, 60, "warm-up", *daemons)
             assert all(any(WARMED in line for line in d.lines) for d in daemons), "not warmed"
 
             for k, (_, first, second) in enumerate(EVENTS):
@@ -176,10 +166,10 @@ def test_two_daemons_put_the_reports_of_one_event_in_one_story_and_alert_once(
                     guid = f"e{k}r{j}"
                     item = Item(guid, title, summary, f"https://o{j}.example/{guid}", _now())
                     feeds.route(f"/feed{2 * k + j}.xml", body=rss([item]))
-                    wait_for(lambda g=guid: story_of(engine, g) is not None, guid, daemons)
+                    wait_for(lambda g=guid: story_of(engine, g) is not None, 60, guid, *daemons)
             expected = len(WARM[: len(warm)]) + len(EVENTS)
             hook.wait_for(expected, timeout=60)
-            wait_for(lambda: _unsent(engine) == 0, "deliveries sent", daemons)
+            wait_for(lambda: _unsent(engine) == 0, 60, "deliveries sent", *daemons)
             for d in daemons:
                 assert d.terminate() == 0, "".join(d.lines[-20:])
         finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -17,7 +17,7 @@ import pytest
 from conftest import PG_URL, pg_problem
 from feedserver import FeedServer
 from sinks import SmtpSink, WebhookSink
-from test_newswatch_crash import Daemon, SlowInbox, World, received, write_config
+from test_newswatch_crash import Daemon, SlowInbox, World, received, wait_for, write_config
 
 PLAIN = PG_URL.replace("postgresql+psycopg://", "postgresql://")
 
@@ -54,13 +54,6 @@ def read_only(database: str, on: bool) -> None:
             f"ALTER DATABASE {database} SET default_transaction_read_only = {'on' if on else 'off'}"
         )
     terminate(database)  # the setting reaches new sessions only
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str, daemon: Daemon) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what}\n" + "".join(daemon.lines[-30:])
-        time.sleep(0.05)
 
 
 def wait_items(w: World) -> None:
