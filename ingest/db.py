@@ -5,7 +5,10 @@ SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL goes through psycop
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -63,6 +66,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        path = engine.url.database
+        if path and path != ":memory:" and not path.startswith("file:"):
+            guard = _SameFile(path)
+            event.listen(engine, "do_connect", guard.before)
+            event.listen(engine, "connect", guard.after)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -76,6 +84,46 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
 def is_postgres(session: Session) -> bool:
     """Whether the session's backend is PostgreSQL (row locks, advisory locks)."""
     return session.get_bind().dialect.name == "postgresql"
+
+
+@dataclass(frozen=True, slots=True)
+class _FileId:
+    device: int
+    inode: int
+
+
+class _SameFile:
+    """Refuses a new connection once the file at the engine's path is not the one it first
+    opened (deleted, or replaced by a restore). The connections already open still hold
+    the old file, and its `-shm` index is shared by name: a connection to the new file
+    would truncate that index under their memory maps, and the process dies of SIGBUS.
+    Refused before any statement, the open connections fail on their own terms and the
+    daemon's file watch stops it with a sentence."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._first: _FileId | None = None
+
+    def _identify(self) -> _FileId | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return _FileId(st.st_dev, st.st_ino)
+
+    def before(self, _dialect: Any, _record: Any, _cargs: Any, _cparams: Any) -> None:
+        # Before opening: a deleted file would otherwise be created again, empty.
+        if self._first is not None and self._identify() is None:
+            raise sqlite3.OperationalError(f"the database file {self.path} was deleted")
+
+    def after(self, dbapi_conn: Any, _record: Any) -> None:
+        # After opening, so that a file swapped in between is still seen.
+        now = self._identify()
+        if self._first is None:
+            self._first = now
+        elif now != self._first:
+            dbapi_conn.close()
+            raise sqlite3.OperationalError(f"the database file {self.path} was replaced")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
