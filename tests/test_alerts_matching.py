@@ -361,3 +361,28 @@ BATCHES = [
 @pytest.mark.parametrize("articles", BATCHES)
 def test_match_many_equals_match(six: Matcher, articles: list[tuple[str, str]]) -> None:
     assert six.match_many(articles) == [six.match(t, s) for t, s in articles]
+
+
+def _many(n: int) -> list[WatchName]:
+    sylls = ["ba", "ko", "mi", "ru", "te", "lo", "vi", "sa", "ne", "du"]
+    return [
+        WatchName(key=f"p{i}", name=f"Anna {''.join(sylls[int(d)] for d in f'{i:04d}')}ova")
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_big_watchlist_build_leaves_the_garbage_collector_as_it_found_it(
+    enabled: bool,
+) -> None:
+    import gc
+
+    names = _many(2_500)  # above the size from which the build pauses the collector
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        matcher = Matcher.build(names)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert [m.key for m in matcher.match("Anna Bakomiruova spoke", "")] == ["p123"]

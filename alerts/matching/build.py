@@ -67,6 +67,8 @@ def compound_parts(phrase: str) -> int:
     """How many words the surname (the phrase's last white-space-separated part) has:
     2 for "Levon Ter-Petrosyan", 1 for "Ales Bialiatski"."""
     last = phrase.rsplit(maxsplit=1)[-1] if phrase.split() else ""
+    if last.isascii() and last.isalpha():
+        return 1  # every ASCII letter is a letter of the mask: one word, no need to mask it
     return max(1, len(words_of(last)))
 
 
