@@ -382,8 +382,14 @@ class Pattern:
     stems: tuple[Stem, ...]
 
 
+# Longest ending first (-st before -t), sorted once: every consonant-final surname asks.
+_POLISH_ENDS = tuple(sorted(POLISH_SOFTENING, key=len, reverse=True))
+
+
 def _polish(stem: str) -> list[Stem]:
-    for end in sorted(POLISH_SOFTENING, key=len, reverse=True):
+    if not stem.endswith(_POLISH_ENDS):
+        return []
+    for end in _POLISH_ENDS:
         if stem.endswith(end) and len(stem) > len(end) + 1:
             soft, _ = POLISH_SOFTENING[end]
             return [Stem(stem[: -len(end)] + soft, "pl_soft")]
