@@ -8,6 +8,8 @@ the countries below, with their gender, and writes one "name<TAB>m|f" line each.
 after upgrading names-dataset:
 
     pip install names-dataset==3.3.1 && python bench/make_given_names.py
+
+It then rewrites the skeletons derived from them (bench/make_given_skeletons.py).
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ def main() -> None:
     body = ("\n".join(rows) + "\n").encode()
     OUT.write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
     print(f"{len(rows)} names -> {OUT}")
+    import make_given_skeletons  # beside this script
+
+    make_given_skeletons.main()
 
 
 if __name__ == "__main__":

@@ -329,10 +329,16 @@ class Lexicon:
 
     __slots__ = ("gender", "skeletons", "stems")
 
-    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
-        self.skeletons: set[str] = set()
-        self.stems: set[str] = set()
-        self.gender: dict[str, str] = {}
+    def __init__(self, gender: dict[str, str]) -> None:
+        # Every skeleton with its gender ("m", "f", or "?" when names of both share it).
+        self.gender = gender
+        self.skeletons = frozenset(gender)
+        self.stems = frozenset(st for st in map(_stem, gender) if len(st) >= 3)
+
+    @classmethod
+    def from_names(cls, rows: Iterable[tuple[str, str]]) -> Lexicon:
+        """The lexicon of (name, gender) rows, as ``data/given_names.tsv.gz`` holds them."""
+        gender: dict[str, str] = {}
         rows = [(n, g) for n, g in rows if n and " " not in n]
         # One pass over all names: the mask keeps lengths, so each name is a slice of it.
         mask = tokens(" ".join(n for n, _ in rows))
@@ -343,13 +349,10 @@ class Lexicon:
             if len(t) < 3 or " " in t or is_title(t):
                 continue
             sk = skeleton(t)
-            self.skeletons.add(sk)
-            st = _stem(sk)
-            if len(st) >= 3:
-                self.stems.add(st)
-            prev = self.gender.setdefault(sk, g)
+            prev = gender.setdefault(sk, g)
             if prev != g:
-                self.gender[sk] = "?"
+                gender[sk] = "?"
+        return cls(gender)
 
     def is_given(self, word: str) -> bool:
         if is_place(word):
@@ -369,8 +372,27 @@ class Lexicon:
         return g if g in ("m", "f") else None
 
 
+def _data(name: str) -> list[tuple[str, str]]:
+    data = resources.files("alerts.matching").joinpath(f"data/{name}").read_bytes()
+    return [line.partition("\t")[::2] for line in gzip.decompress(data).decode().splitlines()]
+
+
+def names_rows() -> list[tuple[str, str]]:
+    """The (name, gender) rows of ``data/given_names.tsv.gz``."""
+    return _data("given_names.tsv.gz")
+
+
+# ``Lexicon.from_names`` of the names data, written out (bench/make_given_names.py): it is
+# loaded at every start, and deriving it costs 0.2 s where reading it costs a tenth of that.
+# tests/test_alerts_matching_given.py proves it current.
+SKELETONS = "given_skeletons.tsv.gz"
+
+
 @cache
 def lexicon() -> Lexicon:
-    data = resources.files("alerts.matching").joinpath("data/given_names.tsv.gz").read_bytes()
-    rows = (line.partition("\t")[::2] for line in gzip.decompress(data).decode().splitlines())
-    return Lexicon(rows)
+    return Lexicon(dict(_data(SKELETONS)))
+
+
+def skeletons_text(lex: Lexicon) -> str:
+    """The contents of ``SKELETONS`` for a lexicon: "skeleton<TAB>gender" lines, sorted."""
+    return "".join(f"{sk}\t{g}\n" for sk, g in sorted(lex.gender.items()))
