@@ -3,6 +3,7 @@
 Run: .venv/bin/python bench/poll.py --n 1000 --reps 3
      .venv/bin/python bench/poll.py --n 10000 --only newswatch --scenario steady
      .venv/bin/python bench/poll.py --n 1000 --text ten-word   # issue 4's feeds
+     .venv/bin/python bench/poll.py --only newswatch --scenario 304 --scenario 304-empty
 
 N feeds of 50 entries are served from a separate server process on several loopback
 addresses (feeds spread over hosts, as in life, so the per-host limit of 2 is honoured
@@ -18,6 +19,13 @@ Each measurement runs in a fresh worker process so its peak RSS is its own. Scen
   304        warm database, the server honours conditional GET
   unchanged  warm database, the server ignores validators (identical 200 bodies)
   steady     warm database, conditional GET, 5% of feeds gained one entry
+  304-empty  the same N feeds, polled once (untimed) while served with no entries, so each
+             is stored with its validators but 0 articles; then an all-304 pass as in 304
+
+With both 304 and 304-empty, a second table sets the all-304 pass with N x 50 articles
+stored against the one with none: work that does not depend on stored data must not grow
+with it (the same wall time, +- 10%). The server counts its answers, so the table also
+shows that every request in those passes was answered 304.
 
 newswatch: `ingest.poller.Poller(parse_workers=2).poll(force=True)` on a fresh SQLite file.
 reader: `make_reader(path).update_feeds()` (default storage; `scheduled=False` after cold,
@@ -39,9 +47,11 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Literal
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,9 +59,33 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import newstext  # noqa: E402  (bench/ is not a package)
 
-SCENARIOS = ("cold", "304", "unchanged", "steady")
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    # The database the timed pass starts from: a new one; the cold poll's (N x 50 articles);
+    # or one poll of the same feeds served empty (feeds and their validators, no articles).
+    start: Literal["fresh", "full", "empty"]
+    server: Literal["conditional", "ignore"] = "conditional"  # does it honour validators
+    bump: bool = False  # every BUMP_EVERY-th feed gained one entry
+
+    @property
+    def empty(self) -> bool:
+        """The server serves every feed with no entries (also while seeding the start)."""
+        return self.start == "empty"
+
+
+# In table order; new scenarios go last, since users script against the table's rows.
+SCENARIOS = {
+    "cold": Scenario("fresh"),
+    "304": Scenario("full"),
+    "unchanged": Scenario("full", server="ignore"),
+    "steady": Scenario("full", bump=True),
+    "304-empty": Scenario("empty"),
+}
 # Issue 12's targets on news-like feeds: newswatch / reader wall time at N = 1,000 ...
 TARGETS = {"cold": 0.25, "304": 0.05, "unchanged": 0.02, "steady": 0.05}
+# ... an all-304 poll costs the same, +- this fraction, with N x 50 and with 0 stored ...
+FLAT_TOLERANCE = 0.10
 # ... and at N = 50,000, newswatch alone: steady cycle wall seconds and peak RSS MB.
 SCALE_N = 50_000
 SCALE_TARGETS = {"steady": (15.0, 300.0)}
@@ -175,9 +209,9 @@ def _item_ten_word(feed: int, k: int) -> str:
     )
 
 
-def feed_body(feed: int, version: int) -> bytes:
+def feed_body(feed: int, version: int, entries: int = ENTRIES) -> bytes:
     # Version v carries entries v .. v+49, newest first: each bump adds one, drops the oldest.
-    items = "\n".join(_item(feed, k) for k in range(version + ENTRIES - 1, version - 1, -1))
+    items = "\n".join(_item(feed, k) for k in range(version + entries - 1, version - 1, -1))
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
         f"<title>Outlet {feed}</title><link>https://news{feed % 97}.example/</link>"
@@ -191,17 +225,29 @@ def serve(
     ready: multiprocessing.synchronize.Event,
     ports: multiprocessing.Queue[int],
 ) -> None:
-    """The feed server process: /f{i}.xml, plus POST /_ctl to set the scenario."""
+    """The feed server process: /f{i}.xml, plus POST /_ctl to set the scenario (and zero
+    the counts of answers by status) and GET /_served for those counts."""
+    from collections import Counter
+
     from aiohttp import web
 
     _TEXT["kind"] = text
-    state = {"mode": "conditional", "bump": False}
+    state = {"mode": "conditional", "bump": False, "empty": False}
     cache: dict[tuple[int, int], bytes] = {}
+    served: Counter[int] = Counter()
 
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.path == "/_ctl":
             state.update(await request.json())
+            served.clear()
             return web.Response(text="ok")
+        if request.path == "/_served":
+            return web.json_response({str(status): k for status, k in served.items()})
+        response = _feed_response(request)
+        served[response.status] += 1
+        return response
+
+    def _feed_response(request: web.Request) -> web.Response:
         name = request.path.lstrip("/")
         if not (name.startswith("f") and name.endswith(".xml")):
             return web.Response(status=404)
@@ -209,14 +255,21 @@ def serve(
         version = 1 if state["bump"] and feed % BUMP_EVERY == 0 else 0
         etag = f'"{feed}-{version}"'
         modified = format_datetime(_BASE + timedelta(days=version), usegmt=True)
+        if state["empty"]:
+            # Validators of their own, so no client can mistake the empty body for a full one.
+            etag = f'"{feed}-empty"'
+            modified = format_datetime(_BASE - timedelta(days=1), usegmt=True)
         headers = {"ETag": etag, "Last-Modified": modified}
         if state["mode"] == "conditional" and (
             request.headers.get("If-None-Match") == etag
             or request.headers.get("If-Modified-Since") == modified
         ):
             return web.Response(status=304, headers=headers)
-        body = cache.get((feed, version))
-        if body is None:
+        if state["empty"]:
+            body = feed_body(feed, 0, entries=0)  # a few hundred bytes: not worth caching
+        elif (feed, version) in cache:
+            body = cache[(feed, version)]
+        else:
             body = cache[(feed, version)] = feed_body(feed, version)
         headers["Content-Type"] = "application/rss+xml; charset=utf-8"
         return web.Response(body=body, headers=headers)
@@ -257,6 +310,13 @@ def control(port: int, **state: object) -> None:
     )
     with urllib.request.urlopen(req, timeout=10) as resp:
         resp.read()
+
+
+def served(port: int) -> dict[int, int]:
+    """The server's answers by status since the last `control`."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_served", timeout=10) as resp:
+        counts: dict[str, int] = json.loads(resp.read())
+    return {int(status): k for status, k in counts.items()}
 
 
 # --- workers (one process per measurement) -----------------------------------------------
@@ -351,7 +411,12 @@ def main() -> None:
     p.add_argument("--n", type=int, default=1000, help="feeds")
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--only", choices=["newswatch", "reader"])
-    p.add_argument("--scenario", choices=SCENARIOS, action="append")
+    p.add_argument(
+        "--scenario",
+        choices=list(SCENARIOS),
+        action="append",
+        help="repeatable; all by default (304 and 304-empty together add the stored-data table)",
+    )
     p.add_argument(
         "--text",
         choices=["news", "ten-word"],
@@ -365,6 +430,9 @@ def main() -> None:
         return
     libs = [args.only] if args.only else ["newswatch", "reader"]
     wanted = args.scenario or list(SCENARIOS)
+    runs = [s for s in SCENARIOS if s in wanted]
+    if "cold" not in runs and any(SCENARIOS[s].start == "full" for s in runs):
+        runs.insert(0, "cold")  # it makes their start: timed, but shown only if asked for
     ready = multiprocessing.Event()
     ports: multiprocessing.Queue[int] = multiprocessing.Queue()
     server = multiprocessing.Process(
@@ -378,33 +446,36 @@ def main() -> None:
     urls_file.write_text("\n".join(feed_urls(port, args.n)))
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
     try:
+        if any(SCENARIOS[s].empty for s in runs):
+            for lib in libs:
+                _seed_empty(port, lib, urls_file, tmp / f"{lib}-empty.db")
         for rep in range(args.reps):
             order = libs if rep % 2 == 0 else libs[::-1]
-            for scenario in ("cold", *[s for s in SCENARIOS[1:] if s in wanted]):
+            for scenario in runs:
+                spec = SCENARIOS[scenario]
                 for lib in order:
-                    warm = tmp / f"{lib}-warm.db"
                     db = tmp / f"{lib}-run.db"
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{db}{suffix}").unlink(missing_ok=True)
-                    if scenario != "cold":
-                        shutil.copy(warm, db)
+                    if spec.start != "fresh":
+                        shutil.copy(tmp / f"{lib}-{spec.start}.db", db)
                     # The copy leaves tens of MB dirty in the page cache; without a sync the
                     # measured run's first WAL checkpoint (an fdatasync) pays for flushing
                     # them, adding ~0.1 s at random to either library.
                     os.sync()
-                    control(
-                        port,
-                        mode="ignore" if scenario == "unchanged" else "conditional",
-                        bump=scenario == "steady",
-                    )
+                    control(port, mode=spec.server, bump=spec.bump, empty=spec.empty)
                     r = run_worker(lib, db, urls_file, scenario)
-                    if scenario == "cold":
+                    answers = served(port)
+                    r["served_304"] = answers.pop(304, 0)
+                    r["served_other"] = sum(answers.values())
+                    if spec.start == "fresh":
                         _checkpoint(db)
-                        shutil.copy(db, warm)
+                        shutil.copy(db, tmp / f"{lib}-full.db")
                     results.setdefault((lib, scenario), []).append(r)
                     print(
                         f"rep {rep + 1} {scenario:<10} {lib:<10} {r['wall']:8.3f}s "
-                        f"new={int(r['new'])} errors={int(r['errors'])} rss={r['rss']:.0f}MB",
+                        f"new={int(r['new'])} errors={int(r['errors'])} rss={r['rss']:.0f}MB "
+                        f"served 304={int(r['served_304'])} other={int(r['served_other'])}",
                         file=sys.stderr,
                         flush=True,
                     )
@@ -412,6 +483,24 @@ def main() -> None:
         server.terminate()
         shutil.rmtree(tmp, ignore_errors=True)
     _table(args.n, args.text, libs, [s for s in SCENARIOS if s in wanted], results)
+    if "304" in wanted and "304-empty" in wanted:
+        _stored_table(args.n, libs, results)
+
+
+def _seed_empty(port: int, lib: str, urls_file: Path, db: Path) -> None:
+    """304-empty's start: a cold poll of the N feeds served with no entries (untimed)."""
+    control(port, mode="conditional", bump=False, empty=True)
+    r = run_worker(lib, db, urls_file, "cold")
+    _checkpoint(db)
+    print(
+        f"seed  304-empty  {lib:<10} {r['wall']:8.3f}s new={int(r['new'])} "
+        f"errors={int(r['errors'])}",
+        file=sys.stderr,
+        flush=True,
+    )
+    if r["new"] or r["errors"]:
+        # Articles or failed feeds in the start would make it a different comparison.
+        raise SystemExit(f"304-empty: seeding {lib} gave new={r['new']} errors={r['errors']}")
 
 
 def _checkpoint(db: Path) -> None:
@@ -441,8 +530,11 @@ def _table(
         line = f"{sc:<11}" + "".join(f"{w:>12.3f}" for w in walls)
         if len(libs) == 2:
             ratio = walls[0] / walls[1]
-            ok = "ok" if ratio <= TARGETS[sc] else "MISS"
-            line += f"{ratio:>8.3f}{'<=' + str(TARGETS[sc]):>8} {ok}"
+            if sc in TARGETS:
+                ok = "ok" if ratio <= TARGETS[sc] else "MISS"
+                line += f"{ratio:>8.3f}{'<=' + str(TARGETS[sc]):>8} {ok}"
+            else:
+                line += f"{ratio:>8.3f}{'-':>8}   "
         nw = results.get(("newswatch", sc))
         if nw:
             rss = max(r["rss"] for r in nw)
@@ -456,6 +548,36 @@ def _table(
         if rd:
             line += f"{max(r['rss'] for r in rd):>15.0f}"
         print(line)
+
+
+def _stored_table(
+    n: int, libs: list[str], results: dict[tuple[str, str], list[dict[str, float]]]
+) -> None:
+    """The all-304 pass with N x 50 articles stored against the one with 0 (304-empty)."""
+    stored = f"{n * ENTRIES:,} stored"
+    lo, hi = 1 - FLAT_TOLERANCE, 1 + FLAT_TOLERANCE
+    print(
+        f"\nall-304 poll, {n * ENTRIES:,} articles stored (304) vs 0 (304-empty): "
+        f"the same wall time +-{FLAT_TOLERANCE:.0%}, medians, wall seconds"
+    )
+    head = f"{'library':<11}{stored:>16}{'0 stored':>12}{'ratio':>8}{'target':>13}"
+    print(f"{head}{'answered 304':>19}")
+    for lib in libs:
+        full, empty = results[(lib, "304")], results[(lib, "304-empty")]
+        ratio = statistics.median(r["wall"] for r in full) / statistics.median(
+            r["wall"] for r in empty
+        )
+        # The target is newswatch's; reader's row is the baseline beside it.
+        target, verdict = f"{lo:.2f}..{hi:.2f}", "ok" if lo <= ratio <= hi else "MISS"
+        if lib != "newswatch":
+            target, verdict = "-", ""
+        answered = sum(r["served_304"] for r in full + empty)
+        asked = answered + sum(r["served_other"] for r in full + empty)
+        print(
+            f"{lib:<11}{statistics.median(r['wall'] for r in full):>16.3f}"
+            f"{statistics.median(r['wall'] for r in empty):>12.3f}{ratio:>8.3f}"
+            f"{target:>13} {verdict:<4}{f'{int(answered)}/{int(asked)}':>14}"
+        )
 
 
 if __name__ == "__main__":
