@@ -8,17 +8,28 @@ first name. Pure data: candidates in, accepted candidates out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-# Candidate statuses.
-FULL = "full name"
-SURNAME = "surname"
-FOREIGN = "another person's first name"
-RELATED = "other gender's form"
-PLACE = "a place"
-EXCLUDED = "excluded phrase"
-ENDING = "not a form of the name"
-WORD = "a common word (lower case in running text)"
-PART = "part of another compound surname"
+from alerts.matching.build import Kind
+
+
+class Status(StrEnum):
+    """What a candidate mention is; the value is the words ``explain`` shows."""
+
+    FULL = "full name"
+    SURNAME = "surname"
+    FOREIGN = "another person's first name"
+    RELATED = "other gender's form"
+    PLACE = "a place"
+    EXCLUDED = "excluded phrase"
+    ENDING = "not a form of the name"
+    WORD = "a common word (lower case in running text)"
+    PART = "part of another compound surname"
+
+
+FULL, SURNAME, FOREIGN, RELATED = Status.FULL, Status.SURNAME, Status.FOREIGN, Status.RELATED
+PLACE, EXCLUDED, ENDING, WORD = Status.PLACE, Status.EXCLUDED, Status.ENDING, Status.WORD
+PART = Status.PART
 
 
 @dataclass(slots=True)
@@ -28,9 +39,9 @@ class Candidate:
     start: int  # batch offsets of the whole mention (given name included when present)
     end: int
     variant: str
-    status: str
+    status: Status
     label: str
-    kind: str
+    kind: Kind
     ambiguous: bool
     detail: str = ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from alerts.matching.given import GIVEN, given_stems, lexicon
 from alerts.matching.inflect import pattern
@@ -22,6 +22,11 @@ from alerts.matching.spelling import alternatives
 MIN_STEM_KEY = 3
 
 
+# How a pattern came from the configuration: the name's surname, an alias's, or a phrase
+# matched as written (``variants = false``).
+Kind = Literal["surname", "alias", "literal"]
+
+
 class Entry(NamedTuple):
     """What one pattern means for one watched name."""
 
@@ -29,7 +34,7 @@ class Entry(NamedTuple):
     stem_key: str
     table: str  # ending table; "literal" for variants=False phrases
     related: str | None
-    kind: str  # "surname", "alias" or "literal"
+    kind: Kind
     spelled: str  # normalised stem as configured, for explanations
     # Phonetic stems, any of which the word before this one must start with, for the last
     # part of a compound surname (Ter-Petrosyan: "tar", or "car" for a Belarusian Цер-);
@@ -163,7 +168,9 @@ class Compiler:
         first_stems: set[str] = set()
         literal: list[tuple[str, ...]] = []
         patterns: list[str] = []
-        for kind, phrase in [("surname", watch.name)] + [("alias", a) for a in watch.aliases]:
+        phrases: list[tuple[Kind, str]] = [("surname", watch.name)]
+        phrases += [("alias", a) for a in watch.aliases]
+        for kind, phrase in phrases:
             ws = words_of(phrase)
             if not ws:
                 continue

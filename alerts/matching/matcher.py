@@ -33,10 +33,11 @@ from alerts.matching.attribute import (
     SURNAME,
     WORD,
     Candidate,
+    Status,
     accepted,
     attribute,
 )
-from alerts.matching.build import Compiler, Entity, Entry, compile_names
+from alerts.matching.build import Compiler, Entity, Entry, Kind, compile_names
 from alerts.matching.context import ALONE, Around, Neighbours, capitalised, word
 from alerts.matching.given import lexicon
 from alerts.matching.model import Match, WatchName
@@ -53,7 +54,7 @@ FIELDS = ("title", "summary")
 
 # One candidate of a plan: (entity, status, label, kind, ambiguous, variant, starts at the
 # given name before, detail).
-_Item = tuple[int, str, str, str, bool, str, bool, str]
+_Item = tuple[int, Status, str, Kind, bool, str, bool, str]
 # (entity, a namesake rather than the other gender's form): for matching, the candidates
 # that only ever reject others are kept as per-article flags, not as candidates.
 _Flag = tuple[int, bool]
