@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts import modes, notify, ops, render
 from alerts import storage as astore
 from alerts.errors import NotifyError, SendTimeout, TemplateError
-from alerts.model import AlertPolicy, Target
+from alerts.model import PERIOD_KINDS, AlertPolicy, DeliveryKind, Target
 from alerts.retry import retry_delay
 from ingest import storage as istore
 
@@ -55,8 +56,12 @@ def _apprise_send(
     notify.send(url, message, idempotency_key=idempotency_key, timeout_s=timeout_s)
 
 
-# Outcomes of one delivery attempt.
-SENT, RETRY, FAILED = "sent", "retry", "failed"
+class Outcome(StrEnum):
+    """What became of one delivery attempt (counted in `DeliveryReport`)."""
+
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,10 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+
+
+# Makes a delivery's message for its target; None when nothing is left to send.
+_Maker = Callable[[astore.Claimed, notify.TargetInfo], render.Message | None]
 
 
 @lru_cache(maxsize=1024)
@@ -95,6 +104,13 @@ class Deliverer:
         self.base_retry_s = base_retry_s
         self.batch = batch
         self.stopping = threading.Event()
+        self._makers: dict[DeliveryKind, _Maker] = {
+            DeliveryKind.INSTANT: self._alert,
+            DeliveryKind.FOLLOWUP: self._alert,
+            DeliveryKind.OPS: self._notice,
+            DeliveryKind.DIGEST: self._digest,
+            DeliveryKind.HELD: self._digest,
+        }
         self._templates = {
             w.name: render.compile_templates(render.Templates(w.template_title, w.template_body))
             for w in policy.watchlists
@@ -126,7 +142,7 @@ class Deliverer:
         return total
 
     def _drain(self, queue: Sequence[astore.Claimed]) -> DeliveryReport:
-        counts = {SENT: 0, RETRY: 0, FAILED: 0}
+        counts = dict.fromkeys(Outcome, 0)
         for i, item in enumerate(queue):
             if self.stopping.is_set():
                 self._release(queue[i:])
@@ -140,20 +156,20 @@ class Deliverer:
             if hold:
                 self._release(queue[i + 1 :])
                 break
-        return DeliveryReport(counts[SENT], counts[RETRY], counts[FAILED])
+        return DeliveryReport(counts[Outcome.SENT], counts[Outcome.RETRY], counts[Outcome.FAILED])
 
     def _release(self, rest: Sequence[astore.Claimed]) -> None:
         if rest:
             with self.sessions.begin() as s:
                 astore.release(s, [c.id for c in rest])
 
-    def _deliver(self, item: astore.Claimed) -> tuple[str, bool]:
+    def _deliver(self, item: astore.Claimed) -> tuple[Outcome, bool]:
         """The outcome of one attempt, and whether the target's later deliveries wait."""
         target = self.policy.target(item.target_key)
         if target is None:
             with self.sessions.begin() as s:
                 astore.mark_failed(s, item.id, "target no longer in the config")
-            return FAILED, False
+            return Outcome.FAILED, False
         try:
             message = self._message(item, target)
         except (SQLAlchemyError, OSError):
@@ -162,14 +178,14 @@ class Deliverer:
             log.warning("delivery cannot be rendered id=%d", item.id, exc_info=True)
             with self.sessions.begin() as s:
                 astore.mark_failed(s, item.id, f"cannot render: {type(e).__name__}: {e}")
-            return FAILED, False
+            return Outcome.FAILED, False
         if message is None:
             with self.sessions.begin() as s:
                 astore.mark_failed(s, item.id, "nothing left to send (article deleted)")
-            return FAILED, False
+            return Outcome.FAILED, False
         with self.sessions.begin() as s:
             if not astore.record_attempt(s, item.id, self.owner, self.clock()):
-                return SENT, False  # another daemon took it over after our lease ran out
+                return Outcome.SENT, False  # another daemon took it over after our lease ran out
         try:
             self.sender(
                 target.url,
@@ -183,34 +199,32 @@ class Deliverer:
             return self._failed_attempt(item, f"unknown outcome: {e.reason}", hold=False), False
         except NotifyError as e:
             outcome = self._failed_attempt(item, e.reason, hold=True)
-            return outcome, outcome == RETRY
+            return outcome, outcome == Outcome.RETRY
         except Exception as e:  # e.g. a plugin's own bug on this one message
             log.warning("delivery send error id=%d", item.id, exc_info=True)
             return self._failed_attempt(item, f"{type(e).__name__}: {e}", hold=False), False
         with self.sessions.begin() as s:
             now = self.clock()
             astore.mark_sent(s, item.id, now)
-            if item.kind == modes.HELD:
+            if item.kind == DeliveryKind.HELD:
                 astore.mark_held_sent(s, item.id, now)
         log.debug("sent delivery=%d target=%s", item.id, item.target_key)
-        return SENT, False
+        return Outcome.SENT, False
 
-    def _unexpected(self, item: astore.Claimed, e: Exception) -> str:
+    def _unexpected(self, item: astore.Claimed, e: Exception) -> Outcome:
         """Record an error raised outside the send (the database, a bug) on its delivery;
         when even that fails, its lease runs out and it is tried again."""
         try:
             return self._failed_attempt(item, f"{type(e).__name__}: {e}", hold=False)
         except Exception:  # the database is gone: the lease is the fallback
             log.warning("delivery error not recorded id=%d", item.id, exc_info=True)
-            return RETRY
+            return Outcome.RETRY
 
-    def _failed_attempt(self, item: astore.Claimed, reason: str, *, hold: bool) -> str:
+    def _failed_attempt(self, item: astore.Claimed, reason: str, *, hold: bool) -> Outcome:
         now = self.clock()
         attempts = item.attempts + 1
         # A digest waits for its period to end before its first try; expiry counts from then.
-        due = (
-            modes.payload_period(item.payload) if item.kind in (modes.DIGEST, modes.HELD) else None
-        )
+        due = modes.payload_period(item.payload) if item.kind in PERIOD_KINDS else None
         since = max(item.created_at, due[0].end) if due else item.created_at
         expired = now - since >= timedelta(seconds=self.policy.delivery_expiry_s)
         with self.sessions.begin() as s:
@@ -219,7 +233,7 @@ class Deliverer:
                 log.warning(
                     "delivery failed for good id=%d target=%s: %s", item.id, item.target_key, reason
                 )
-                return FAILED
+                return Outcome.FAILED
             delay = retry_delay(
                 attempts,
                 base_s=self.base_retry_s,
@@ -242,22 +256,25 @@ class Deliverer:
             delay,
             reason,
         )
-        return RETRY
+        return Outcome.RETRY
 
     def _message(self, item: astore.Claimed, target: Target) -> render.Message | None:
-        info = _target_info(target.url)
-        fmt = info.body_format
-        if item.kind in ("ops", "test") and item.payload is not None:
-            return render.Message(str(item.payload["title"]), str(item.payload["body"]), "text")
-        if item.kind in (modes.DIGEST, modes.HELD):
-            return self._digest(item, info)
+        return self._makers[item.kind](item, _target_info(target.url))
+
+    def _notice(self, item: astore.Claimed, info: notify.TargetInfo) -> render.Message | None:
+        if item.payload is None:
+            return None
+        return render.Message(str(item.payload["title"]), str(item.payload["body"]), "text")
+
+    def _alert(self, item: astore.Claimed, info: notify.TargetInfo) -> render.Message | None:
         if item.article_id is None or item.watchlist is None:
             return None
+        fmt = info.body_format
         with self.sessions() as s:
             article = istore.articles_by_id(s, [item.article_id]).get(item.article_id)
             hits = astore.hits_for_article(s, item.watchlist, item.article_id)
             also: tuple[str, ...] = ()
-            if item.kind == "followup" and item.story_id is not None:
+            if item.kind == DeliveryKind.FOLLOWUP and item.story_id is not None:
                 outlets = astore.story_outlets(s, item.story_id)
                 also = tuple(o for o in outlets if article is None or o != article.feed_name)
         if article is None or not hits:
@@ -333,7 +350,7 @@ class Deliverer:
             return None
         period, label = found
         with self.sessions() as s:
-            if item.kind == modes.DIGEST and item.watchlist is not None:
+            if item.kind == DeliveryKind.DIGEST and item.watchlist is not None:
                 pairs = [
                     ((item.watchlist, a), h)
                     for a, h in astore.hits_between(s, item.watchlist, period.start, period.end)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from alerts.model import QuietHours
 from alerts.schedule import Schedule, in_quiet_hours, quiet_end
 
 # A daemon down for months on a minutely cron must not walk every missed firing.
@@ -55,9 +56,7 @@ def rate_window(now: datetime, per_s: float) -> Period:
     return Period(start, datetime.fromtimestamp(base + step, now.tzinfo))
 
 
-def quiet_period(
-    arrived: datetime, tz: tzinfo, quiet: tuple[tuple[int, int], tuple[int, int]]
-) -> Period | None:
+def quiet_period(arrived: datetime, tz: tzinfo, quiet: QuietHours) -> Period | None:
     """The quiet period an alert arriving at `arrived` is held in, or None outside one."""
     if not in_quiet_hours(arrived, tz, quiet):
         return None

@@ -5,13 +5,47 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from alerts.matching import WatchName
 
-Clock = tuple[tuple[int, int], tuple[int, int]]
+# A daily local-time window, ((start hour, minute), (end hour, minute)); it may span midnight.
+QuietHours = tuple[tuple[int, int], tuple[int, int]]
+
+
+class WatchMode(StrEnum):
+    """How a watchlist's hits reach its targets (the config's `mode`)."""
+
+    INSTANT = "instant"
+    DIGEST = "digest"
+
+
+class DeliveryKind(StrEnum):
+    """What a row of the outbox carries, and so how its message is made."""
+
+    INSTANT = "instant"  # an alert about one article
+    FOLLOWUP = "followup"  # a story already alerted, now carried by more outlets
+    OPS = "ops"  # an operator notice; its title and body travel in the payload
+    DIGEST = "digest"  # a watchlist's hits in one scheduled period
+    HELD = "held"  # the alerts quiet hours or a rate limit held back, sent as one digest
+
+
+# Kinds about one article, which quiet hours and rate limits may hold.
+ARTICLE_KINDS = (DeliveryKind.INSTANT, DeliveryKind.FOLLOWUP)
+# Kinds due when their period ends: the schedule, not a retry, decided when.
+PERIOD_KINDS = (DeliveryKind.DIGEST, DeliveryKind.HELD)
+
+
+class DeliveryStatus(StrEnum):
+    """Where a row of the outbox stands."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # given up (expired, or nothing left to send)
+    HELD = "held"  # out of the queue, carried by the `held` digest it names
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +68,9 @@ class Watchlist:
     name: str
     names: tuple[WatchName, ...]
     targets: tuple[Target, ...]
-    mode: str = "instant"
+    mode: WatchMode = WatchMode.INSTANT
     schedule: str | None = None
-    quiet_hours: Clock | None = None
+    quiet_hours: QuietHours | None = None
     followup_after: int | None = None
     template_title: str | None = None
     template_body: str | None = None
@@ -90,11 +124,11 @@ class DeliveryView:
     """A row of the outbox as `newswatch deliveries` shows it."""
 
     id: int
-    kind: str
+    kind: DeliveryKind
     watchlist: str | None
     notifier: str
     target: str
-    status: str
+    status: DeliveryStatus
     attempts: int
     article_id: int | None
     title: str | None

@@ -19,12 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import storage as astore
 from alerts.digest import Period, due_period, quiet_period, rate_window
-from alerts.model import AlertPolicy
+from alerts.model import AlertPolicy, DeliveryKind, WatchMode
 from alerts.schedule import Schedule, parse_schedule
 
 log = logging.getLogger(__name__)
-
-DIGEST, HELD = "digest", "held"
 
 
 class _Raced(Exception):
@@ -84,7 +82,7 @@ def plan_holds(
 
 def hold_alerts(sessions: sessionmaker[Session], policy: AlertPolicy, now: datetime) -> int:
     """Move alerts that must wait into their digests; returns how many were held."""
-    quiet = [w.name for w in policy.watchlists if w.quiet_hours and w.mode == "instant"]
+    quiet = [w.name for w in policy.watchlists if w.quiet_hours and w.mode == WatchMode.INSTANT]
     limited = {t.key: t for w in policy.watchlists for t in w.targets if t.rate_limit}
     if not quiet and not limited:
         return 0
@@ -123,7 +121,7 @@ def _hold(s: Session, hold: Hold, now: datetime) -> int:
             [
                 astore.NewDelivery(
                     dedupe_key=hold.dedupe_key,
-                    kind=HELD,
+                    kind=DeliveryKind.HELD,
                     notifier=hold.notifier,
                     target_key=hold.target_key,
                     due_at=hold.period.end,
@@ -143,7 +141,7 @@ def start_digests(sessions: sessionmaker[Session], policy: AlertPolicy, now: dat
     watchlist's first digest covers what it found from now on, not the stored history."""
     with sessions.begin() as s:
         for w in policy.watchlists:
-            if w.mode == DIGEST and w.schedule:
+            if w.mode == WatchMode.DIGEST and w.schedule:
                 for t in w.targets:
                     astore.start_digest_state(s, w.name, t.key, now)
 
@@ -153,7 +151,7 @@ def enqueue_digests(sessions: sessionmaker[Session], policy: AlertPolicy, now: d
     queued = 0
     tz = policy.timezone
     for w in policy.watchlists:
-        if w.mode != DIGEST or not w.schedule:
+        if w.mode != WatchMode.DIGEST or not w.schedule:
             continue
         schedule = parse_schedule(w.schedule)
         for t in w.targets:
@@ -191,7 +189,7 @@ def _enqueue_digest(
             [
                 astore.NewDelivery(
                     dedupe_key=f"digest:{watchlist}:{target_key}:{period.end.isoformat()}",
-                    kind=DIGEST,
+                    kind=DeliveryKind.DIGEST,
                     notifier=notifier,
                     target_key=target_key,
                     due_at=period.end,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from alerts.model import Target
+from alerts.model import DeliveryKind, Target
 from alerts.storage import NewDelivery
 
 
@@ -16,7 +16,7 @@ def notice(
     return [
         NewDelivery(
             dedupe_key=f"ops:{key}:{t.key}"[:500],
-            kind="ops",
+            kind=DeliveryKind.OPS,
             notifier=t.notifier,
             target_key=t.key,
             due_at=now,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from alerts import storage as astore
 from alerts.matching import Match, Matcher, WatchName, html_to_text
-from alerts.model import AlertPolicy, Watchlist
+from alerts.model import AlertPolicy, DeliveryKind, Watchlist, WatchMode
 from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
 from ingest.db import chunks
@@ -142,13 +142,13 @@ def instant_deliveries(
     out = []
     for name in watchlists:
         w = policy.watchlist(name)
-        if w is None or w.mode != "instant":
+        if w is None or w.mode != WatchMode.INSTANT:
             continue
         for t in w.targets:
             out.append(
                 astore.NewDelivery(
                     dedupe_key=f"instant:{w.name}:{article.id}:{t.key}",
-                    kind="instant",
+                    kind=DeliveryKind.INSTANT,
                     notifier=t.notifier,
                     target_key=t.key,
                     due_at=now,
@@ -235,14 +235,14 @@ def story_deliveries(
                 replace(d, story_id=story) for d in instant_deliveries(policy, article, [name], now)
             )
             continue
-        if w.followup_after is None or w.mode != "instant":
+        if w.followup_after is None or w.mode != WatchMode.INSTANT:
             continue
         outlets = astore.story_outlets(session, story)
         if len(outlets) - 1 >= w.followup_after:
             out.extend(
                 astore.NewDelivery(
                     dedupe_key=f"followup:{w.name}:{story}:{t.key}",
-                    kind="followup",
+                    kind=DeliveryKind.FOLLOWUP,
                     notifier=t.notifier,
                     target_key=t.key,
                     due_at=now,

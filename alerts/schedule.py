@@ -8,6 +8,8 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from cronsim import CronSim, CronSimError
 
+from alerts.model import QuietHours
+
 _DAILY = re.compile(r"^daily\s+([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -46,9 +48,7 @@ def parse_schedule(text: str) -> Schedule:
     return Schedule(text, spec)
 
 
-def in_quiet_hours(
-    now: datetime, tz: tzinfo, quiet: tuple[tuple[int, int], tuple[int, int]]
-) -> bool:
+def in_quiet_hours(now: datetime, tz: tzinfo, quiet: QuietHours) -> bool:
     """Whether local `now` falls in the [start, end) range, which may wrap midnight."""
     start, end = time(*quiet[0]), time(*quiet[1])
     local = now.astimezone(tz).time()
@@ -57,9 +57,7 @@ def in_quiet_hours(
     return local >= start or local < end
 
 
-def quiet_end(
-    now: datetime, tz: tzinfo, quiet: tuple[tuple[int, int], tuple[int, int]]
-) -> datetime:
+def quiet_end(now: datetime, tz: tzinfo, quiet: QuietHours) -> datetime:
     """When the quiet period containing `now` ends (UTC-aware)."""
     local = now.astimezone(tz)
     end = local.replace(hour=quiet[1][0], minute=quiet[1][1], second=0, microsecond=0)

@@ -11,7 +11,7 @@ import logging
 import re
 import socket
 import ssl
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -152,27 +152,6 @@ class Fetcher:
             await self._session.close()
             self._session = None
 
-    async def fetch_all(
-        self, reqs: Iterable[FetchRequest]
-    ) -> AsyncIterator[tuple[FetchRequest, FetchResult]]:
-        """Fetch every request with bounded concurrency, yielding pairs as they complete."""
-        done: asyncio.Queue[asyncio.Task[tuple[FetchRequest, FetchResult]]] = asyncio.Queue()
-        tasks = []
-        for req in reqs:
-            task = asyncio.create_task(self._pair(req))
-            task.add_done_callback(done.put_nowait)
-            tasks.append(task)
-        try:
-            for _ in range(len(tasks)):
-                yield (await done.get()).result()
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _pair(self, req: FetchRequest) -> tuple[FetchRequest, FetchResult]:
-        return req, await self.fetch(req)
-
     async def fetch(self, req: FetchRequest) -> FetchResult:
         """Fetch one feed; network and HTTP problems come back as `FetchResult.error`.
 
@@ -185,7 +164,7 @@ class Fetcher:
             return await self._follow(self._session, req, budget)
         except _Deferred:
             log.debug("fetch deferred url=%s waited=%.1fs", req.url, budget.waited_s)
-            return FetchResult(req.url, 0, deferred=True, elapsed_s=budget.active_s)
+            return FetchResult(req.url, 0, deferred=True)
         except TimeoutError:
             error = f"timed out after {self.limits.timeout_s:g}s"
             status, kind = 0, ErrorKind.TIMEOUT
@@ -194,7 +173,7 @@ class Fetcher:
         except (aiohttp.ClientError, OSError, ValueError) as e:
             (error, kind), status = _describe(e), 0
         log.debug("fetch failed url=%s status=%s error=%s", req.url, status, error)
-        return FetchResult(req.url, status, error=error, elapsed_s=budget.active_s, error_kind=kind)
+        return FetchResult(req.url, status, error=error, error_kind=kind)
 
     async def _follow(
         self, session: aiohttp.ClientSession, req: FetchRequest, budget: _Budget
@@ -242,7 +221,6 @@ class Fetcher:
             headers=headers,
             body=body,
             permanent_url=permanent_url,
-            elapsed_s=budget.active_s,
         )
 
     async def _refuse_private(self, url: URL, status: int) -> None:
@@ -335,7 +313,6 @@ class Fetcher:
         headers: tuple[tuple[str, str], ...],
         body: bytes,
         permanent_url: str | None,
-        elapsed_s: float,
     ) -> FetchResult:
         error: str | None = None
         kind: ErrorKind | None = None
@@ -362,7 +339,6 @@ class Fetcher:
             retry_after_s=retry_after,
             max_age_s=_max_age(headers) if error is None else None,
             gone=status == 410,
-            elapsed_s=elapsed_s,
             error_kind=kind,
         )
 

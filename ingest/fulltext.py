@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from ingest.model import ParsedEntry
+from ingest.model import FulltextMode, ParsedEntry
 
 # Below this many words an entry is a teaser rather than the article (issue #13: feeds
 # that publish "a headline and one sentence").
@@ -34,13 +34,13 @@ def entry_text(entry: ParsedEntry) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", body)).split())
 
 
-def wants_page(mode: str, entry: ParsedEntry) -> tuple[bool, str]:
-    """Whether to fetch `entry`'s page under `mode` ("auto", "always", "never")."""
+def wants_page(mode: FulltextMode, entry: ParsedEntry) -> tuple[bool, str]:
+    """Whether to fetch `entry`'s page under `mode`."""
     if not entry.link:
         return False, "no link"
-    if mode == "never":
+    if mode == FulltextMode.NEVER:
         return False, "fulltext = never"
-    if mode == "always":
+    if mode == FulltextMode.ALWAYS:
         return True, "fulltext = always"
     text = entry_text(entry)
     words = len(text.split())

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from ingest.outcomes import ErrorKind
+
+
+class FeedKind(StrEnum):
+    """What a feed URL serves, and so how its body is read."""
+
+    FEED = "feed"  # RSS, Atom or JSON Feed (autodetected)
+    TELEGRAM = "telegram"  # a channel's web preview, t.me/s/CHANNEL
+    SITEMAP = "sitemap"  # a news sitemap, or an index of them
+
+
+class FulltextMode(StrEnum):
+    """Whether a feed's article pages are fetched for their full text."""
+
+    AUTO = "auto"  # when the entry's own text is short or visibly cut
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +58,6 @@ class FetchResult:
     retry_after_s: float | None = None
     max_age_s: float | None = None
     gone: bool = False
-    elapsed_s: float = 0.0
     deferred: bool = False
     error_kind: ErrorKind | None = None  # with `error`: why, as a closed vocabulary
 
@@ -86,7 +102,6 @@ class ParsedFeed:
     bozo: str | None = None
     ttl_s: float | None = None
     language: str | None = None
-    feed_links: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ingest.outcomes import PollStatus
+
 GONE = "410 Gone: stopped polling; remove the feed or re-add it"
 _MOVED = "moved permanently to "
 _DISCOVERED = "discovered feed "
@@ -23,7 +25,7 @@ Read = Literal["nothing", "new items", "whole body"]
 class Polled:
     """What one poll found out that a note can speak of."""
 
-    status: str  # "ok", "not modified", "unchanged", "error" or "gone", as in FeedOutcome
+    status: PollStatus
     config_url: str
     url: str  # the URL polled from now on (after this poll's move or discovery)
     moved: bool = False  # this poll followed a permanent redirect to `url`
@@ -34,7 +36,7 @@ class Polled:
 
 def feed_note(previous: str | None, polled: Polled) -> tuple[str | None, str]:
     """(the note to store, the reason for the DEBUG log): location first, then malformation."""
-    if polled.status == "gone":
+    if polled.status == PollStatus.GONE:
         # Nothing else about a feed that no longer exists is worth reading.
         return GONE, "gone"
     location, where = _location(previous, polled)

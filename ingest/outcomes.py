@@ -1,4 +1,5 @@
-"""Why a feed's poll failed, as a closed vocabulary (metrics count fetches by it).
+"""How a feed's polls end, as closed vocabularies: each poll's status, why one failed
+(metrics count fetches by it), and the state it leaves the feed in.
 
 A fetch error's kind is decided where the error is met (``ingest.fetch``), not read back
 from its human reason; a feed that answered but is no feed is ``PARSE``.
@@ -7,6 +8,32 @@ from its human reason; a feed that answered but is no feed is ``PARSE``.
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class PollStatus(StrEnum):
+    """How one poll of a feed ended (stored as the feed's `last_status`)."""
+
+    OK = "ok"  # a body was read
+    NOT_MODIFIED = "not modified"  # HTTP 304
+    UNCHANGED = "unchanged"  # the same body, or no item not seen before
+    ERROR = "error"
+    GONE = "gone"  # HTTP 410: the feed is not polled again
+
+
+# The polls that count against a feed (its error count, `failing_since`).
+POLL_FAILURES = (PollStatus.ERROR, PollStatus.GONE)
+
+
+class FeedState(StrEnum):
+    """A feed's state as `newswatch feeds`, the web page and metrics show it (metrics
+    list the states in this order)."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not modified"
+    NEW = "new"  # never polled
+    FAILING = "failing"
+    GONE = "gone"
+    DISABLED = "disabled"  # no longer in the config
 
 
 class ErrorKind(StrEnum):

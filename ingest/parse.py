@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "neutralize_dtd",
-    "only_new_items",
     "parse_feed",
     "raw_item_fingerprints",
     "scan_items",
@@ -401,20 +400,14 @@ def raw_item_fingerprints(body: bytes) -> frozenset[str] | None:
     return scan[0] if scan is not None else None
 
 
-def only_new_items(body: bytes, known: frozenset[str]) -> bytes | None:
-    """`body` with every item whose raw fingerprint is in `known` cut out, or None.
+def scan_items(body: bytes, known: frozenset[str]) -> tuple[frozenset[str], bytes] | None:
+    """`raw_item_fingerprints`, and `body` with every item whose print is in `known` cut
+    out, from one scan of the body; None when the scan cannot be trusted.
 
     A steady poll finds one new item among fifty: parsing only that one is what keeps a
     poll of thousands of feeds cheap. The cut keeps the prolog and channel intact, so the
-    remaining items parse exactly as they would in the whole body. None when the scan
-    cannot be trusted (see `raw_item_fingerprints`).
+    remaining items parse exactly as they would in the whole body.
     """
-    scan = scan_items(body, known)
-    return scan[1] if scan is not None else None
-
-
-def scan_items(body: bytes, known: frozenset[str]) -> tuple[frozenset[str], bytes] | None:
-    """`raw_item_fingerprints` and `only_new_items` from one scan of the body."""
     blocks = _trusted_blocks(body)
     if blocks is None:
         return None

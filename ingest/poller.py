@@ -29,9 +29,16 @@ from ingest.addresses import private_host
 from ingest.errors import NotAFeed, ParseError
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.fulltext import wants_page
-from ingest.model import FetchRequest, FetchResult, ParsedEntry, ParsedFeed
+from ingest.model import (
+    FeedKind,
+    FetchRequest,
+    FetchResult,
+    FulltextMode,
+    ParsedEntry,
+    ParsedFeed,
+)
 from ingest.notes import Polled, Read, feed_note, is_malformed
-from ingest.outcomes import ErrorKind
+from ingest.outcomes import POLL_FAILURES, ErrorKind, PollStatus
 from ingest.pages import PageReader
 from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 from ingest.robots import Robots
@@ -86,10 +93,10 @@ Progress = Callable[[PollReport], None]
 def _report(totals: dict[str, int], feeds: int, elapsed_s: float) -> PollReport:
     return PollReport(
         feeds=feeds,
-        ok=totals.get("ok", 0),
-        not_modified=totals.get("not modified", 0),
-        unchanged=totals.get("unchanged", 0),
-        errors=totals.get("error", 0) + totals.get("gone", 0),
+        ok=totals.get(PollStatus.OK, 0),
+        not_modified=totals.get(PollStatus.NOT_MODIFIED, 0),
+        unchanged=totals.get(PollStatus.UNCHANGED, 0),
+        errors=totals.get(PollStatus.ERROR, 0) + totals.get(PollStatus.GONE, 0),
         new_articles=totals.get("new", 0),
         elapsed_s=elapsed_s,
         deferred=totals.get("deferred", 0),
@@ -115,7 +122,7 @@ class PageReport:
 
 def _page_rule(feed: storage.DueFeed) -> Callable[[ParsedEntry], bool]:
     # A Telegram post is the article itself; its t.me page says nothing more.
-    mode = "never" if feed.kind == "telegram" else feed.fulltext
+    mode = FulltextMode.NEVER if feed.kind == FeedKind.TELEGRAM else feed.fulltext
 
     def rule(entry: ParsedEntry) -> bool:
         wanted, reason = wants_page(mode, entry)
@@ -285,7 +292,7 @@ class Poller:
                 error = f"internal error: {e!r}"
                 outcome = self._error_outcome(feed, result, error, kind=ErrorKind.INTERNAL)
                 parsed = None
-            if outcome.status in ("error", "gone"):
+            if outcome.status in POLL_FAILURES:
                 log.warning("feed error feed=%s url=%s: %s", feed.name, feed.url, outcome.error)
             pending.append(_Pending(feed, outcome, parsed))
             totals["answered"] = totals.get("answered", 0) + 1
@@ -328,7 +335,7 @@ class Poller:
             for item in batch:
                 outcome = item.outcome
                 counts[outcome.status] = counts.get(outcome.status, 0) + 1
-                if outcome.error_kind and outcome.status in ("error", "gone"):
+                if outcome.error_kind and outcome.status in POLL_FAILURES:
                     k = _KIND + outcome.error_kind
                     counts[k] = counts.get(k, 0) + 1
                 if item.parsed is not None:
@@ -392,17 +399,25 @@ class Poller:
         if result.deferred:
             raise _Deferred
         if result.not_modified:
-            return self._ok_outcome(feed, result, "not modified"), None
+            return self._ok_outcome(feed, result, PollStatus.NOT_MODIFIED), None
         if not result.ok:
-            status = "gone" if result.gone else "error"
+            status = PollStatus.GONE if result.gone else PollStatus.ERROR
             return self._error_outcome(feed, result, result.error or "failed", status), None
-        if feed.kind == "telegram":
-            return await self._telegram(fetcher, feed, result)
-        if feed.kind == "sitemap":
-            return await self._sitemap(fetcher, feed, result)
+        read_body = {
+            FeedKind.FEED: self._feed,
+            FeedKind.TELEGRAM: self._telegram,
+            FeedKind.SITEMAP: self._sitemap,
+        }[feed.kind]
+        return await read_body(fetcher, feed, result)
+
+    async def _feed(
+        self, fetcher: Fetcher, feed: storage.DueFeed, result: FetchResult
+    ) -> tuple[storage.FeedOutcome, ParsedFeed | None]:
+        """RSS, Atom or JSON Feed; a changed body is parsed only as far as its new items,
+        and an HTML page is followed to the feed it links."""
         digest = hashlib.sha256(result.body).hexdigest()
         if digest == feed.body_hash:
-            return self._ok_outcome(feed, result, "unchanged"), None
+            return self._ok_outcome(feed, result, PollStatus.UNCHANGED), None
         known = feed.known_fingerprints()
         scan = scan_items(result.body, known)
         fingerprints = scan[0] if scan is not None else None
@@ -410,7 +425,7 @@ class Poller:
         # parse of all of it can say it was fixed (ingest.notes).
         cut = scan is not None and bool(known) and not is_malformed(feed.note)
         if cut and scan is not None and scan[0] <= known:
-            outcome = self._ok_outcome(feed, result, "unchanged", digest, fingerprints)
+            outcome = self._ok_outcome(feed, result, PollStatus.UNCHANGED, digest, fingerprints)
             return outcome, None
         # A steady poll finds one new item among fifty: only that one is parsed.
         parsed = await self._parse(result, scan[1] if cut and scan is not None else None)
@@ -436,7 +451,7 @@ class Poller:
             reason = parsed.error or "not a feed"
             return self._error_outcome(feed, result, reason, kind=ErrorKind.PARSE), None
         outcome = self._ok_outcome(
-            feed, result, "ok", digest, fingerprints, parsed.feed, read=read, page=page
+            feed, result, PollStatus.OK, digest, fingerprints, parsed.feed, read=read, page=page
         )
         return outcome, parsed.feed
 
@@ -479,7 +494,7 @@ class Poller:
         parsed = replace(page.feed, entries=tuple(entries))
         digest = hashlib.sha256(result.body).hexdigest()
         return self._ok_outcome(
-            feed, result, "ok", digest, prints, parsed, read="whole body"
+            feed, result, PollStatus.OK, digest, prints, parsed, read="whole body"
         ), parsed
 
     async def _sitemap(
@@ -497,8 +512,8 @@ class Poller:
             return self._error_outcome(feed, result, e.reason, kind=ErrorKind.PARSE), None
         if top.feed is not None:
             if digest == feed.body_hash:
-                return self._ok_outcome(feed, result, "unchanged"), None
-            outcome = self._ok_outcome(feed, result, "ok", digest, None, top.feed)
+                return self._ok_outcome(feed, result, PollStatus.UNCHANGED), None
+            outcome = self._ok_outcome(feed, result, PollStatus.OK, digest, None, top.feed)
             return outcome, top.feed
         epoch = datetime.min.replace(tzinfo=UTC)
         newest = sorted(top.children, key=lambda c: c.lastmod or epoch, reverse=True)
@@ -525,7 +540,7 @@ class Poller:
             entries=tuple(entries),
             bozo="; ".join(problems)[:300] if problems else None,
         )
-        return self._ok_outcome(feed, result, "ok", digest, None, parsed), parsed
+        return self._ok_outcome(feed, result, PollStatus.OK, digest, None, parsed), parsed
 
     async def _parse(self, result: FetchResult, body: bytes | None = None) -> _Parsed:
         headers = dict(result.headers)
@@ -543,7 +558,7 @@ class Poller:
         self,
         feed: storage.DueFeed,
         result: FetchResult,
-        status: str,
+        status: PollStatus,
         digest: str | None = None,
         fingerprints: frozenset[str] | None = None,
         parsed: ParsedFeed | None = None,
@@ -601,7 +616,7 @@ class Poller:
         feed: storage.DueFeed,
         result: FetchResult,
         error: str,
-        status: str = "error",
+        status: PollStatus = PollStatus.ERROR,
         kind: ErrorKind | None = None,
     ) -> storage.FeedOutcome:
         now = self.clock()

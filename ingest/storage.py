@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import cast
 
 from sqlalchemy import (
@@ -35,8 +36,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ingest import heartbeat, schedule
 from ingest.db import Base, UTCDateTime, chunks, is_postgres
-from ingest.model import ParsedEntry, StoredArticle
-from ingest.outcomes import ErrorKind
+from ingest.model import FeedKind, FulltextMode, ParsedEntry, StoredArticle
+from ingest.outcomes import POLL_FAILURES, ErrorKind, FeedState, PollStatus
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,14 @@ class FeedRow(Base):
     kind: Mapped[str] = mapped_column(String(20), default="feed", server_default="feed")
 
 
+class PageState(StrEnum):
+    """Where the fetch of an article's page stands (`ArticleRow.page_state`)."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"  # tried `page_attempts` times
+
+
 class ArticleRow(Base):
     __tablename__ = "articles"
     __table_args__ = (
@@ -100,7 +109,7 @@ class ArticleRow(Base):
     alertable: Mapped[bool] = mapped_column(Boolean, default=True)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The article page's text (ingest.pages): `page_state` is None when no page is
-    # wanted, else "pending", "done" or "failed" (tried `page_attempts` times).
+    # wanted, else a PageState.
     page_state: Mapped[str | None] = mapped_column(String(20))
     page_text: Mapped[str | None] = mapped_column(Text)
     page_error: Mapped[str | None] = mapped_column(Text)
@@ -122,8 +131,8 @@ class FeedSpec:
     url: str
     interval_s: float
     enabled: bool = True
-    fulltext: str = "auto"
-    kind: str = "feed"
+    fulltext: FulltextMode = FulltextMode.AUTO
+    kind: FeedKind = FeedKind.FEED
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +154,8 @@ class DueFeed:
     note: str | None  # the note as the previous poll left it (see ingest.notes)
     failing_since: datetime | None = None
     failing_reported: bool = False
-    fulltext: str = "auto"
-    kind: str = "feed"
+    fulltext: FulltextMode = FulltextMode.AUTO
+    kind: FeedKind = FeedKind.FEED
     pushed: bool = False  # its hub pushes its updates (WebSub): polled as a safety net
 
     def known_fingerprints(self) -> frozenset[str]:
@@ -159,7 +168,7 @@ class DueFeed:
 class FeedOutcome:
     """What one poll of a feed decided, to be written back."""
 
-    status: str  # "ok", "not modified", "unchanged", "error", "gone"
+    status: PollStatus
     next_check_at: datetime
     error: str | None = None
     etag: str | None = None
@@ -182,7 +191,7 @@ class FeedStatus:
     url: str
     config_url: str
     enabled: bool
-    status: str
+    status: FeedState
     last_checked_at: datetime | None
     last_success_at: datetime | None
     error_count: int
@@ -324,8 +333,8 @@ def claim_due(
             note=r.note,
             failing_since=r.failing_since,
             failing_reported=bool(r.failing_reported),
-            fulltext=r.fulltext or "auto",
-            kind=r.kind or "feed",
+            fulltext=FulltextMode(r.fulltext or FulltextMode.AUTO),
+            kind=FeedKind(r.kind or FeedKind.FEED),
         )
         for r in rows
     ]
@@ -385,8 +394,8 @@ def record_outcomes(
     """Write many polls' outcomes in bulk (a feed that recovers keeps `recovered_from`
     for the operator notice).
 
-    The same rules as `record_outcome`, computed from the state captured at claim time
-    (the lease makes it current), so a batch costs one executemany per shape of change.
+    Each change is decided from the state captured at claim time (the lease makes it
+    current), not read back, so a batch costs one executemany per shape of change.
     """
     params: list[dict[str, object]] = []
     for feed, outcome in outcomes:
@@ -402,12 +411,12 @@ def record_outcomes(
             row["note"] = outcome.note
         if outcome.new_url:
             row["url"] = outcome.new_url
-        if outcome.status in ("error", "gone"):
+        if outcome.status in POLL_FAILURES:
             row.update(
                 error_count=feed.error_count + 1,
                 last_error=outcome.error,
                 failing_since=feed.failing_since or now,
-                gone=outcome.status == "gone",
+                gone=outcome.status == PollStatus.GONE,
             )
             params.append(row)
             continue
@@ -416,9 +425,9 @@ def record_outcomes(
         if feed.error_count or feed.failing_since is not None or feed.failing_reported:
             row.update(error_count=0, failing_since=None, failing_reported=False)
         row["last_success_at"] = now
-        if outcome.etag is not None or outcome.status == "ok":
+        if outcome.etag is not None or outcome.status == PollStatus.OK:
             row["etag"] = outcome.etag
-        if outcome.last_modified is not None or outcome.status == "ok":
+        if outcome.last_modified is not None or outcome.status == PollStatus.OK:
             row["last_modified"] = outcome.last_modified
         if outcome.body_hash is not None:
             row["body_hash"] = outcome.body_hash
@@ -439,43 +448,6 @@ def record_outcomes(
 
 
 _UPDATE_FEED = update(_FEEDS).where(_FEEDS.c.id == bindparam("feed_id"))
-
-
-def record_outcome(session: Session, feed_id: int, outcome: FeedOutcome, now: datetime) -> bool:
-    """Write a poll's outcome; returns True when the feed just recovered from failing."""
-    row = session.get_one(FeedRow, feed_id)
-    recovered = False
-    row.lease_until = row.lease_owner = None
-    row.last_checked_at = now
-    row.next_check_at = outcome.next_check_at
-    row.last_status = outcome.status
-    row.note = outcome.note
-    if outcome.new_url:
-        row.url = outcome.new_url
-    if outcome.status in ("error", "gone"):
-        row.error_count += 1
-        row.last_error = outcome.error
-        row.failing_since = row.failing_since or now
-        row.gone = outcome.status == "gone"
-        return False
-    recovered = row.failing_reported
-    if recovered:
-        row.recovered_from = row.failing_since
-    row.error_count, row.failing_since, row.failing_reported = 0, None, False
-    row.last_success_at = now
-    if outcome.etag is not None or outcome.status == "ok":
-        row.etag = outcome.etag
-    if outcome.last_modified is not None or outcome.status == "ok":
-        row.last_modified = outcome.last_modified
-    if outcome.body_hash is not None:
-        row.body_hash = outcome.body_hash
-    if outcome.fingerprints is not None:
-        row.item_fingerprints = encode_fingerprints(outcome.fingerprints)
-    if outcome.ttl_s is not None:
-        row.ttl_s = outcome.ttl_s
-    if outcome.title:
-        row.title = outcome.title
-    return recovered
 
 
 def failing_unreported(session: Session, since: datetime) -> list[tuple[int, str, str, datetime]]:
@@ -565,7 +537,7 @@ def add_articles(
                 "published": entry.published,
                 "first_seen": now,
                 "alertable": alertable,
-                "page_state": "pending" if page else None,
+                "page_state": PageState.PENDING if page else None,
             }
         )
     # Core executemany: the ORM's bulk path costs more than SQLite itself on a cold poll.
@@ -728,7 +700,7 @@ def feed_statuses(session: Session, now: datetime) -> list[FeedStatus]:
                 url=r.url,
                 config_url=r.config_url,
                 enabled=r.enabled,
-                status=_status_word(r),
+                status=_state(r),
                 last_checked_at=r.last_checked_at,
                 last_success_at=r.last_success_at,
                 error_count=r.error_count,
@@ -743,18 +715,18 @@ def feed_statuses(session: Session, now: datetime) -> list[FeedStatus]:
     return out
 
 
-def _status_word(row: FeedRow) -> str:
+def _state(row: FeedRow) -> FeedState:
     if not row.enabled:
-        return "disabled"
+        return FeedState.DISABLED
     if row.gone:
-        return "gone"
+        return FeedState.GONE
     if row.failing_since is not None:
-        return "failing"
+        return FeedState.FAILING
     if row.last_checked_at is None:
-        return "new"
-    if row.last_status == "not modified":
-        return "not modified"
-    return "ok"
+        return FeedState.NEW
+    if row.last_status == PollStatus.NOT_MODIFIED:
+        return FeedState.NOT_MODIFIED
+    return FeedState.OK
 
 
 @dataclass(frozen=True, slots=True)
@@ -782,7 +754,7 @@ def claim_pages(session: Session, now: datetime, *, lease_s: float, limit: int) 
     query = (
         select(a.id, a.link, a.page_attempts)
         .where(
-            a.page_state == "pending",
+            a.page_state == PageState.PENDING,
             or_(a.page_next_at.is_(None), a.page_next_at <= now),
             or_(a.page_lease_until.is_(None), a.page_lease_until < now),
         )
@@ -811,10 +783,12 @@ def record_pages(session: Session, outcomes: Sequence[PageOutcome]) -> None:
             "page_attempts": ArticleRow.page_attempts + 1,
         }
         if o.text is not None:
-            values.update(page_state="done", page_text=o.text, page_error=None, page_next_at=None)
+            values.update(
+                page_state=PageState.DONE, page_text=o.text, page_error=None, page_next_at=None
+            )
         else:
             values.update(
-                page_state="pending" if o.retry_at is not None else "failed",
+                page_state=PageState.PENDING if o.retry_at is not None else PageState.FAILED,
                 page_error=(o.error or "failed")[:500],
                 page_next_at=o.retry_at,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import Float, ForeignKey, String, Text, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -11,7 +12,14 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ingest.db import Base, UTCDateTime, chunks
 from ingest.storage import FeedRow
 
-NOHUB, PENDING, ACTIVE, LEAVING = "no hub", "pending", "active", "unsubscribing"
+
+class SubState(StrEnum):
+    """Where a feed's subscription at its hub stands."""
+
+    NOHUB = "no hub"  # the feed names no hub (looked again after a while)
+    PENDING = "pending"  # asked for; the hub has not verified yet
+    ACTIVE = "active"
+    LEAVING = "unsubscribing"  # the feed left the config; unsubscribing
 
 
 class SubscriptionRow(Base):
@@ -38,7 +46,7 @@ class Subscription:
     hub: str | None
     topic: str | None
     secret: str | None
-    state: str | None  # None: never looked at
+    state: SubState | None  # None: never looked at
     lease_s: float | None
     lease_until: datetime | None
     checked_at: datetime | None
@@ -61,7 +69,7 @@ def subscriptions(session: Session) -> list[Subscription]:
                 sub.hub if sub else None,
                 sub.topic if sub else None,
                 sub.secret if sub else None,
-                sub.state if sub else None,
+                SubState(sub.state) if sub else None,
                 sub.lease_s if sub else None,
                 sub.lease_until if sub else None,
                 sub.checked_at if sub else None,
@@ -74,7 +82,7 @@ def record(
     session: Session,
     feed_id: int,
     *,
-    state: str,
+    state: SubState,
     now: datetime,
     hub: str | None = None,
     topic: str | None = None,
@@ -97,11 +105,11 @@ def verified(
     row = session.get(SubscriptionRow, feed_id)
     if row is None or row.topic != topic:
         return False
-    if mode == "subscribe" and row.state in (PENDING, ACTIVE):
-        row.state, row.lease_s = ACTIVE, lease_s
+    if mode == "subscribe" and row.state in (SubState.PENDING, SubState.ACTIVE):
+        row.state, row.lease_s = SubState.ACTIVE, lease_s
         row.lease_until = None if lease_s is None else now + _seconds(lease_s)
         return True
-    if mode == "unsubscribe" and row.state == LEAVING:
+    if mode == "unsubscribe" and row.state == SubState.LEAVING:
         session.execute(delete(SubscriptionRow).where(SubscriptionRow.feed_id == feed_id))
         return True
     return False
@@ -109,7 +117,7 @@ def verified(
 
 def secret_of(session: Session, feed_id: int) -> str | None:
     row = session.get(SubscriptionRow, feed_id)
-    return row.secret if row is not None and row.state == ACTIVE else None
+    return row.secret if row is not None and row.state == SubState.ACTIVE else None
 
 
 def pushed(session: Session, feed_ids: list[int], now: datetime) -> set[int]:
@@ -121,7 +129,7 @@ def pushed(session: Session, feed_ids: list[int], now: datetime) -> set[int]:
             session.scalars(
                 select(SubscriptionRow.feed_id).where(
                     SubscriptionRow.feed_id.in_(chunk),
-                    SubscriptionRow.state == ACTIVE,
+                    SubscriptionRow.state == SubState.ACTIVE,
                     (SubscriptionRow.lease_until.is_(None)) | (SubscriptionRow.lease_until > now),
                 )
             )

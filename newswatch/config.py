@@ -13,10 +13,13 @@ import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from alerts.model import QuietHours, WatchMode
+from ingest.model import FeedKind, FulltextMode
 from newswatch import limits
 from newswatch.durations import MIN_INTERVAL_S, format_duration, parse_duration, parse_size
 
@@ -24,7 +27,6 @@ DEFAULT_PATH = "config.toml"
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(s|m|h|d)\s*$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-MODES = ("instant", "digest")
 # Far above any real poll interval, backoff or retention, and far enough below
 # datetime.max that now + a duration can never overflow (10**26 days did).
 MAX_DURATION_S = 3650 * 86400.0
@@ -36,6 +38,9 @@ _FORMAT = frozenset({"Cf"})
 # The dialects SQLAlchemy 2 ships (sqlalchemy.dialects); drivers are checked on connect.
 _DIALECTS = frozenset({"sqlite", "postgresql", "postgres", "mysql", "mariadb", "oracle", "mssql"})
 _DB_SCHEME = re.compile(r"^([a-z][a-z0-9]*)(?:\+[a-z0-9_]+)?://")
+
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
 class ConfigError(Exception):
@@ -61,16 +66,8 @@ class FeedSettings:
     url: str
     interval_s: float
     enabled: bool = True
-    fulltext: str = "auto"  # one of FULLTEXT_MODES
-    kind: str = "feed"  # one of FEED_KINDS
-
-
-# Whether a feed's article pages are fetched for their full text: "auto" when the
-# entry's own text is short or visibly cut (ingest.fulltext.wants_page).
-FULLTEXT_MODES = ("auto", "always", "never")
-# What a feed URL serves: RSS/Atom/JSON Feed (autodetected), a Telegram channel's web
-# preview (t.me/s/CHANNEL), or a news sitemap.
-FEED_KINDS = ("feed", "telegram", "sitemap")
+    fulltext: FulltextMode = FulltextMode.AUTO
+    kind: FeedKind = FeedKind.FEED
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +75,9 @@ class WatchlistSettings:
     name: str
     names: tuple[NameSettings, ...]
     notify: tuple[str, ...]
-    mode: str = "instant"
+    mode: WatchMode = WatchMode.INSTANT
     schedule: str | None = None
-    quiet_hours: tuple[tuple[int, int], tuple[int, int]] | None = None
+    quiet_hours: QuietHours | None = None
     followup_after: int | None = None
     template_title: str | None = None
     template_body: str | None = None
@@ -113,7 +110,7 @@ class Defaults:
     max_backoff_s: float = 6 * 3600
     max_entries_per_poll: int = 1000
     user_agent: str | None = None
-    fulltext: str = "auto"
+    fulltext: FulltextMode = FulltextMode.AUTO
     robots: bool = True
 
 
@@ -290,7 +287,7 @@ def _defaults(v: _Validator, t: dict[str, Any]) -> Defaults:
         elif key in ("respect_ttl", "robots"):
             value = v.boolean(raw, where)
         elif key == "fulltext":
-            value = v.choice(raw, where, FULLTEXT_MODES)
+            value = v.choice(raw, where, FulltextMode)
         elif key == "max_entries_per_poll":
             value = v.positive_int(raw, where)
         elif key == "allow_private":
@@ -354,17 +351,17 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
         if "interval" in t:
             interval = v.interval(t["interval"], f"{where}.interval") or interval
         enabled = v.boolean(t.get("enabled", True), f"{where}.enabled")
-        kind = v.choice(t.get("kind", "feed"), f"{where}.kind", FEED_KINDS) or "feed"
+        kind = v.choice(t.get("kind", "feed"), f"{where}.kind", FeedKind) or FeedKind.FEED
         # Imported here: lxml would otherwise load with every config (CLI start-up, #12).
         from ingest.telegram import channel_of
 
-        if kind == "telegram" and url and channel_of(url) is None:
+        if kind == FeedKind.TELEGRAM and url and channel_of(url) is None:
             v.fail(
                 f"{where}.url", url, 'is not a channel preview URL like "https://t.me/s/CHANNEL"'
             )
         fulltext = defaults.fulltext
         if "fulltext" in t:
-            fulltext = v.choice(t["fulltext"], f"{where}.fulltext", FULLTEXT_MODES) or fulltext
+            fulltext = v.choice(t["fulltext"], f"{where}.fulltext", FulltextMode) or fulltext
         if url in seen_urls:
             v.fail(f"{where}.url", url, f"repeats feeds[{seen_urls[url]}].url")
         if name in seen_names:
@@ -405,13 +402,15 @@ def _watchlists(v: _Validator, raw: Any, notifiers: set[str]) -> tuple[Watchlist
             if n not in notifiers:
                 known = ", ".join(sorted(notifiers)) or "none defined"
                 v.fail(f"{where}.notify[{j}]", n, f"is not a notifier in [notifiers] ({known})")
-        mode = v.string(t, where, "mode", "instant") or "instant"
-        if mode not in MODES:
-            v.fail(f"{where}.mode", mode, 'must be "instant" or "digest"')
+        raw_mode = v.string(t, where, "mode", "instant") or "instant"
+        mode = next((m for m in WatchMode if m == raw_mode), None)
+        if mode is None:
+            v.fail(f"{where}.mode", raw_mode, 'must be "instant" or "digest"')
+            mode = WatchMode.INSTANT
         schedule = v.string(t, where, "schedule", None)
         if schedule is not None:
             v.check(schedule, f"{where}.schedule", _check_schedule)
-        elif mode == "digest":
+        elif mode == WatchMode.DIGEST:
             v.fail(f"{where}.schedule", None, 'is required when mode = "digest"')
         quiet = None
         if "quiet_hours" in t:
@@ -569,11 +568,11 @@ class _Validator:
             return True
         return value
 
-    def choice(self, value: Any, where: str, choices: tuple[str, ...]) -> str | None:
-        if value in choices:
-            return str(value)
-        self.fail(where, value, "must be one of " + ", ".join(f'"{c}"' for c in choices))
-        return None
+    def choice(self, value: Any, where: str, choices: type[_Choice]) -> _Choice | None:
+        found = next((c for c in choices if c == value), None)
+        if found is None:
+            self.fail(where, value, "must be one of " + ", ".join(f'"{c}"' for c in choices))
+        return found
 
     def positive_int(self, value: Any, where: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -639,7 +638,7 @@ class _Validator:
             return None
         return int(found.group(1)), parse_duration("1" + found.group(2))
 
-    def quiet_hours(self, value: Any, where: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    def quiet_hours(self, value: Any, where: str) -> QuietHours | None:
         parts = value.split("-") if isinstance(value, str) else []
         clocks = [_CLOCK.match(p.strip()) for p in parts]
         if len(parts) != 2 or not all(clocks):

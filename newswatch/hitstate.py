@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from alerts.model import HitView
+from alerts.model import DeliveryStatus, HitView
 from alerts.storage.hitstates import HitDeliveries
 
 # The first outbox status found, in this order, names the state: one sent delivery
 # means the reader was told, whatever became of a second target.
-_BY_STATUS = (("sent", "alerted"), ("pending", "pending"), ("held", "held"), ("failed", "failed"))
+_BY_STATUS = (
+    (DeliveryStatus.SENT, "alerted"),
+    (DeliveryStatus.PENDING, "pending"),
+    (DeliveryStatus.HELD, "held"),
+    (DeliveryStatus.FAILED, "failed"),
+)
 
 
 def hit_state(hit: HitView, seen: HitDeliveries, digest_watchlists: Collection[str]) -> str:

@@ -23,6 +23,7 @@ from prometheus_client.registry import Collector
 
 from alerts.storage import counts
 from ingest import storage as istore
+from ingest.outcomes import FeedState
 from ingest.poller import PollReport
 from newswatch.app import App
 
@@ -133,7 +134,7 @@ class _StoreCollector(Collector):
             "newswatch_feeds", "Configured feeds by state.", labels=["state"]
         )
         states = Tally(f.status for f in feeds)
-        for state in ("ok", "not modified", "new", "failing", "gone", "disabled"):
+        for state in FeedState:
             by_state.add_metric([state], states.get(state, 0))
         yield by_state
         articles = GaugeMetricFamily("newswatch_articles_stored", "Articles in the database.")

@@ -60,7 +60,6 @@ def server() -> Iterator[FeedServer]:
         )
         srv.route("/deflate", body=zlib.compress(FEED), headers={"Content-Encoding": "deflate"})
         srv.route("/slow", body=FEED, delay_s=0.05)
-        srv.route("/slower", body=FEED, delay_s=0.3)
         srv.route("/bad-gzip", body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
         yield srv
 
@@ -168,42 +167,18 @@ def test_client_side_failures_are_data(url: str, error: str) -> None:
         (FetchLimits(per_host=10, concurrency=3), 3),
     ],
 )
-def test_fetch_all_bounds_concurrency(
+def test_concurrent_fetches_are_bounded(
     server: FeedServer, limits: FetchLimits, expected_max: int
 ) -> None:
     reqs = [FetchRequest(server.url("/slow") + f"?n={i}") for i in range(12)]
 
     async def run() -> list[tuple[FetchRequest, FetchResult]]:
         async with Fetcher(limits) as f:
-            return [pair async for pair in f.fetch_all(reqs)]
+            results = await asyncio.gather(*(f.fetch(r) for r in reqs))
+            return list(zip(reqs, results, strict=True))
 
     server.reset_counters()
     pairs = asyncio.run(run())
     assert sorted(r.url for r, _ in pairs) == sorted(r.url for r in reqs)
     assert all(res.ok for _, res in pairs)
     assert server.max_in_flight("/slow") == expected_max
-
-
-def test_fetch_all_stops_cleanly_when_consumer_breaks(server: FeedServer) -> None:
-    reqs = [FetchRequest(server.url("/stall-headers") + f"?n={i}") for i in range(3)]
-    reqs.insert(0, FetchRequest(server.url("/feed")))
-
-    async def run() -> FetchResult:
-        async with Fetcher(FetchLimits(timeout_s=30)) as f:
-            gen = f.fetch_all(reqs)
-            async for _, res in gen:
-                await gen.aclose()  # the stalled fetches are cancelled, not awaited for 30 s
-                return res
-        raise AssertionError("nothing yielded")
-
-    assert asyncio.run(run()).ok
-
-
-def test_fetch_all_yields_as_completed(server: FeedServer) -> None:
-    reqs = [FetchRequest(server.url("/slower")), FetchRequest(server.url("/feed"))]
-
-    async def run() -> list[str]:
-        async with Fetcher(FetchLimits(per_host=2)) as f:
-            return [req.url async for req, _ in f.fetch_all(reqs)]
-
-    assert asyncio.run(run()) == [server.url("/feed"), server.url("/slower")]

@@ -124,6 +124,29 @@ def run_jumping(main: Callable[[JumpLoop], Coroutine[Any, Any, T]]) -> T:
         loop.close()
 
 
+async def as_completed(
+    f: Fetcher, reqs: list[FetchRequest]
+) -> AsyncIterator[tuple[FetchRequest, FetchResult]]:
+    """Every request fetched at once, as the poller does, yielded in order of completion."""
+
+    async def pair(req: FetchRequest) -> tuple[FetchRequest, FetchResult]:
+        return req, await f.fetch(req)
+
+    done: asyncio.Queue[asyncio.Task[tuple[FetchRequest, FetchResult]]] = asyncio.Queue()
+    tasks = []
+    for req in reqs:
+        task = asyncio.create_task(pair(req))
+        task.add_done_callback(done.put_nowait)
+        tasks.append(task)
+    try:
+        for _ in range(len(tasks)):
+            yield (await done.get()).result()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def take(
     results: AsyncIterator[tuple[FetchRequest, FetchResult]], n: int
 ) -> list[FetchResult]:
@@ -146,7 +169,7 @@ def test_time_queued_for_a_host_is_no_part_of_the_request_timeout(
 
     async def main(loop: JumpLoop) -> tuple[list[FetchResult], list[FetchResult], int]:
         async with Fetcher(LIMITS) as f:
-            results = f.fetch_all(reqs)
+            results = as_completed(f, reqs)
             first = asyncio.ensure_future(take(results, 2))
             await held.arrived(2)  # two on the wire (per_host = 2), eight queued
             loop.jump(passes)
@@ -182,7 +205,7 @@ def test_a_slow_host_delays_no_other_host_and_none_of_its_feeds_fails(held: Held
                 # The two slow requests on the wire must not time out while the fast feeds
                 # are fetched, on however busy a machine: the loop's clock stands still.
                 loop.hold()
-                results = f.fetch_all(reqs)
+                results = as_completed(f, reqs)
                 done = [(req.url, res) for req, res in [await anext(results) for _ in range(940)]]
                 on_hold = held.held_arrivals()
                 loop.resume()

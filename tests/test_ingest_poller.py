@@ -106,15 +106,16 @@ def test_many_feeds_batches_and_parse_workers(server: FeedServer, tmp_path: Path
 
 @pytest.mark.parametrize("new", [0, 1, 3])
 def test_only_new_items_parse_as_in_the_whole_body(new: int) -> None:
-    from ingest.parse import only_new_items, parse_feed, raw_item_fingerprints
+    from ingest.parse import parse_feed, raw_item_fingerprints, scan_items
 
     old = rss(ITEMS, extra="<ttl>5</ttl>")
     fresh = [Item(f"n{k}", f"Новость {k} <b>x</b>", "<p>html</p>") for k in range(new)]
     body = rss([*fresh, *ITEMS], extra="<ttl>5</ttl>")
     known = raw_item_fingerprints(old)
     assert known is not None
-    cut = only_new_items(body, known)
-    assert cut is not None
+    scan = scan_items(body, known)
+    assert scan is not None
+    cut = scan[1]
     whole, part = parse_feed(body, {}, "http://x/"), parse_feed(cut, {}, "http://x/")
     assert part.entries == whole.entries[:new]
     assert (part.title, part.ttl_s) == (whole.title, whole.ttl_s)

@@ -67,7 +67,7 @@ def test_a_gone_feed_removed_and_added_back_starts_afresh(
         gone = istore.FeedOutcome(
             status="gone", next_check_at=T0 + timedelta(hours=1), error="HTTP 410", note="gone"
         )
-        istore.record_outcome(s, feed.id, gone, T0)
+        istore.record_outcomes(s, [(feed, gone)], T0)
     spec = istore.FeedSpec("f0", "https://e.org/0.xml", 300)
     with sessions.begin() as s:
         istore.sync_feeds(s, [spec], T0)  # still configured: stays gone

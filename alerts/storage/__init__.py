@@ -60,10 +60,6 @@ from alerts.storage.stories import (
     story_window,
 )
 from alerts.storage.tables import (
-    FAILED,
-    HELD,
-    PENDING,
-    SENT,
     ArticleStoryRow,
     DeliveryRow,
     DigestStateRow,
@@ -72,10 +68,6 @@ from alerts.storage.tables import (
 )
 
 __all__ = [
-    "FAILED",
-    "HELD",
-    "PENDING",
-    "SENT",
     "ArticleStoryRow",
     "Claimed",
     "DeliveryRow",

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.storage.tables import PENDING, SENT, ArticleStoryRow, DeliveryRow, HitRow, StoryRow
+from alerts.model import DeliveryStatus
+from alerts.storage.tables import ArticleStoryRow, DeliveryRow, HitRow, StoryRow
 from ingest.storage import ArticleRow
 
 
@@ -47,7 +48,9 @@ def deliveries_by(session: Session) -> dict[tuple[str, str, str], int]:
 
 def outbox(session: Session) -> Outbox:
     n, oldest = session.execute(
-        select(func.count(), func.min(DeliveryRow.created_at)).where(DeliveryRow.status == PENDING)
+        select(func.count(), func.min(DeliveryRow.created_at)).where(
+            DeliveryRow.status == DeliveryStatus.PENDING
+        )
     ).one()
     return Outbox(int(n), oldest)
 
@@ -66,7 +69,7 @@ def sent_alerts_since(
     query = (
         select(DeliveryRow.id, DeliveryRow.sent_at, ArticleRow.published, ArticleRow.first_seen)
         .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
-        .where(DeliveryRow.status == SENT, DeliveryRow.sent_at.is_not(None))
+        .where(DeliveryRow.status == DeliveryStatus.SENT, DeliveryRow.sent_at.is_not(None))
         .order_by(DeliveryRow.sent_at, DeliveryRow.id)
         .limit(limit)
     )

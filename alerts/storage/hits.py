@@ -16,9 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from alerts.model import HitView
+from alerts.model import DeliveryStatus, HitView
 from alerts.storage.tables import (
-    PENDING,
     ArticleStoryRow,
     DeliveryRow,
     HitRow,
@@ -179,6 +178,6 @@ def purge_for_articles(session: Session, article_ids: Sequence[int]) -> None:
         session.execute(delete(ArticleStoryRow).where(ArticleStoryRow.article_id.in_(chunk)))
         session.execute(
             delete(DeliveryRow).where(
-                DeliveryRow.article_id.in_(chunk), DeliveryRow.status != PENDING
+                DeliveryRow.article_id.in_(chunk), DeliveryRow.status != DeliveryStatus.PENDING
             )
         )

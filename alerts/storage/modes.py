@@ -13,15 +13,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from alerts.model import ARTICLE_KINDS, DeliveryKind, DeliveryStatus
 from alerts.storage.hits import StoredHit
-from alerts.storage.tables import (
-    HELD,
-    PENDING,
-    SENT,
-    DeliveryRow,
-    DigestStateRow,
-    HitRow,
-)
+from alerts.storage.tables import DeliveryRow, DigestStateRow, HitRow
 from ingest.db import is_postgres
 from ingest.storage import ArticleRow
 
@@ -93,7 +87,7 @@ class Foldable:
     """A pending alert never attempted, which quiet hours or a rate limit may hold."""
 
     id: int
-    kind: str
+    kind: DeliveryKind
     watchlist: str | None
     notifier: str
     target_key: str
@@ -109,8 +103,8 @@ def foldable(
     query = (
         select(DeliveryRow)
         .where(
-            DeliveryRow.status == PENDING,
-            DeliveryRow.kind.in_(("instant", "followup")),
+            DeliveryRow.status == DeliveryStatus.PENDING,
+            DeliveryRow.kind.in_(ARTICLE_KINDS),
             DeliveryRow.attempts == 0,
             (DeliveryRow.lease_until.is_(None)) | (DeliveryRow.lease_until < now),
             DeliveryRow.watchlist.in_(watchlists) | DeliveryRow.target_key.in_(target_keys),
@@ -120,7 +114,7 @@ def foldable(
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     return [
-        Foldable(r.id, r.kind, r.watchlist, r.notifier, r.target_key, r.created_at)
+        Foldable(r.id, DeliveryKind(r.kind), r.watchlist, r.notifier, r.target_key, r.created_at)
         for r in session.scalars(query)
     ]
 
@@ -131,11 +125,11 @@ def instant_used(session: Session, target_key: str, since: datetime, now: dateti
     retrying)."""
     query = select(DeliveryRow.id).where(
         DeliveryRow.target_key == target_key,
-        DeliveryRow.kind.in_(("instant", "followup")),
+        DeliveryRow.kind.in_(ARTICLE_KINDS),
         DeliveryRow.folded_into.is_(None),
-        ((DeliveryRow.status == SENT) & (DeliveryRow.sent_at >= since))
+        ((DeliveryRow.status == DeliveryStatus.SENT) & (DeliveryRow.sent_at >= since))
         | (
-            (DeliveryRow.status == PENDING)
+            (DeliveryRow.status == DeliveryStatus.PENDING)
             & ((DeliveryRow.attempts > 0) | (DeliveryRow.lease_until >= now))
         ),
     )
@@ -145,7 +139,12 @@ def instant_used(session: Session, target_key: str, since: datetime, now: dateti
 def open_digest(session: Session, dedupe_key: str) -> int | None:
     """The id of a held-alerts digest that can still take alerts (pending, never tried)."""
     row = session.scalars(select(DeliveryRow).where(DeliveryRow.dedupe_key == dedupe_key)).first()
-    if row is None or row.status != PENDING or row.attempts > 0 or row.lease_owner is not None:
+    if (
+        row is None
+        or row.status != DeliveryStatus.PENDING
+        or row.attempts > 0
+        or row.lease_owner is not None
+    ):
         return None
     return row.id
 
@@ -160,8 +159,13 @@ def hold(session: Session, ids: Sequence[int], digest_id: int) -> None:
     if ids:
         session.execute(
             update(DeliveryRow)
-            .where(DeliveryRow.id.in_(ids), DeliveryRow.status == PENDING)
-            .values(status=HELD, folded_into=digest_id, lease_until=None, lease_owner=None)
+            .where(DeliveryRow.id.in_(ids), DeliveryRow.status == DeliveryStatus.PENDING)
+            .values(
+                status=DeliveryStatus.HELD,
+                folded_into=digest_id,
+                lease_until=None,
+                lease_owner=None,
+            )
         )
 
 
@@ -179,6 +183,6 @@ def mark_held_sent(session: Session, digest_id: int, now: datetime) -> None:
     """Called in the transaction that records the digest's success."""
     session.execute(
         update(DeliveryRow)
-        .where(DeliveryRow.folded_into == digest_id, DeliveryRow.status == HELD)
-        .values(status=SENT, sent_at=now)
+        .where(DeliveryRow.folded_into == digest_id, DeliveryRow.status == DeliveryStatus.HELD)
+        .values(status=DeliveryStatus.SENT, sent_at=now)
     )

@@ -19,14 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from alerts.model import DeliveryView
-from alerts.storage.tables import (
-    FAILED,
-    HELD,
-    PENDING,
-    SENT,
-    DeliveryRow,
-)
+from alerts.model import PERIOD_KINDS, DeliveryKind, DeliveryStatus, DeliveryView
+from alerts.storage.tables import DeliveryRow
 from ingest import heartbeat
 from ingest.db import chunks, is_postgres
 from ingest.storage import ArticleRow
@@ -37,7 +31,7 @@ _DELIVERIES = cast(Table, DeliveryRow.__table__)
 @dataclass(frozen=True, slots=True)
 class NewDelivery:
     dedupe_key: str
-    kind: str
+    kind: DeliveryKind
     notifier: str
     target_key: str
     due_at: datetime
@@ -52,7 +46,7 @@ class Claimed:
     """A delivery claimed by one daemon for one attempt."""
 
     id: int
-    kind: str
+    kind: DeliveryKind
     watchlist: str | None
     notifier: str
     target_key: str
@@ -90,7 +84,7 @@ def enqueue(session: Session, deliveries: Iterable[NewDelivery], now: datetime) 
                 "article_id": d.article_id,
                 "story_id": d.story_id,
                 "payload": json.dumps(d.payload) if d.payload is not None else None,
-                "status": PENDING,
+                "status": DeliveryStatus.PENDING,
                 "attempts": 0,
                 "created_at": now,
                 "next_attempt_at": d.due_at,
@@ -110,7 +104,7 @@ def claim_due(
     query = (
         select(DeliveryRow)
         .where(
-            DeliveryRow.status == PENDING,
+            DeliveryRow.status == DeliveryStatus.PENDING,
             or_(DeliveryRow.next_attempt_at <= now, _after_clock_jump(now)),
             heartbeat.lease_free(DeliveryRow.lease_until, DeliveryRow.lease_owner, now),
         )
@@ -126,7 +120,7 @@ def claim_due(
     return [
         Claimed(
             id=r.id,
-            kind=r.kind,
+            kind=DeliveryKind(r.kind),
             watchlist=r.watchlist,
             notifier=r.notifier,
             target_key=r.target_key,
@@ -154,7 +148,7 @@ def _after_clock_jump(now: datetime) -> ColumnElement[bool]:
     their schedule, not a retry, decided."""
     ahead = now + timedelta(seconds=CLOCK_TOLERANCE_S)
     return and_(
-        DeliveryRow.kind.not_in(("digest", HELD)),
+        DeliveryRow.kind.not_in(PERIOD_KINDS),
         or_(
             DeliveryRow.next_attempt_at > now + timedelta(seconds=LONGEST_RETRY_S),
             DeliveryRow.created_at > ahead,
@@ -178,7 +172,7 @@ def record_attempt(
         update(DeliveryRow)
         .where(
             DeliveryRow.id == delivery_id,
-            DeliveryRow.status == PENDING,
+            DeliveryRow.status == DeliveryStatus.PENDING,
             DeliveryRow.lease_owner == owner,
             DeliveryRow.lease_until >= now,
         )
@@ -195,7 +189,13 @@ def mark_sent(session: Session, delivery_id: int, now: datetime) -> None:
     session.execute(
         update(DeliveryRow)
         .where(DeliveryRow.id == delivery_id)
-        .values(status=SENT, sent_at=now, lease_until=None, lease_owner=None, last_error=None)
+        .values(
+            status=DeliveryStatus.SENT,
+            sent_at=now,
+            lease_until=None,
+            lease_owner=None,
+            last_error=None,
+        )
     )
 
 
@@ -204,7 +204,7 @@ def release(session: Session, ids: Sequence[int]) -> None:
     if ids:
         session.execute(
             update(DeliveryRow)
-            .where(DeliveryRow.id.in_(ids), DeliveryRow.status == PENDING)
+            .where(DeliveryRow.id.in_(ids), DeliveryRow.status == DeliveryStatus.PENDING)
             .values(lease_until=None, lease_owner=None)
         )
 
@@ -233,7 +233,7 @@ def mark_retry(
         update(DeliveryRow)
         .where(
             DeliveryRow.target_key == target_key,
-            DeliveryRow.status == PENDING,
+            DeliveryRow.status == DeliveryStatus.PENDING,
             DeliveryRow.id > delivery_id,
             DeliveryRow.next_attempt_at < retry_at,
         )
@@ -245,14 +245,21 @@ def mark_failed(session: Session, delivery_id: int, error: str) -> None:
     session.execute(
         update(DeliveryRow)
         .where(DeliveryRow.id == delivery_id)
-        .values(status=FAILED, last_error=error[:2000], lease_until=None, lease_owner=None)
+        .values(
+            status=DeliveryStatus.FAILED,
+            last_error=error[:2000],
+            lease_until=None,
+            lease_owner=None,
+        )
     )
 
 
 def failed_unreported(session: Session) -> list[DeliveryView]:
     rows = session.scalars(
         select(DeliveryRow).where(
-            DeliveryRow.status == FAILED, DeliveryRow.reported == 0, DeliveryRow.kind != "ops"
+            DeliveryRow.status == DeliveryStatus.FAILED,
+            DeliveryRow.reported == 0,
+            DeliveryRow.kind != DeliveryKind.OPS,
         )
     )
     return [_delivery_view(r, None) for r in rows]
@@ -278,15 +285,17 @@ def requeue(
     """
     query = update(DeliveryRow)
     if delivery_id is not None:
-        allowed = (FAILED, SENT) if force else (FAILED,)
+        allowed = (
+            (DeliveryStatus.FAILED, DeliveryStatus.SENT) if force else (DeliveryStatus.FAILED,)
+        )
         query = query.where(DeliveryRow.id == delivery_id, DeliveryRow.status.in_(allowed))
     elif failed:
-        query = query.where(DeliveryRow.status == FAILED)
+        query = query.where(DeliveryRow.status == DeliveryStatus.FAILED)
     else:
         return 0
     result = session.execute(
         query.values(
-            status=PENDING,
+            status=DeliveryStatus.PENDING,
             next_attempt_at=now,
             created_at=now,
             lease_until=None,
@@ -307,7 +316,7 @@ def get_delivery(session: Session, delivery_id: int) -> DeliveryView | None:
 
 
 def list_deliveries(
-    session: Session, *, status: str | None = None, limit: int | None = None
+    session: Session, *, status: DeliveryStatus | None = None, limit: int | None = None
 ) -> list[DeliveryView]:
     query = (
         select(DeliveryRow, ArticleRow.title)
@@ -324,16 +333,16 @@ def list_deliveries(
 def _delivery_view(r: DeliveryRow, title: str | None) -> DeliveryView:
     return DeliveryView(
         id=r.id,
-        kind=r.kind,
+        kind=DeliveryKind(r.kind),
         watchlist=r.watchlist,
         notifier=r.notifier,
         target=r.target_key,
-        status=r.status,
+        status=DeliveryStatus(r.status),
         attempts=r.attempts,
         article_id=r.article_id,
         title=title,
         created_at=r.created_at,
-        next_attempt_at=r.next_attempt_at if r.status == PENDING else None,
+        next_attempt_at=r.next_attempt_at if r.status == DeliveryStatus.PENDING else None,
         sent_at=r.sent_at,
         last_error=r.last_error,
     )

@@ -15,9 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ingest.db import Base, UTCDateTime
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
-HELD = "held"
-
 
 class StoryRow(Base):
     __tablename__ = "stories"

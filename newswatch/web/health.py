@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from alerts.storage import counts
 from ingest import storage as istore
+from ingest.outcomes import FeedState
 from newswatch.app import App
 from newswatch.output import plural
 
@@ -113,7 +114,7 @@ def check(app: App, liveness: Liveness) -> Health:
         with app.sessions() as s:
             s.execute(text("SELECT 1"))
             box = counts.outbox(s)
-            failing = sum(1 for f in istore.feed_statuses(s, now) if f.status == "failing")
+            failing = sum(1 for f in istore.feed_statuses(s, now) if f.status == FeedState.FAILING)
     except SQLAlchemyError as e:
         # The driver's first line says why; the URL (with its password) is not in it.
         reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0][:200]

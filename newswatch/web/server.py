@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import jinja2
 from aiohttp import web
 
+from alerts.model import DeliveryStatus
 from newswatch.app import App
 from newswatch.config import WebSettings
 from newswatch.durations import parse_duration
@@ -45,6 +46,8 @@ HEADERS = {
 }
 OPEN_PATHS = frozenset({"/healthz", "/login"})
 HUB_PREFIX = "/websub/"
+# The statuses the deliveries page filters by, as `newswatch deliveries --status` does.
+_LISTED = (DeliveryStatus.PENDING, DeliveryStatus.SENT, DeliveryStatus.FAILED)
 
 
 class WebServer:
@@ -244,9 +247,8 @@ class WebServer:
         )
 
     async def deliveries_page(self, request: web.Request) -> web.Response:
-        status = request.query.get("status") or None
-        if status not in (None, "pending", "sent", "failed"):
-            status = None
+        asked = request.query.get("status")
+        status = next((s for s in _LISTED if s == asked), None)
         items = await self._db(views.deliveries, self.app, status)
         return self._render(request, "deliveries.html", deliveries=items, chosen=status or "")
 

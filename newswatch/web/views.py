@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from alerts import storage as astore
 from alerts.matching import html_to_text
-from alerts.model import DeliveryView
+from alerts.model import DeliveryStatus, DeliveryView
 from alerts.storage import exclusions as xstore
 from ingest import storage as istore
 from newswatch.app import App
@@ -177,7 +177,7 @@ def feeds(app: App) -> list[istore.FeedStatus]:
         return istore.feed_statuses(s, app.clock())
 
 
-def deliveries(app: App, status: str | None) -> list[DeliveryView]:
+def deliveries(app: App, status: DeliveryStatus | None) -> list[DeliveryView]:
     with app.sessions() as s:
         rows = astore.list_deliveries(s, status=status, limit=PAGE_LIMIT)
     # Titles are feed text, shown as plain text like everywhere else on the pages.

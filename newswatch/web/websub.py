@@ -10,6 +10,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Literal
 
 import aiohttp
 from aiohttp import web
@@ -18,6 +19,7 @@ from ingest import websub
 from ingest import websub_store as store
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest
+from ingest.websub_store import SubState
 from newswatch.app import App
 
 log = logging.getLogger(__name__)
@@ -60,36 +62,36 @@ class Subscriber:
         ):
             for sub in subs:
                 if not sub.enabled:
-                    if sub.state == store.ACTIVE and sub.hub and sub.topic:
+                    if sub.state == SubState.ACTIVE and sub.hub and sub.topic:
                         # Recorded first: the hub may verify before it answers (§6).
-                        self._record(sub.feed_id, store.LEAVING, now)
+                        self._record(sub.feed_id, SubState.LEAVING, now)
                         await self._ask(http, sub.feed_id, sub.hub, sub.topic, "unsubscribe")
                         sent += 1
                     continue
                 if (
-                    sub.state == store.NOHUB
+                    sub.state == SubState.NOHUB
                     and sub.checked_at
                     and now - sub.checked_at < RECHECK_NO_HUB
                 ):
                     continue
-                if sub.state in (store.ACTIVE, store.PENDING) and not websub.renew_due(
+                if sub.state in (SubState.ACTIVE, SubState.PENDING) and not websub.renew_due(
                     sub.lease_until, sub.lease_s, now
                 ):
                     continue
                 if (
-                    sub.state == store.PENDING
+                    sub.state == SubState.PENDING
                     and sub.checked_at
                     and now - sub.checked_at < timedelta(minutes=10)
                 ):
                     continue  # the hub has not verified yet
                 found = await self._discover(fetcher, sub.feed_url)
                 if found is None:
-                    self._record(sub.feed_id, store.NOHUB, now)
+                    self._record(sub.feed_id, SubState.NOHUB, now)
                     continue
                 secret = sub.secret or secrets.token_hex(20)
                 with self.app.sessions.begin() as s:
                     # Pending before the request: the hub may verify before it answers.
-                    state = store.ACTIVE if sub.state == store.ACTIVE else store.PENDING
+                    state = SubState.ACTIVE if sub.state == SubState.ACTIVE else SubState.PENDING
                     store.record(
                         s,
                         sub.feed_id,
@@ -104,7 +106,7 @@ class Subscriber:
                 )
                 sent += 1
                 if error:
-                    self._record(sub.feed_id, store.PENDING, now, error)
+                    self._record(sub.feed_id, SubState.PENDING, now, error)
         return sent
 
     async def _discover(self, fetcher: Fetcher, url: str) -> websub.Hub | None:
@@ -119,7 +121,7 @@ class Subscriber:
         feed_id: int,
         hub: str,
         topic: str,
-        mode: str,
+        mode: Literal["subscribe", "unsubscribe"],
         secret: str | None = None,
     ) -> str | None:
         form = {
@@ -141,7 +143,9 @@ class Subscriber:
         log.warning("websub %s refused feed=%d hub=%s: %s", mode, feed_id, hub, error)
         return error
 
-    def _record(self, feed_id: int, state: str, now: datetime, error: str | None = None) -> None:
+    def _record(
+        self, feed_id: int, state: SubState, now: datetime, error: str | None = None
+    ) -> None:
         with self.app.sessions.begin() as s:
             store.record(s, feed_id, state=state, now=now, error=error)
 
