@@ -6,26 +6,15 @@ Exit codes: 0 success, 1 an operation failed (a feed, a send), 2 bad usage or co
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
-from newswatch import __version__, urlmask
-from newswatch.config import ConfigError, Settings, config_path, load
-from newswatch.durations import parse_duration
+from newswatch import __version__, clitools, urlmask
+from newswatch.clitools import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Command, UsageError
+from newswatch.config import ConfigError
 from newswatch.urlmask import mask_text
-
-if TYPE_CHECKING:
-    from newswatch.app import App
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-Command = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,8 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, default in (("config", None), ("verbose", 0), ("quiet", False), ("no_color", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
-    global _no_color
-    _no_color = args.no_color
+    clitools.set_no_color(args.no_color)
     _setup_logging(args.verbose, args.quiet)
     handler: Command | None = getattr(args, "handler", None)
     if handler is None:
@@ -81,10 +69,6 @@ def _is_database_unavailable(error: Exception) -> bool:
 def _is_database_error(error: Exception) -> bool:
     exc = sys.modules.get("sqlalchemy.exc")
     return exc is not None and isinstance(error, exc.SQLAlchemyError)
-
-
-class UsageError(Exception):
-    """A command-line value is wrong (not a config problem)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,79 +147,6 @@ def _print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
     return EXIT_OK
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
-    return load(config_path(args.config))
-
-
-def open_app(args: argparse.Namespace, **kwargs: Any) -> App:
-    from newswatch.app import App
-
-    app = App(settings_from(args), **kwargs)
-    app.open()
-    return app
-
-
-def since_arg(text: str) -> float:
-    try:
-        return parse_duration(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def interval_arg(text: str) -> float:
-    from newswatch.durations import parse_interval
-
-    try:
-        return parse_interval(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def print_json_lines(rows: Sequence[dict[str, Any]]) -> None:
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False))
-
-
-# Columns whose cells are cut first when a table is wider than the terminal, and the
-# columns coloured by state; by header, so every command's table behaves alike.
-_FLEXIBLE = frozenset({"title", "link", "note", "error", "title / error", "target", "feed"})
-_STATE = frozenset({"status", "state"})
-_no_color = False  # --no-color of the current invocation
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """A table fitted to the terminal; text from feeds is cleaned of control sequences."""
-    from newswatch import output
-
-    columns = [
-        output.Column(h, flexible=h in _FLEXIBLE, state=h in _STATE, right=h in _NUMERIC)
-        for h in headers
-    ]
-    term = output.terminal(sys.stdout, os.environ, no_color=_no_color)
-    sys.stdout.write(output.table(columns, rows, term))
-
-
-_NUMERIC = frozenset({"id", "tries", "errors", "articles", "per day"})
-
-
-def say(text: str) -> None:
-    """A line of human output that may carry text from feeds (titles, names, errors)."""
-    from newswatch.output import clean
-
-    print(clean(text))
-
-
-def when(value: datetime | None, zone: tzinfo, *, never: str = "never") -> str:
-    """A stored time in the configured zone with its label: "2025-12-10 11:00 EET"."""
-    from newswatch.output import local_time
-
-    return local_time(value, zone, never=never)
-
-
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(
@@ -249,8 +160,8 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 if __name__ == "__main__":
-    # Through the imported module: run as __main__, this file's classes (UsageError) are
-    # not the ones the command modules raise, and their errors escaped as tracebacks.
+    # Through the imported module: run as __main__, this file would be a second copy of
+    # itself beside the `newswatch.cli` that the rest of the code means.
     import importlib
 
     sys.exit(importlib.import_module("newswatch.cli").main())

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from newswatch import cli, commands_web, feedcmds
+from newswatch import clitools, commands_web, feedcmds
 from newswatch.durations import format_approx, format_duration
 from newswatch.urlmask import mask_text, mask_url
 
@@ -17,7 +17,7 @@ from newswatch.urlmask import mask_text, mask_url
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    def add(name: str, handler: cli.Command, help_text: str) -> argparse.ArgumentParser:
+    def add(name: str, handler: clitools.Command, help_text: str) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = sub.add_parser(
             name, help=help_text, description=help_text, parents=[common]
         )
@@ -31,7 +31,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = add("hits", cmd_hits, "stored hits, newest first")
     p.add_argument("--watchlist", "-w", metavar="W")
-    p.add_argument("--since", type=cli.since_arg, metavar="DURATION", help="e.g. 2d, 12h")
+    p.add_argument("--since", type=clitools.since_arg, metavar="DURATION", help="e.g. 2d, 12h")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true", help="JSON Lines")
 
@@ -50,7 +50,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--no-variants", action="store_true", help="literal spelling only")
 
     p = add("rematch", cmd_rematch, "re-run the watchlists over stored articles")
-    p.add_argument("--since", type=cli.since_arg, default=30 * 86400.0, metavar="DURATION")
+    p.add_argument("--since", type=clitools.since_arg, default=30 * 86400.0, metavar="DURATION")
 
     feedcmds.register(add)
     commands_web.register(add)
@@ -60,7 +60,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="JSON Lines")
 
     p = add("stories", cmd_stories, "stories: reports of one event grouped across outlets")
-    p.add_argument("--since", type=cli.since_arg, metavar="DURATION", help="e.g. 2d, 12h")
+    p.add_argument("--since", type=clitools.since_arg, metavar="DURATION", help="e.g. 2d, 12h")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true", help="JSON Lines")
 
@@ -77,7 +77,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from newswatch.daemon import run_daemon
 
-    return run_daemon(cli.settings_from(args))
+    return run_daemon(clitools.settings_from(args))
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
@@ -86,8 +86,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from newswatch.output import plural
     from newswatch.progress import matching_line, phases, polling_line
 
-    app = cli.open_app(args)
-    try:
+    with clitools.opened_app(args) as app:
         with phases(sys.stderr, enabled=not args.quiet) as show:
             total = sum(1 for f in app.settings.feeds if f.enabled)
             show(polling_line(PollReport(), total))
@@ -107,19 +106,17 @@ def cmd_poll(args: argparse.Namespace) -> int:
             sent = DeliveryReport(
                 sent.sent + more.sent, sent.retried + more.retried, sent.failed + more.failed
             )
-    finally:
-        app.close()
     # -q: nothing on success; a failed feed is still reported (and the exit code says so).
     failed = poll.errors > 0
     if args.quiet and not failed:
-        return cli.EXIT_OK
+        return clitools.EXIT_OK
     print(
         f"polled {plural(poll.feeds, 'feed')}: {poll.ok} updated, "
         f"{poll.not_modified} not modified, {poll.unchanged} unchanged, {poll.errors} failed; "
         f"{plural(poll.new_articles, 'new article')}"
     )
     if args.quiet:
-        return cli.EXIT_FAILED
+        return clitools.EXIT_FAILED
     print(
         f"matched {plural(matched.articles, 'article')}: "
         f"{plural(matched.hits + paged.hits, 'new hit')}, "
@@ -132,7 +129,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
         )
     if sent is not None:
         print(f"delivered {sent.sent}, retrying {sent.retried}, failed {sent.failed}")
-    return cli.EXIT_FAILED if failed else cli.EXIT_OK
+    return clitools.EXIT_FAILED if failed else clitools.EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -148,11 +145,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     # the defaults (a missing file the user did not name is no error here).
     path = config_path(args.config)
     defaults = (
-        cli.settings_from(args).defaults if args.config or os.path.exists(path) else Defaults()
+        clitools.settings_from(args).defaults if args.config or os.path.exists(path) else Defaults()
     )
     for url in args.urls:
         if not url.startswith(("http://", "https://")):
-            raise cli.UsageError(f"{url!r} is not an http(s) URL")
+            raise clitools.UsageError(f"{url!r} is not an http(s) URL")
     results = asyncio.run(
         read_pages(list(args.urls), fetch_limits(defaults), utcnow, robots=defaults.robots)
     )
@@ -165,17 +162,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
         a = r.article
         if args.json:
             row = {"url": r.url, "title": a.title, "text": a.text, "lang": a.lang}
-            cli.print_json_lines([{**row, "published": a.published}])
+            clitools.print_json_lines([{**row, "published": a.published}])
         else:
             print(f"# {a.title or r.url}\n{r.url}\n\n{a.text}\n")
-    return cli.EXIT_FAILED if failed else cli.EXIT_OK
+    return clitools.EXIT_FAILED if failed else clitools.EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from alerts import notify
     from alerts.errors import NotifyError
 
-    settings = cli.settings_from(args)
+    settings = clitools.settings_from(args)
     notify.register_console()
     problems = 0
     print(f"config {settings.path}: OK")
@@ -200,7 +197,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         notify_to = ", ".join(w.notify) or "nobody (hits are stored only)"
         print(f"  {w.name} [{w.mode}]: {names} -> {notify_to}")
     commands_web.print_exclusions(settings)
-    return cli.EXIT_USAGE if problems else cli.EXIT_OK
+    return clitools.EXIT_USAGE if problems else clitools.EXIT_OK
 
 
 def _safe_db_url(url: str) -> str:
@@ -224,17 +221,14 @@ def cmd_hits(args: argparse.Namespace) -> int:
     from alerts.storage.hitstates import hit_deliveries
     from newswatch.hitstate import hit_state
 
-    app = cli.open_app(args)
-    try:
+    with clitools.opened_app(args) as app:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None
         with app.sessions() as s:
             hits = astore.list_hits(s, watchlist=args.watchlist, since=since, limit=args.limit)
             seen = hit_deliveries(s, hits)
-    finally:
-        app.close()
     zone = app.settings.tz
     if args.json:
-        cli.print_json_lines(
+        clitools.print_json_lines(
             [
                 {
                     "watchlist": h.watchlist,
@@ -243,8 +237,8 @@ def cmd_hits(args: argparse.Namespace) -> int:
                     "url": h.url,
                     "title": h.title,
                     "feed": h.feed,
-                    "published": cli.iso(h.published),
-                    "first_seen": cli.iso(h.first_seen),
+                    "published": clitools.iso(h.published),
+                    "first_seen": clitools.iso(h.first_seen),
                     "story": h.story,
                     "lang": h.lang,
                     "field": h.field,
@@ -256,13 +250,13 @@ def cmd_hits(args: argparse.Namespace) -> int:
                 for h in hits
             ]
         )
-        return cli.EXIT_OK
+        return clitools.EXIT_OK
     digests = {w.name for w in app.settings.watchlists if w.mode == "digest"}
-    cli.print_table(
+    clitools.print_table(
         ["first seen", "watchlist", "name", "state", "matched", "feed", "title", "link"],
         [
             (
-                cli.when(h.first_seen, zone),
+                clitools.when(h.first_seen, zone),
                 h.watchlist,
                 h.name,
                 hit_state(h, seen, digests),
@@ -274,21 +268,18 @@ def cmd_hits(args: argparse.Namespace) -> int:
             for h in hits
         ],
     )
-    return cli.EXIT_OK
+    return clitools.EXIT_OK
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     from ingest import storage as istore
 
-    app = cli.open_app(args)
-    try:
+    with clitools.opened_app(args) as app:
         now = app.clock()
         with app.sessions() as s:
             feeds = istore.feed_statuses(s, now)
-    finally:
-        app.close()
     if args.json:
-        cli.print_json_lines(
+        clitools.print_json_lines(
             [
                 {
                     "name": f.name,
@@ -296,12 +287,12 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                     "config_url": mask_url(f.config_url),
                     "status": f.status,
                     "enabled": f.enabled,
-                    "last_check": cli.iso(f.last_checked_at),
-                    "last_success": cli.iso(f.last_success_at),
+                    "last_check": clitools.iso(f.last_checked_at),
+                    "last_success": clitools.iso(f.last_success_at),
                     "last_error": mask_text(f.last_error) if f.last_error else None,
                     "error_count": f.error_count,
-                    "failing_since": cli.iso(f.failing_since),
-                    "next_check": cli.iso(f.next_check_at),
+                    "failing_since": clitools.iso(f.failing_since),
+                    "next_check": clitools.iso(f.next_check_at),
                     "articles": f.articles,
                     "per_day": round(f.per_day, 2),
                     "note": mask_text(f.note) if f.note else None,
@@ -309,26 +300,26 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                 for f in feeds
             ]
         )
-        return cli.EXIT_OK
+        return clitools.EXIT_OK
     zone = app.settings.tz
     rows = [
         (
             f.name,
             _feed_state(f, now, zone),
-            cli.when(f.last_success_at, zone),
+            clitools.when(f.last_success_at, zone),
             f.error_count,
-            cli.when(f.next_check_at, zone),
+            clitools.when(f.next_check_at, zone),
             f.articles,
             f"{f.per_day:.1f}",
             mask_text(f.last_error or f.note or ""),
         )
         for f in feeds
     ]
-    cli.print_table(
+    clitools.print_table(
         ["feed", "status", "last success", "errors", "next check", "articles", "per day", "note"],
         rows,
     )
-    return cli.EXIT_OK
+    return clitools.EXIT_OK
 
 
 def _feed_state(f: Any, now: datetime, zone: tzinfo) -> str:
@@ -340,7 +331,7 @@ def _feed_state(f: Any, now: datetime, zone: tzinfo) -> str:
     wait = (f.next_check_at - now).total_seconds() if f.next_check_at else 0.0
     next_try = f"next in {format_approx(wait)}" if wait > 0 else "next now"
     return (
-        f"failing since {cli.when(f.failing_since, zone)}, "
+        f"failing since {clitools.when(f.failing_since, zone)}, "
         f"{plural(f.error_count, 'try', 'tries')}, {next_try}"
     )
 
@@ -349,12 +340,12 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
     from alerts import notify, render
     from alerts.errors import NotifyError
 
-    settings = cli.settings_from(args)
+    settings = clitools.settings_from(args)
     notify.register_console()
     chosen = [n for n in settings.notifiers if args.notifier in (None, n.name)]
     if args.notifier and not chosen:
         known = ", ".join(n.name for n in settings.notifiers) or "none"
-        raise cli.UsageError(f"no notifier named {args.notifier!r} (known: {known})")
+        raise clitools.UsageError(f"no notifier named {args.notifier!r} (known: {known})")
     failed = 0
     for n in chosen:
         for url in n.urls:
@@ -365,21 +356,21 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
             except NotifyError as e:
                 failed += 1
                 print(f"{n.name}: {e}", file=sys.stderr)
-    return cli.EXIT_FAILED if failed else cli.EXIT_OK
+    return clitools.EXIT_FAILED if failed else clitools.EXIT_OK
 
 
 def cmd_db(args: argparse.Namespace) -> int:
     from newswatch import migrate
     from newswatch.app import App
 
-    app = App(cli.settings_from(args))
+    app = App(clitools.settings_from(args))
     try:
         if args.action == "upgrade":
             app.open()
         print(f"schema revision: {migrate.current(app.engine)}")
     finally:
         app.close()
-    return cli.EXIT_OK
+    return clitools.EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -403,12 +394,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print("Endings accepted on the configured spelling:")
         for form, reason in forms:
             print(f"  {form}  ({reason})")
-        return cli.EXIT_OK
+        return clitools.EXIT_OK
     for line in matcher.explain(args.text):
         print(line)
     matches = matcher.match("", args.text)
     print("MATCH" if matches else "NO MATCH")
-    return cli.EXIT_OK if matches else cli.EXIT_FAILED
+    return clitools.EXIT_OK if matches else clitools.EXIT_FAILED
 
 
 def cmd_rematch(args: argparse.Namespace) -> int:
@@ -417,8 +408,7 @@ def cmd_rematch(args: argparse.Namespace) -> int:
     from newswatch.output import plural
     from newswatch.progress import matching_line, phases
 
-    app = cli.open_app(args)
-    try:
+    with clitools.opened_app(args) as app:
         now = app.clock()
         since = now - timedelta(seconds=args.since)
         with phases(sys.stderr, enabled=not args.quiet) as show:
@@ -437,25 +427,22 @@ def cmd_rematch(args: argparse.Namespace) -> int:
                 )
             show(f"{plural(report.hits, 'new hit')}; delivering")
             sent = app.deliver()
-    finally:
-        app.close()
     print(
         f"rematched {plural(report.articles, 'article')} since "
-        f"{cli.when(since, app.settings.tz)}: {plural(report.hits, 'new hit')}, "
+        f"{clitools.when(since, app.settings.tz)}: {plural(report.hits, 'new hit')}, "
         f"{plural(report.deliveries, 'alert')} queued, {sent.sent} delivered"
     )
-    return cli.EXIT_OK
+    return clitools.EXIT_OK
 
 
 def cmd_deliveries(args: argparse.Namespace) -> int:
     from alerts import storage as astore
     from newswatch import digestcmds
 
-    app = cli.open_app(args)
-    try:
+    with clitools.opened_app(args) as app:
         if args.action == "retry":
             if args.id is None and not args.failed:
-                raise cli.UsageError("deliveries retry needs an ID or --failed")
+                raise clitools.UsageError("deliveries retry needs an ID or --failed")
             with app.sessions.begin() as s:
                 n = astore.requeue(
                     s, app.clock(), delivery_id=args.id, failed=args.failed, force=args.force
@@ -463,19 +450,17 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
                 refused = _retry_refusal(s, args.id) if not n and args.id is not None else None
             if refused:
                 print(f"error: {refused}", file=sys.stderr)
-                return cli.EXIT_FAILED
+                return clitools.EXIT_FAILED
             print(f"requeued {n} {'delivery' if n == 1 else 'deliveries'}")
-            return cli.EXIT_OK if n else cli.EXIT_FAILED
+            return clitools.EXIT_OK if n else clitools.EXIT_FAILED
         with app.sessions() as s:
             rows = astore.list_deliveries(s, status=args.status, limit=args.limit)
         digests = digestcmds.pending_digests(app) if not args.json else []
-    finally:
-        app.close()
     zone = app.settings.tz
     if args.json:
-        cli.print_json_lines([_delivery_json(d) for d in rows])
-        return cli.EXIT_OK
-    cli.print_table(
+        clitools.print_json_lines([_delivery_json(d) for d in rows])
+        return clitools.EXIT_OK
+    clitools.print_table(
         ["id", "status", "kind", "watchlist", "target", "tries", "created", "title / error"],
         [
             (
@@ -485,7 +470,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
                 d.watchlist or "",
                 d.target,
                 d.attempts,
-                cli.when(d.created_at, zone),
+                clitools.when(d.created_at, zone),
                 (d.last_error or d.title) or "",
             )
             for d in rows
@@ -493,8 +478,8 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
     )
     if digests and args.status in (None, "pending"):
         for line in ["pending digests:", *digestcmds.digest_lines(digests, app)]:
-            cli.say(line)
-    return cli.EXIT_OK
+            clitools.say(line)
+    return clitools.EXIT_OK
 
 
 def _retry_refusal(s: Any, delivery_id: int) -> str:
@@ -510,7 +495,7 @@ def _retry_refusal(s: Any, delivery_id: int) -> str:
             f"delivery {delivery_id} was already sent{when}; "
             "use --force to send it again (its reader gets a duplicate)"
         )
-    return f"delivery {delivery_id} is still pending (next try {cli.iso(d.next_attempt_at)})"
+    return f"delivery {delivery_id} is still pending (next try {clitools.iso(d.next_attempt_at)})"
 
 
 def _delivery_json(d: Any) -> dict[str, Any]:
@@ -524,9 +509,9 @@ def _delivery_json(d: Any) -> dict[str, Any]:
         "attempts": d.attempts,
         "article_id": d.article_id,
         "title": d.title,
-        "created_at": cli.iso(d.created_at),
-        "next_attempt_at": cli.iso(d.next_attempt_at),
-        "sent_at": cli.iso(d.sent_at),
+        "created_at": clitools.iso(d.created_at),
+        "next_attempt_at": clitools.iso(d.next_attempt_at),
+        "sent_at": clitools.iso(d.sent_at),
         "last_error": d.last_error,
     }
 
@@ -534,22 +519,19 @@ def _delivery_json(d: Any) -> dict[str, Any]:
 def cmd_stories(args: argparse.Namespace) -> int:
     from alerts import storage as astore
 
-    app = cli.open_app(args)
-    try:
+    with clitools.opened_app(args) as app:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None
         with app.sessions() as s:
             stories = astore.list_stories(s, since, args.limit)
-    finally:
-        app.close()
     zone = app.settings.tz
     if args.json:
-        cli.print_json_lines(
+        clitools.print_json_lines(
             [
                 {
                     "story": st.id,
                     "title": st.title,
-                    "first_seen": cli.iso(st.first_seen),
-                    "last_seen": cli.iso(st.last_seen),
+                    "first_seen": clitools.iso(st.first_seen),
+                    "last_seen": clitools.iso(st.last_seen),
                     "outlets": list(st.outlets),
                     "names": list(st.names),
                     "articles": [
@@ -560,16 +542,16 @@ def cmd_stories(args: argparse.Namespace) -> int:
                 for st in stories
             ]
         )
-        return cli.EXIT_OK
+        return clitools.EXIT_OK
     from newswatch.output import plural
 
     for st in stories:
         names = f" [{', '.join(st.names)}]" if st.names else ""
-        cli.say(f"story {st.id}: {st.title[:90]}{names}")
-        cli.say(
-            f"  {cli.when(st.first_seen, zone)} .. {cli.when(st.last_seen, zone)}, "
+        clitools.say(f"story {st.id}: {st.title[:90]}{names}")
+        clitools.say(
+            f"  {clitools.when(st.first_seen, zone)} .. {clitools.when(st.last_seen, zone)}, "
             f"{plural(len(st.articles), 'report')} from {plural(len(st.outlets), 'outlet')}"
         )
         for _, title, _, feed in st.articles:
-            cli.say(f"    {feed}: {title[:80]}")
-    return cli.EXIT_OK
+            clitools.say(f"    {feed}: {title[:80]}")
+    return clitools.EXIT_OK

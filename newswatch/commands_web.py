@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newswatch import cli
+from newswatch import clitools
 
 if TYPE_CHECKING:
     from newswatch.config import Settings
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 TIMEOUT_S = 10.0
 
 
-def register(add: Callable[[str, cli.Command, str], argparse.ArgumentParser]) -> None:
+def register(add: Callable[[str, clitools.Command, str], argparse.ArgumentParser]) -> None:
     p = add("healthcheck", cmd_healthcheck, "exit 0 when the running daemon is healthy, else 1")
     p.add_argument("--url", help="the daemon's base URL (default: from [web] listen)")
 
@@ -27,9 +27,9 @@ def register(add: Callable[[str, cli.Command, str], argparse.ArgumentParser]) ->
 def cmd_healthcheck(args: argparse.Namespace) -> int:
     url = args.url
     if url is None:
-        listen = cli.settings_from(args).web.listen
+        listen = clitools.settings_from(args).web.listen
         if listen is None:
-            raise cli.UsageError("[web] listen is not set (nor NEWSWATCH_WEB_LISTEN)")
+            raise clitools.UsageError("[web] listen is not set (nor NEWSWATCH_WEB_LISTEN)")
         host, port = listen
         # A wildcard bind is reached on loopback from inside the container or host.
         host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
@@ -42,11 +42,13 @@ def cmd_healthcheck(args: argparse.Namespace) -> int:
         body, code = _json(e.read()), e.code
     except (OSError, ValueError) as e:
         print(f"unhealthy: {url}: {getattr(e, 'reason', None) or e}", file=sys.stderr)
-        return cli.EXIT_FAILED
+        return clitools.EXIT_FAILED
     status = body.get("status", "unknown")
     reasons = "; ".join(body.get("reasons", []))
     print(f"{status}{': ' + reasons if reasons else ''}")
-    return cli.EXIT_OK if code == 200 and status in ("ok", "degraded") else cli.EXIT_FAILED
+    return (
+        clitools.EXIT_OK if code == 200 and status in ("ok", "degraded") else clitools.EXIT_FAILED
+    )
 
 
 def _json(raw: bytes) -> dict[str, Any]:

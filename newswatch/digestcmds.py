@@ -49,7 +49,7 @@ def pending_digests(app: App) -> list[PendingDigest]:
 
 def digest_lines(digests: list[PendingDigest], app: App) -> list[str]:
     """One line per pending digest: "belarus -> desk: 3 hits held, next send … (in 2h)"."""
-    from newswatch import cli
+    from newswatch import clitools
     from newswatch.durations import format_approx
     from newswatch.output import plural
 
@@ -64,6 +64,6 @@ def digest_lines(digests: list[PendingDigest], app: App) -> list[str]:
         due = f"in {format_approx(wait)}" if wait > 0 else "due now"
         lines.append(
             f"  {d.watchlist} -> {d.target}: {plural(d.held, 'hit')} held since "
-            f"{cli.when(d.since, zone)}, next send {cli.when(d.next_send, zone)} ({due})"
+            f"{clitools.when(d.since, zone)}, next send {clitools.when(d.next_send, zone)} ({due})"
         )
     return lines

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newswatch import cli
+from newswatch import clitools
 from newswatch.config import ConfigError, Settings, load
 from newswatch.durations import format_duration
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ingest.fetch import FetchLimits
     from ingest.model import FetchResult, ParsedFeed
 
-Add = Callable[[str, cli.Command, str], argparse.ArgumentParser]
+Add = Callable[[str, clitools.Command, str], argparse.ArgumentParser]
 
 
 def register(add: Add) -> None:
@@ -31,7 +31,9 @@ def register(add: Add) -> None:
     p = add("add", cmd_add, "check a feed URL (or a page linking one) and add it to the config")
     p.add_argument("url")
     p.add_argument("--name", help="default: the feed's title")
-    p.add_argument("--interval", type=cli.interval_arg, metavar="DURATION", help="e.g. 5m, 1h30m")
+    p.add_argument(
+        "--interval", type=clitools.interval_arg, metavar="DURATION", help="e.g. 5m, 1h30m"
+    )
     p = add("import-opml", cmd_import_opml, "add the feeds of an OPML file not configured yet")
     p.add_argument("file")
     p = add("export-opml", cmd_export_opml, "write the configured feeds as OPML")
@@ -43,10 +45,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     # of every other command (#12).
     from ingest.fetch import FetchLimits
 
-    settings = cli.settings_from(args)
+    settings = clitools.settings_from(args)
     url = args.url.strip()
     if not url.lower().startswith(("http://", "https://")):
-        raise cli.UsageError(f"{url!r} is not an http(s) URL")
+        raise clitools.UsageError(f"{url!r} is not an http(s) URL")
     url = telegram_preview_url(url)
     _refuse_known(settings, url)
     limits = FetchLimits(
@@ -59,7 +61,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     found, read, problem = asyncio.run(_probe(url, limits))
     if read is None:
         _say(f"error: {url}: {problem}", err=True)
-        return cli.EXIT_FAILED
+        return clitools.EXIT_FAILED
     if found != url:
         _refuse_known(settings, found)
         _say(f"discovered feed {found} from the page at {url}")
@@ -70,7 +72,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     what = "" if kind == "feed" else f" as a {_KIND_WORDS[kind]}"
     _say(f"added {name!r}{what}: {found} every {every} ({len(feed.entries)} entries now)")
     _tell_daemons(settings)
-    return cli.EXIT_OK
+    return clitools.EXIT_OK
 
 
 def _tell_daemons(settings: Settings) -> None:
@@ -86,16 +88,16 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     from ingest.opml import parse_opml
     from newswatch.output import plural
 
-    settings = cli.settings_from(args)
+    settings = clitools.settings_from(args)
     try:
         data = Path(args.file).read_bytes()
     except OSError as e:
-        raise cli.UsageError(f"{args.file}: {e.strerror or e}") from None
+        raise clitools.UsageError(f"{args.file}: {e.strerror or e}") from None
     try:
         outlines = parse_opml(data, args.file)
     except ParseError as e:
         _say(f"error: {e}", err=True)
-        return cli.EXIT_FAILED
+        return clitools.EXIT_FAILED
     known = {f.url for f in settings.feeds}
     names = {f.name for f in settings.feeds}
     new: list[tuple[str, str, float | None]] = []
@@ -114,7 +116,7 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     )
     if new:
         _tell_daemons(settings)
-    return cli.EXIT_OK
+    return clitools.EXIT_OK
 
 
 def cmd_export_opml(args: argparse.Namespace) -> int:
@@ -123,12 +125,9 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 
     # The URLs newswatch polls, not the configured ones: after a permanent redirect or
     # discovery from a web page, that is what another reader should subscribe to.
-    app = cli.open_app(args)
-    try:
+    with clitools.opened_app(args) as app:
         with app.sessions() as s:
             polled = istore.polled_urls(s)
-    finally:
-        app.close()
     feeds = [(f.name, polled.get(f.url, f.url)) for f in app.settings.feeds]
     text = render_opml(feeds, "newswatch feeds")
     if args.file:
@@ -138,7 +137,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
         _say(f"exported {len(feeds)} feeds to {args.file}{where}")
     else:
         sys.stdout.write(text)
-    return cli.EXIT_OK
+    return clitools.EXIT_OK
 
 
 async def _probe(url: str, limits: FetchLimits) -> tuple[str, tuple[str, ParsedFeed] | None, str]:
@@ -222,7 +221,7 @@ def _other_kind(result: FetchResult) -> tuple[str, ParsedFeed] | None:
 def _refuse_known(settings: Settings, url: str) -> None:
     for f in settings.feeds:
         if f.url == url:
-            raise cli.UsageError(f"{url} is already configured as {f.name!r}")
+            raise clitools.UsageError(f"{url} is already configured as {f.name!r}")
 
 
 def _unique_name(settings: Settings, wanted: str) -> str:
@@ -256,7 +255,7 @@ def _append(
             fh.write("".join(parts).encode("utf-8"))
     except OSError as e:
         # A config mounted read-only (the usual Docker setup) or owned by another user.
-        raise cli.UsageError(
+        raise clitools.UsageError(
             f"cannot add to the config file {path}: {e.strerror or e}; "
             "add the [[feeds]] table by hand or make the file writable"
         ) from None
@@ -271,11 +270,11 @@ def _append(
 def _write(path: Path, text: str) -> None:
     """Write an output file the user named; a wrong path is one line, not a traceback."""
     if not path.parent.is_dir():
-        raise cli.UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise clitools.UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as e:
-        raise cli.UsageError(f"cannot write {path}: {e.strerror or e}") from None
+        raise clitools.UsageError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 def _say(text: str, *, err: bool = False) -> None:
