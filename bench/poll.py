@@ -564,9 +564,9 @@ def _stored_table(
     print(f"{head}{'answered 304':>19}")
     for lib in libs:
         full, empty = results[(lib, "304")], results[(lib, "304-empty")]
-        ratio = statistics.median(r["wall"] for r in full) / statistics.median(
-            r["wall"] for r in empty
-        )
+        full_s = statistics.median(r["wall"] for r in full)
+        empty_s = statistics.median(r["wall"] for r in empty)
+        ratio = full_s / empty_s
         # The target is newswatch's; reader's row is the baseline beside it.
         target, verdict = f"{lo:.2f}..{hi:.2f}", "ok" if lo <= ratio <= hi else "MISS"
         if lib != "newswatch":
@@ -574,8 +574,7 @@ def _stored_table(
         answered = sum(r["served_304"] for r in full + empty)
         asked = answered + sum(r["served_other"] for r in full + empty)
         print(
-            f"{lib:<11}{statistics.median(r['wall'] for r in full):>16.3f}"
-            f"{statistics.median(r['wall'] for r in empty):>12.3f}{ratio:>8.3f}"
+            f"{lib:<11}{full_s:>16.3f}{empty_s:>12.3f}{ratio:>8.3f}"
             f"{target:>13} {verdict:<4}{f'{int(answered)}/{int(asked)}':>14}"
         )
 

@@ -87,9 +87,20 @@ def is_postgres(session: Session) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class _FileId:
+class FileId:
+    """Which file a path names: a file deleted or replaced under it gets another."""
+
     device: int
     inode: int
+
+
+def file_id(path: str | os.PathLike[str]) -> FileId | None:
+    """The identity of the file at `path`, or None when there is none."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return FileId(st.st_dev, st.st_ino)
 
 
 class _SameFile:
@@ -102,23 +113,16 @@ class _SameFile:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._first: _FileId | None = None
-
-    def _identify(self) -> _FileId | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return _FileId(st.st_dev, st.st_ino)
+        self._first: FileId | None = None
 
     def before(self, _dialect: Any, _record: Any, _cargs: Any, _cparams: Any) -> None:
         # Before opening: a deleted file would otherwise be created again, empty.
-        if self._first is not None and self._identify() is None:
+        if self._first is not None and file_id(self.path) is None:
             raise sqlite3.OperationalError(f"the database file {self.path} was deleted")
 
     def after(self, dbapi_conn: Any, _record: Any) -> None:
         # After opening, so that a file swapped in between is still seen.
-        now = self._identify()
+        now = file_id(self.path)
         if self._first is None:
             self._first = now
         elif now != self._first:

@@ -32,18 +32,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return load(config_path(args.config))
 
 
-def open_app(args: argparse.Namespace, **kwargs: Any) -> App:
+@contextmanager
+def opened_app(args: argparse.Namespace, **kwargs: Any) -> Iterator[App]:
+    """The app of the command's config, open for the block and closed after it."""
     from newswatch.app import App
 
     app = App(settings_from(args), **kwargs)
     app.open()
-    return app
-
-
-@contextmanager
-def opened_app(args: argparse.Namespace, **kwargs: Any) -> Iterator[App]:
-    """The app of the command's config, open for the block and closed after it."""
-    app = open_app(args, **kwargs)
     try:
         yield app
     finally:

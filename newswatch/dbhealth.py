@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from ingest.db import file_id
+
 # Failure kinds by the drivers' own words. SQLite: result codes, https://www.sqlite.org/
 # rescode.html (SQLITE_FULL "database or disk is full", SQLITE_READONLY "attempt to write
 # a readonly database", SQLITE_IOERR "disk I/O error" — also how a write past a size limit
@@ -108,12 +110,6 @@ def start_hint(url: str) -> str:
     return ""
 
 
-@dataclass(frozen=True, slots=True)
-class _FileId:
-    device: int
-    inode: int
-
-
 class FileWatch:
     """Notices a SQLite file deleted or replaced after the daemon opened it: its open
     connections would go on writing into the old, unlinked file, and whatever they
@@ -121,20 +117,13 @@ class FileWatch:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._id = self._identify()
-
-    def _identify(self) -> _FileId | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return _FileId(st.st_dev, st.st_ino)
+        self._id = file_id(path)
 
     def problem(self) -> str | None:
         """A sentence saying what happened to the file, or None while it is the same."""
         if self._id is None:
             return None
-        now = self._identify()
+        now = file_id(self.path)
         if now is None:
             return f"the database file {self.path} was deleted while newswatch ran"
         if now != self._id:

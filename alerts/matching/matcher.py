@@ -17,7 +17,7 @@ import bisect
 import gc
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from itertools import accumulate, compress, count
@@ -144,9 +144,7 @@ class Matcher:
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
         names = list(names)
-        if len(names) < _BIG_WATCHLIST:
-            return cls(compile_names(names))
-        with _collector_paused():
+        with _collector_paused() if len(names) >= _BIG_WATCHLIST else nullcontext():
             return cls(compile_names(names))
 
     # -- matching ---------------------------------------------------------------------------
