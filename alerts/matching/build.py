@@ -7,12 +7,12 @@ per surname and per first name, so a watchlist of many people sharing names buil
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from alerts.matching.given import GIVEN, given_stems, lexicon
-from alerts.matching.inflect import pattern
+from alerts.matching.inflect import Pattern, pattern
 from alerts.matching.model import WatchName
 from alerts.matching.normalize import tokens
 from alerts.matching.phonetic import key
@@ -55,6 +55,23 @@ class Entity:
     patterns: tuple[str, ...] = ()  # the surname's declension pattern (``inflect.PATTERNS``)
 
 
+# Surnames keyed per pass (``Compiler.surnames``): enough to spread the per-call cost.
+_CHUNK = 2048
+
+# (stem key, ending table, related table, spelled stem, needs a j: ``Entry.needs_j``)
+_SurnameForm = tuple[str, str, str | None, str, bool]
+
+
+class _Phrase(NamedTuple):
+    """A configured phrase as ``Compiler.add`` reads it."""
+
+    kind: Kind
+    phrase: str
+    words: list[str]
+    parts: int  # words of its surname; 0 for a phrase matched as written
+    gender: str | None
+
+
 def words_of(s: str) -> list[str]:
     return tokens(s).split()
 
@@ -83,9 +100,8 @@ class Compiler:
     def __init__(self) -> None:
         self.patterns: dict[str, list[Entry]] = {}
         self.entities: list[Entity] = []
-        self._surname_cache: dict[
-            tuple[str, str | None], list[tuple[str, str, str | None, str, bool]]
-        ] = {}
+        self._surname_cache: dict[tuple[str, str | None], list[_SurnameForm]] = {}
+        self._words: dict[str, list[str]] = {}
         self._first_cache: dict[str, tuple[frozenset[str], str | None]] = {}
         self._pattern_names: dict[tuple[str, str | None], str] = {}
         # One frozenset per distinct set of first-name stems: a large watchlist repeats a
@@ -116,78 +132,108 @@ class Compiler:
         self._first_cache[w] = result
         return result
 
-    def surname(self, w: str, gender: str | None) -> list[tuple[str, str, str | None, str, bool]]:
+    def surname(self, w: str, gender: str | None) -> list[_SurnameForm]:
         """(stem key, ending table, related table, spelled stem, whether the spelling
         needs a j: ``Entry.needs_j``) for a surname."""
-        ck = (w, gender)
-        hit = self._surname_cache.get(ck)
-        if hit is not None:
-            return hit
-        chosen: dict[tuple[str, str], tuple[str, str, str | None, str, bool]] = {}
-        found = pattern(w, gender)
-        self._pattern_names[ck] = found.name
-        spellings = [alternatives(st.stem) for st in found.stems]
-        # One key pass for the stems and all their spellings (the key keeps spaces one
-        # for one): a big watchlist keys hundreds of thousands of them.
-        flat = [st.stem for st in found.stems] + [a for sp in spellings for a in sp]
-        if any(" " in x for x in flat):
-            keyed = [word_key(x) for x in flat]
-        else:
-            keyed = key(" ".join(flat)).split(" ")
-        keys = dict(zip(flat, keyed, strict=True))
-        for st, spelled_all in zip(found.stems, spellings, strict=True):
-            sounds = _consonants(keys[st.stem])
-            for spelled in spelled_all:
-                sk = keys[spelled]
-                if len(sk) < MIN_STEM_KEY:
-                    continue
-                # The French j for ж is a sound the key does not read (it reads j as й):
-                # one such letter is a spelling, two leave too little of the name to
-                # tell it from other words (Zhuzhyvaau as "Jouj…", key "ava").
-                if _consonants(sk) < sounds - 1:
-                    continue
-                needs_j = spelled.count("й") > st.stem.count("й")
-                known = chosen.get((sk, st.endings))
-                # One entry per key and table; a spelling that needs no j wins.
-                if known is None or (known[4] and not needs_j):
-                    chosen[(sk, st.endings)] = (sk, st.endings, st.related, spelled, needs_j)
-        out = list(chosen.values())
-        if not out:
-            # A very short surname ("Li"): only the whole word, in no other form.
-            out.append((word_key(w), "indecl", None, w, False))
-        self._surname_cache[ck] = out
-        return out
+        hit = self._surname_cache.get((w, gender))
+        if hit is None:
+            self.surnames([(w, gender)])
+            hit = self._surname_cache[(w, gender)]
+        return hit
+
+    def surnames(self, pairs: Iterable[tuple[str, str | None]]) -> None:
+        """``surname`` for many (surname, gender) pairs at once, into the cache: their
+        stems and spellings keyed in one pass per chunk, not one per surname (a big
+        watchlist keys hundreds of thousands of them, and the per-call cost was most of
+        the work); chunks keep what is held between the passes small."""
+        todo = [ck for ck in dict.fromkeys(pairs) if ck not in self._surname_cache]
+        for at in range(0, len(todo), _CHUNK):
+            self._surname_chunk(todo[at : at + _CHUNK])
+
+    def _surname_chunk(self, pairs: list[tuple[str, str | None]]) -> None:
+        found = [pattern(*ck) for ck in pairs]
+        spellings = [[alternatives(st.stem) for st in f.stems] for f in found]
+        flat = [st.stem for f in found for st in f.stems]
+        flat += [a for sp in spellings for s in sp for a in s]
+        # The key keeps spaces one for one, so the words of one joined string key as
+        # they would alone; a spelling with a space of its own is keyed by itself.
+        bulk = [x for x in flat if " " not in x]
+        keys = dict(zip(bulk, key(" ".join(bulk)).split(" "), strict=True))
+        for x in flat:
+            if x not in keys:
+                keys[x] = word_key(x)
+        for ck, f, sp in zip(pairs, found, spellings, strict=True):
+            self._pattern_names[ck] = f.name
+            self._surname_cache[ck] = _surname_forms(ck[0], f, sp, keys)
 
     def pattern_name(self, w: str, gender: str | None) -> str:
         """The declension pattern ``surname`` found for a surname (``inflect.PATTERNS``)."""
-        self.surname(w, gender)
-        return self._pattern_names[(w, gender)]
+        name = self._pattern_names.get((w, gender))
+        if name is None:
+            self.surname(w, gender)
+            name = self._pattern_names[(w, gender)]
+        return name
 
-    def add(self, watch: WatchName) -> None:
-        ent = len(self.entities)
-        first_stems: set[str] = set()
-        literal: list[tuple[str, ...]] = []
-        patterns: list[str] = []
+    def words(self, phrases: Iterable[str]) -> None:
+        """``words_of`` for many phrases at once, into the cache (``tokens`` keeps the
+        length of its input, so one pass over the phrases joined by spaces splits back)."""
+        todo = [p for p in dict.fromkeys(phrases) if p not in self._words]
+        if not todo:
+            return
+        if any("\n" in p for p in todo):
+            # A hyphen at a line's end joins words (``normalize.join_breaks``): one phrase
+            # must not join the next.
+            for p in todo:
+                self._words[p] = words_of(p)
+            return
+        joined = tokens(" ".join(todo))
+        at = 0
+        for p in todo:
+            self._words[p] = joined[at : at + len(p)].split()
+            at += len(p) + 1
+
+    def words_of(self, phrase: str) -> list[str]:
+        ws = self._words.get(phrase)
+        if ws is None:
+            ws = self._words[phrase] = words_of(phrase)
+        return ws
+
+    def plan(self, watch: WatchName) -> list[_Phrase]:
+        """How each phrase of a name is read: its words, surname words and gender."""
+        out: list[_Phrase] = []
         phrases: list[tuple[Kind, str]] = [("surname", watch.name)]
         phrases += [("alias", a) for a in watch.aliases]
         for kind, phrase in phrases:
-            ws = words_of(phrase)
+            ws = self.words_of(phrase)
             if not ws:
                 continue
             if not watch.variants:
-                literal.append(tuple(ws))
-                pk = key(" ".join(ws))
-                self._add_pattern(" " + pk, Entry(ent, pk, "literal", None, "literal", phrase))
+                out.append(_Phrase(kind, phrase, ws, 0, None))
                 continue
             parts = min(compound_parts(phrase), len(ws))
             gender: str | None = None
             for f in ws[:-parts]:
-                f_stems, f_gender = self.first_name(f)
-                first_stems |= f_stems
-                gender = gender or f_gender
+                gender = gender or self.first_name(f)[1]
             if gender is None and len(ws) > parts and ws[0][-1] in "aая":
                 gender = "f"
-            surname = ws[-parts:]
+            out.append(_Phrase(kind, phrase, ws, parts, gender))
+        return out
+
+    def add(self, watch: WatchName, plan: list[_Phrase] | None = None) -> None:
+        ent = len(self.entities)
+        firsts: list[frozenset[str]] = []  # per first name, as cached
+        literal: list[tuple[str, ...]] = []
+        patterns: list[str] = []
+        for ph in self.plan(watch) if plan is None else plan:
+            ws = ph.words
+            if not ph.parts:
+                literal.append(tuple(ws))
+                pk = key(" ".join(ws))
+                self._add_pattern(" " + pk, Entry(ent, pk, "literal", None, "literal", ph.phrase))
+                continue
+            firsts += (self.first_name(f)[0] for f in ws[: -ph.parts])
+            gender = ph.gender
+            surname = ws[-ph.parts :]
             patterns.append(self.pattern_name(surname[-1], gender))
             if len(surname) > 1:
                 patterns.append("compound")
@@ -196,18 +242,20 @@ class Compiler:
             # written as one word it is a surname of its own.
             prefix = self._prefix_keys(surname[-2], gender) if len(surname) > 1 else ()
             for sk, table, related, spelled, j in self.surname(surname[-1], gender):
-                entry = Entry(ent, sk, table, related, kind, spelled, prefix, j)
+                entry = Entry(ent, sk, table, related, ph.kind, spelled, prefix, j)
                 self._add_pattern(" " + sk, entry)
             if prefix:
                 joined = "".join(surname)
                 for sk, table, related, spelled, j in self.surname(joined, gender):
-                    entry = Entry(ent, sk, table, related, kind, spelled, (), j)
+                    entry = Entry(ent, sk, table, related, ph.kind, spelled, (), j)
                     self._add_pattern(" " + sk, entry)
-        exclude = tuple(tuple(word_key(w) for w in words_of(p)) for p in watch.exclude)
+        exclude = tuple(tuple(word_key(w) for w in self.words_of(p)) for p in watch.exclude)
+        # Most names have one first name: its cached set serves as it is.
+        stems = firsts[0] if len(firsts) == 1 else frozenset[str]().union(*firsts)
         self.entities.append(
             Entity(
                 watch,
-                self._stem_sets.setdefault(frozenset(first_stems), frozenset(first_stems)),
+                self._stem_sets.setdefault(stems, stems),
                 tuple(literal),
                 tuple(e for e in exclude if e),
                 tuple(dict.fromkeys(patterns)),
@@ -221,8 +269,10 @@ class Compiler:
         return tuple(sorted(keys)) if keys else (word_key(part),)
 
     def _add_pattern(self, pattern: str, entry: Entry) -> None:
-        bucket = self.patterns.setdefault(pattern, [])
-        if not any(
+        bucket = self.patterns.get(pattern)
+        if bucket is None:
+            self.patterns[pattern] = [entry]  # most patterns belong to one name
+        elif not any(
             e.ent == entry.ent and e.table == entry.table and e.prefix == entry.prefix
             for e in bucket
         ):
@@ -230,12 +280,54 @@ class Compiler:
 
 
 def compile_names(names: Iterable[WatchName]) -> Compiler:
+    """All names compiled, the per-word work done in bulk: every phrase tokenised in one
+    pass, then every surname keyed in one (``Compiler.words``, ``Compiler.surnames``)."""
     c = Compiler()
-    for n in names:
-        c.add(n)
+    names = list(names)
+    c.words(p for n in names for p in (n.name, *n.aliases, *n.exclude))
+    plans = [c.plan(n) for n in names]
+    c.surnames(_surname_pairs(ph for plan in plans for ph in plan))
+    for n, plan in zip(names, plans, strict=True):
+        c.add(n, plan)
     return c
 
 
-def _consonants(k: str) -> int:
-    """Consonant sounds in a phonetic key (the key writes every vowel as "a")."""
-    return len(k) - k.count("a")
+def _surname_pairs(phrases: Iterable[_Phrase]) -> Iterator[tuple[str, str | None]]:
+    """The (surname, gender) pairs ``Compiler.add`` will ask for."""
+    for ph in phrases:
+        if not ph.parts:
+            continue
+        surname = ph.words[-ph.parts :]
+        yield surname[-1], ph.gender
+        if len(surname) > 1:
+            yield surname[-2], ph.gender
+            yield "".join(surname), ph.gender
+
+
+def _surname_forms(
+    w: str, found: Pattern, spellings: list[list[str]], keys: dict[str, str]
+) -> list[_SurnameForm]:
+    """One form per stem key and ending table, from a surname's pattern and spellings."""
+    chosen: dict[tuple[str, str], _SurnameForm] = {}
+    for st, spelled_all in zip(found.stems, spellings, strict=True):
+        stem_key = keys[st.stem]
+        sounds = len(stem_key) - stem_key.count("a")  # consonants: every vowel is an "a"
+        for spelled in spelled_all:
+            sk = keys[spelled]
+            if len(sk) < MIN_STEM_KEY:
+                continue
+            # The French j for ж is a sound the key does not read (it reads j as й):
+            # one such letter is a spelling, two leave too little of the name to
+            # tell it from other words (Zhuzhyvaau as "Jouj…", key "ava").
+            if len(sk) - sk.count("a") < sounds - 1:
+                continue
+            needs_j = spelled.count("й") > st.stem.count("й")
+            known = chosen.get((sk, st.endings))
+            # One entry per key and table; a spelling that needs no j wins.
+            if known is None or (known[4] and not needs_j):
+                chosen[(sk, st.endings)] = (sk, st.endings, st.related, spelled, needs_j)
+    out = list(chosen.values())
+    if not out:
+        # A very short surname ("Li"): only the whole word, in no other form.
+        out.append((word_key(w), "indecl", None, w, False))
+    return out

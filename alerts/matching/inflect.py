@@ -10,7 +10,7 @@ reported as a *related* person (Kolesnikov is Kolesnikova's father or a namesake
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from alerts.matching.normalize import tokens
 
@@ -273,8 +273,9 @@ PL_SOFT = {
 NONE: Endings = {}
 
 
-@dataclass(frozen=True, slots=True)
-class Stem:
+# Stem and Pattern are named tuples, not frozen dataclasses: a big watchlist makes one of
+# each per surname, and a frozen dataclass's __init__ costs several times a tuple's.
+class Stem(NamedTuple):
     """A spelled stem (normalised) and the endings it takes; ``related`` endings belong to
     the other gender's form of the same surname."""
 
@@ -374,8 +375,7 @@ _SOFT_STEM = re.compile(r"(k|к)$")
 _MIN_LT_STEM = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
+class Pattern(NamedTuple):
     """The pattern a surname shows, and its stems."""
 
     name: str  # key of PATTERNS

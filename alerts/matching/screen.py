@@ -151,11 +151,9 @@ class Lexicon:
         self._lengths = sorted({len(k) for k in self._stems})
         # Shorter prefixes of stems map to no bucket, so the lookup of a word's key prefixes
         # stops at the first one that starts no stem at all.
-        for k in list(self._stems):
-            for n in self._lengths:
-                if n >= len(k):
-                    break
-                self._stems.setdefault(k[:n], _PREFIX)
+        shorter = {m: [n for n in self._lengths if n < m] for m in self._lengths}
+        prefixes = {k[:n] for k in self._stems for n in shorter[len(k)]}
+        self._stems.update(dict.fromkeys(prefixes.difference(self._stems), _PREFIX))
         self._cache: dict[str, tuple[Reading, ...]] = {}
         self._hot: set[str] = set()
         self._chunks: dict[str, tuple[Spot, ...]] = {}

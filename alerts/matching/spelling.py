@@ -51,13 +51,27 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
+# The letters any rule can start with, and per set of them the rules worth searching: a
+# big watchlist spells hundreds of thousands of stems, most with the same few such letters.
+_STARTS = re.compile(
+    "[" + re.escape("".join(sorted(set().union(*(st for *_, st in _RULES))))) + "]"
+)
+_BY_STARTS: dict[frozenset[str], tuple[tuple[re.Pattern[str], str], ...]] = {}
+
+
+def _rules_for(letters: frozenset[str]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    found = _BY_STARTS.get(letters)
+    if found is None:
+        found = _BY_STARTS[letters] = tuple(
+            (rx, repl) for rx, repl, starts in _RULES if not starts.isdisjoint(letters)
+        )
+    return found
+
+
 def alternatives(word: str) -> list[str]:
     """The word and its Belarusian/Russian counterparts (normalised, lower case)."""
-    letters = set(word)
     options = [
-        (rx, repl)
-        for rx, repl, starts in _RULES
-        if not starts.isdisjoint(letters) and rx.search(word)
+        (rx, repl) for rx, repl in _rules_for(frozenset(_STARTS.findall(word))) if rx.search(word)
     ]
     if not options:
         return [word]
