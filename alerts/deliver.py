@@ -22,14 +22,12 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
 from alerts import modes, notify, ops, render
 from alerts import storage as astore
-from alerts.errors import NotifyError, SendTimeout, TemplateError
+from alerts.errors import NotifyError, SendTimeout, StoreError, TemplateError
 from alerts.model import PERIOD_KINDS, AlertPolicy, DeliveryKind, Target
 from alerts.retry import retry_delay
+from alerts.storage.store import AlertStore
 from ingest import storage as istore
 
 log = logging.getLogger(__name__)
@@ -85,7 +83,7 @@ class Deliverer:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        store: AlertStore,
         policy: AlertPolicy,
         clock: Callable[[], datetime],
         *,
@@ -95,7 +93,7 @@ class Deliverer:
         base_retry_s: float = 30.0,
         batch: int = 200,
     ) -> None:
-        self.sessions = sessions
+        self.store = store
         self.policy = policy
         self.clock = clock
         self.owner = owner
@@ -119,9 +117,9 @@ class Deliverer:
 
     def run_once(self) -> DeliveryReport:
         now = self.clock()
-        modes.enqueue_digests(self.sessions, self.policy, now)
-        modes.hold_alerts(self.sessions, self.policy, now)
-        with self.sessions.begin() as s:
+        modes.enqueue_digests(self.store, self.policy, now)
+        modes.hold_alerts(self.store, self.policy, now)
+        with self.store.batch() as s:
             claimed = astore.claim_due(
                 s, self.clock(), lease_s=self.lease_s, owner=self.owner, limit=self.batch
             )
@@ -160,30 +158,30 @@ class Deliverer:
 
     def _release(self, rest: Sequence[astore.Claimed]) -> None:
         if rest:
-            with self.sessions.begin() as s:
+            with self.store.batch() as s:
                 astore.release(s, [c.id for c in rest])
 
     def _deliver(self, item: astore.Claimed) -> tuple[Outcome, bool]:
         """The outcome of one attempt, and whether the target's later deliveries wait."""
         target = self.policy.target(item.target_key)
         if target is None:
-            with self.sessions.begin() as s:
+            with self.store.batch() as s:
                 astore.mark_failed(s, item.id, "target no longer in the config")
             return Outcome.FAILED, False
         try:
             message = self._message(item, target)
-        except (SQLAlchemyError, OSError):
+        except (StoreError, OSError):
             raise  # the database, not the message: retried as an unexpected error
         except Exception as e:  # a message that cannot be rendered fails alone
             log.warning("delivery cannot be rendered id=%d", item.id, exc_info=True)
-            with self.sessions.begin() as s:
+            with self.store.batch() as s:
                 astore.mark_failed(s, item.id, f"cannot render: {type(e).__name__}: {e}")
             return Outcome.FAILED, False
         if message is None:
-            with self.sessions.begin() as s:
+            with self.store.batch() as s:
                 astore.mark_failed(s, item.id, "nothing left to send (article deleted)")
             return Outcome.FAILED, False
-        with self.sessions.begin() as s:
+        with self.store.batch() as s:
             if not astore.record_attempt(s, item.id, self.owner, self.clock()):
                 return Outcome.SENT, False  # another daemon took it over after our lease ran out
         try:
@@ -203,7 +201,7 @@ class Deliverer:
         except Exception as e:  # e.g. a plugin's own bug on this one message
             log.warning("delivery send error id=%d", item.id, exc_info=True)
             return self._failed_attempt(item, f"{type(e).__name__}: {e}", hold=False), False
-        with self.sessions.begin() as s:
+        with self.store.batch() as s:
             now = self.clock()
             astore.mark_sent(s, item.id, now)
             if item.kind == DeliveryKind.HELD:
@@ -227,7 +225,7 @@ class Deliverer:
         due = modes.payload_period(item.payload) if item.kind in PERIOD_KINDS else None
         since = max(item.created_at, due[0].end) if due else item.created_at
         expired = now - since >= timedelta(seconds=self.policy.delivery_expiry_s)
-        with self.sessions.begin() as s:
+        with self.store.batch() as s:
             if expired:
                 astore.mark_failed(s, item.id, reason)
                 log.warning(
@@ -270,7 +268,7 @@ class Deliverer:
         if item.article_id is None or item.watchlist is None:
             return None
         fmt = info.body_format
-        with self.sessions() as s:
+        with self.store.read() as s:
             article = istore.articles_by_id(s, [item.article_id]).get(item.article_id)
             hits = astore.hits_for_article(s, item.watchlist, item.article_id)
             also: tuple[str, ...] = ()
@@ -339,7 +337,7 @@ class Deliverer:
             now,
         )
         if notices:
-            with self.sessions.begin() as s:
+            with self.store.batch() as s:
                 astore.enqueue(s, notices, now)
 
     def _digest(self, item: astore.Claimed, info: notify.TargetInfo) -> render.Message | None:
@@ -349,7 +347,7 @@ class Deliverer:
         if found is None:
             return None
         period, label = found
-        with self.sessions() as s:
+        with self.store.read() as s:
             if item.kind == DeliveryKind.DIGEST and item.watchlist is not None:
                 pairs = [
                     ((item.watchlist, a), h)

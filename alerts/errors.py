@@ -1,5 +1,8 @@
 """The alerts package's exception root and its resource-carrying subclasses."""
 
+from ingest.errors import StoreConflict as _IngestConflict
+from ingest.errors import StoreError as _IngestStoreError
+
 
 class AlertsError(Exception):
     """Root of every error raised by the alerts package."""
@@ -20,3 +23,12 @@ class TemplateError(AlertsError):
 
 class SendTimeout(NotifyError):
     """The target did not answer in time: the message may or may not have arrived."""
+
+
+class StoreError(AlertsError, _IngestStoreError):
+    """The database failed one of alerts' units of work (``AlertStore``). Also an
+    ingest store error: a caller that runs both packages' work catches one class."""
+
+
+class StoreConflict(StoreError, _IngestConflict):
+    """One of alerts' writes collided with another writer's row (a unique key)."""

@@ -7,8 +7,6 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from alerts import storage as astore
 from alerts.model import AlertPolicy
 from alerts.pipeline import (
@@ -21,12 +19,13 @@ from alerts.pipeline import (
 )
 from alerts.stories import StoryGrouper
 from ingest import storage as istore
+from ingest.db import Tx
 
 log = logging.getLogger(__name__)
 
 
 def process_pages(
-    session: Session,
+    session: Tx,
     policy: AlertPolicy,
     matcher: WatchlistMatcher,
     now: datetime,

@@ -14,13 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
 from alerts import storage as astore
 from alerts.digest import Period, due_period, quiet_period, rate_window
+from alerts.errors import StoreConflict
 from alerts.model import AlertPolicy, DeliveryKind, WatchMode
 from alerts.schedule import Schedule, parse_schedule
+from alerts.storage.store import AlertStore
+from ingest.db import Tx
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def plan_holds(
     return list(groups.values())
 
 
-def hold_alerts(sessions: sessionmaker[Session], policy: AlertPolicy, now: datetime) -> int:
+def hold_alerts(store: AlertStore, policy: AlertPolicy, now: datetime) -> int:
     """Move alerts that must wait into their digests; returns how many were held."""
     quiet = [w.name for w in policy.watchlists if w.quiet_hours and w.mode == WatchMode.INSTANT]
     limited = {t.key: t for w in policy.watchlists for t in w.targets if t.rate_limit}
@@ -88,7 +88,7 @@ def hold_alerts(sessions: sessionmaker[Session], policy: AlertPolicy, now: datet
         return 0
     held = 0
     try:
-        with sessions.begin() as s:
+        with store.batch() as s:
             rows = astore.foldable(s, now, quiet, list(limited))
             if not rows:
                 return 0
@@ -99,7 +99,7 @@ def hold_alerts(sessions: sessionmaker[Session], policy: AlertPolicy, now: datet
             }
             for hold in plan_holds(rows, policy, now, used):
                 held += _hold(s, hold, now)
-    except IntegrityError:
+    except StoreConflict:
         # Another daemon created the same digest at the same moment: its transaction
         # stands, ours is rolled back whole, and the next run holds what is left.
         log.info("hold raced another daemon; retrying next run")
@@ -109,7 +109,7 @@ def hold_alerts(sessions: sessionmaker[Session], policy: AlertPolicy, now: datet
     return held
 
 
-def _hold(s: Session, hold: Hold, now: datetime) -> int:
+def _hold(s: Tx, hold: Hold, now: datetime) -> int:
     digest_id = astore.open_digest(s, hold.dedupe_key)
     if digest_id is None:
         if astore.digest_exists(s, hold.dedupe_key):
@@ -136,17 +136,17 @@ def _hold(s: Session, hold: Hold, now: datetime) -> int:
     return len(hold.ids)
 
 
-def start_digests(sessions: sessionmaker[Session], policy: AlertPolicy, now: datetime) -> None:
+def start_digests(store: AlertStore, policy: AlertPolicy, now: datetime) -> None:
     """Start the first period of each new digest (watchlist, target) at `now`, so a new
     watchlist's first digest covers what it found from now on, not the stored history."""
-    with sessions.begin() as s:
+    with store.batch() as s:
         for w in policy.watchlists:
             if w.mode == WatchMode.DIGEST and w.schedule:
                 for t in w.targets:
                     astore.start_digest_state(s, w.name, t.key, now)
 
 
-def enqueue_digests(sessions: sessionmaker[Session], policy: AlertPolicy, now: datetime) -> int:
+def enqueue_digests(store: AlertStore, policy: AlertPolicy, now: datetime) -> int:
     """Enqueue every scheduled digest whose period has ended; returns how many."""
     queued = 0
     tz = policy.timezone
@@ -156,9 +156,9 @@ def enqueue_digests(sessions: sessionmaker[Session], policy: AlertPolicy, now: d
         schedule = parse_schedule(w.schedule)
         for t in w.targets:
             try:
-                with sessions.begin() as s:
+                with store.batch() as s:
                     queued += _enqueue_digest(s, w.name, t.key, t.notifier, schedule, tz, now)
-            except (IntegrityError, _Raced):
+            except (StoreConflict, _Raced):
                 log.info("digest raced another daemon watchlist=%s target=%s", w.name, t.key)
     if queued:
         log.info("digests queued=%d", queued)
@@ -166,7 +166,7 @@ def enqueue_digests(sessions: sessionmaker[Session], policy: AlertPolicy, now: d
 
 
 def _enqueue_digest(
-    s: Session,
+    s: Tx,
     watchlist: str,
     target_key: str,
     notifier: str,

@@ -13,14 +13,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from alerts import storage as astore
 from alerts.matching import Match, Matcher, WatchName, html_to_text
 from alerts.model import AlertPolicy, DeliveryKind, Watchlist, WatchMode
 from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
-from ingest.db import chunks
+from ingest.db import Tx, chunks
 from ingest.langid import detect
 from ingest.model import StoredArticle
 
@@ -193,7 +191,7 @@ def people_in(found: dict[str, dict[str, Match]]) -> frozenset[str]:
 
 
 def place_in_story(
-    session: Session, grouper: StoryGrouper, doc: StoryDoc, title: str, now: datetime
+    session: Tx, grouper: StoryGrouper, doc: StoryDoc, title: str, now: datetime
 ) -> tuple[int, bool]:
     """Story id for the article, and whether it joined an existing story."""
     known = astore.story_of(session, doc.article_id)
@@ -212,7 +210,7 @@ def place_in_story(
 
 
 def story_deliveries(
-    session: Session,
+    session: Tx,
     policy: AlertPolicy,
     article: StoredArticle,
     found: dict[str, dict[str, Match]],
@@ -256,7 +254,7 @@ def story_deliveries(
 
 
 def process_batch(
-    session: Session,
+    session: Tx,
     policy: AlertPolicy,
     matcher: WatchlistMatcher,
     now: datetime,
@@ -303,7 +301,7 @@ def process_batch(
 
 
 def rematch(
-    session: Session,
+    session: Tx,
     policy: AlertPolicy,
     matcher: WatchlistMatcher,
     articles: Sequence[StoredArticle],

@@ -330,7 +330,7 @@ def _rss_mb() -> tuple[float, float]:
 
 def work_newswatch(db: Path, urls: list[str], scenario: str) -> dict[str, float]:
     from ingest import storage
-    from ingest.db import make_engine, make_sessions
+    from ingest.db import Store, make_engine, make_sessions
     from ingest.poller import Poller, PollSettings
     from newswatch import migrate
 
@@ -344,7 +344,7 @@ def work_newswatch(db: Path, urls: list[str], scenario: str) -> dict[str, float]
                 s, [storage.FeedSpec(f"Outlet {i}", u, 900.0) for i, u in enumerate(urls)], now
             )
     poller = Poller(
-        sessions,
+        Store(engine),
         lambda: datetime.now(UTC),
         owner="bench",
         settings=PollSettings(parse_workers=2),

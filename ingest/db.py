@@ -8,15 +8,24 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self, TypeAlias, TypeVar
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from ingest.errors import StoreConflict, StoreError, db_reason
+
 T = TypeVar("T")
+
+# An open unit of work, from `Store.batch` or `Store.read` to the storage functions that
+# run in it. Only the storage modules look inside; everyone else passes it on.
+Tx: TypeAlias = Session
 
 # Bound parameters per IN list: well under SQLite's and PostgreSQL's limits.
 IN_LIMIT = 500
@@ -79,6 +88,96 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def sqlite_database(url: str) -> str | None:
+    """The file a SQLite URL names; None for other backends, in-memory databases and any
+    URL that does not parse."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # any unparseable URL: no file
+        return None
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return database
+
+
+def shown_url(url: str) -> str:
+    """A database URL as it may be shown: its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # any URL the parser refuses is shown as such
+        return "(unparseable URL)"
+
+
+class Store:
+    """One database: its engine and its units of work, where every database failure
+    becomes the owning package's own error, once.
+
+    ``batch`` is one read-write transaction, committed when the block ends and rolled
+    back whole when it raises; ``read`` is a session for queries. A failure inside
+    either comes out as ``error`` (a unique-key collision as ``conflict``) with the
+    driver's first line as its reason and the original as its cause. A package's store
+    names its own error classes (``alerts.storage.store.AlertStore``)."""
+
+    error: ClassVar[type[StoreError]] = StoreError
+    conflict: ClassVar[type[StoreConflict]] = StoreConflict
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = make_sessions(engine)
+
+    @classmethod
+    def open(cls, url: str, **kwargs: Any) -> Self:
+        return cls(make_engine(url, **kwargs))
+
+    @contextmanager
+    def batch(self) -> Iterator[Tx]:
+        with self._wrapped(), self._sessions.begin() as tx:
+            yield tx
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self._wrapped(), self._sessions() as tx:
+            yield tx
+
+    def ping(self) -> None:
+        """One round trip to the database, or ``error``."""
+        with self._wrapped(), self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    @property
+    def url(self) -> str:
+        """The database URL with its password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def backend(self) -> str:
+        """The dialect's name: "sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def _wrapped(self) -> AbstractContextManager[None]:
+        return db_errors(self.error, self.conflict)
+
+
+@contextmanager
+def db_errors(
+    error: type[StoreError] = StoreError, conflict: type[StoreConflict] = StoreConflict
+) -> Iterator[None]:
+    """Database failures inside the block as ``error`` (``conflict`` for a unique key),
+    the one place where SQLAlchemy's exceptions become the package's own."""
+    try:
+        yield
+    except StoreError:
+        raise  # already wrapped (a unit of work inside another)
+    except IntegrityError as e:
+        raise conflict(db_reason(e)) from e
+    except SQLAlchemyError as e:
+        raise error(db_reason(e)) from e
 
 
 def is_postgres(session: Session) -> bool:

@@ -29,3 +29,26 @@ class NotAFeed(ParseError):
     def __init__(self, url: str, reason: str, feed_links: tuple[str, ...] = ()) -> None:
         super().__init__(url, reason)
         self.feed_links = feed_links
+
+
+class StoreError(IngestError):
+    """The database failed a unit of work: unreachable, locked, full, or a statement it
+    refused. ``reason`` is the driver's own first line (no SQL echo, no URL)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class StoreConflict(StoreError):
+    """A write collided with a row another writer stored first (a unique key): the unit
+    of work was rolled back whole, and running it again sees the other's row."""
+
+
+def db_reason(e: BaseException) -> str:
+    """What a database failure says: a store error's reason, else the driver's own first
+    line without SQLAlchemy's SQL echo and background link."""
+    if isinstance(e, StoreError):
+        return e.reason
+    lines = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__

@@ -21,12 +21,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
 from ingest import backlog, storage, websub_store
 from ingest.addresses import private_host
-from ingest.errors import NotAFeed, ParseError
+from ingest.db import Store, Tx
+from ingest.errors import NotAFeed, ParseError, StoreError
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.fulltext import wants_page
 from ingest.model import (
@@ -194,14 +192,14 @@ class Poller:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        store: Store,
         clock: Callable[[], datetime],
         *,
         owner: str,
         limits: FetchLimits | None = None,
         settings: PollSettings | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.store = store
         self.clock = clock
         self.owner = owner
         self.limits = limits or FetchLimits()
@@ -214,6 +212,10 @@ class Poller:
         self._robots_rules: dict[str, tuple[Robots, datetime]] = {}
         self._progress: Progress | None = None
         self._started = 0.0
+        # Feeds claimed whose outcome is not recorded yet. A cycle that ends on a database
+        # failure leaves them leased to this daemon; the next cycle frees them first, so
+        # that they are polled again at once rather than when the lease lapses (15 min).
+        self._unwritten: set[int] = set()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -240,9 +242,13 @@ class Poller:
         totals: dict[str, int] = {}
         polled = 0
         after_id: int | None = None
+        if self._unwritten:
+            with self.store.batch() as s:
+                storage.release_feeds(s, sorted(self._unwritten), self.owner)
+            self._unwritten.clear()
         async with Fetcher(self.limits, host_starts=self._host_starts) as fetcher:
             while not self.stopping.is_set():
-                with self.sessions.begin() as s:
+                with self.store.batch() as s:
                     due = storage.claim_due(
                         s,
                         self.clock(),
@@ -257,6 +263,7 @@ class Poller:
                     pushed = websub_store.pushed(s, [d.id for d in due], self.clock())
                 if not due:
                     break
+                self._unwritten.update(d.id for d in due)
                 due = [replace(d, pushed=True) if d.id in pushed else d for d in due]
                 polled += len(due)
                 after_id = max(d.id for d in due)
@@ -283,6 +290,7 @@ class Poller:
                 # Its host was too busy: nothing to record, and no error of the feed's. Its
                 # lease keeps other cycles off it until it lapses; then it is due again.
                 log.debug("feed deferred feed=%s url=%s: its host is busy", feed.name, feed.url)
+                self._unwritten.discard(feed.id)
                 totals["deferred"] = totals.get("deferred", 0) + 1
                 totals["answered"] = totals.get("answered", 0) + 1
                 self._tell(totals)
@@ -311,13 +319,13 @@ class Poller:
             return
         try:
             self._write(batch, totals)
-        except SQLAlchemyError:
+        except StoreError:
             # One feed's rows must not lose the others': retry one transaction per feed.
             log.warning("batched write failed; retrying feed by feed", exc_info=True)
             for item in batch:
                 try:
                     self._write([item], totals)
-                except SQLAlchemyError as e:
+                except StoreError as e:
                     log.exception("store failed feed=%s", item.feed.url)
                     failed = self._error_outcome(
                         item.feed,
@@ -331,7 +339,7 @@ class Poller:
         now = self.clock()
         counts: dict[str, int] = {}
         outcomes: list[tuple[storage.DueFeed, storage.FeedOutcome]] = []
-        with self.sessions.begin() as s:
+        with self.store.batch() as s:
             for item in batch:
                 outcome = item.outcome
                 counts[outcome.status] = counts.get(outcome.status, 0) + 1
@@ -344,6 +352,7 @@ class Poller:
                     counts["new"] = counts.get("new", 0) + new
                 outcomes.append((item.feed, outcome))
             storage.record_outcomes(s, outcomes, now)
+        self._unwritten.difference_update(item.feed.id for item in batch)
         for key, n in counts.items():
             totals[key] = totals.get(key, 0) + n
         self._tell(totals)
@@ -355,7 +364,7 @@ class Poller:
             self._progress(_report(totals, done, time.monotonic() - self._started))
 
     def _store(
-        self, s: Session, item: _Pending, outcome: storage.FeedOutcome, now: datetime
+        self, s: Tx, item: _Pending, outcome: storage.FeedOutcome, now: datetime
     ) -> tuple[int, storage.FeedOutcome]:
         assert item.parsed is not None
         feed = item.feed
@@ -655,14 +664,14 @@ class Poller:
                 fetcher, self.clock, robots=self.settings.robots, robots_rules=self._robots_rules
             )
             while not self.stopping.is_set():
-                with self.sessions.begin() as s:
+                with self.store.batch() as s:
                     jobs = storage.claim_pages(
                         s, self.clock(), lease_s=self.settings.lease_s, limit=self.settings.batch
                     )
                 if not jobs:
                     break
                 outcomes = await asyncio.gather(*(self._page(reader, j) for j in jobs))
-                with self.sessions.begin() as s:
+                with self.store.batch() as s:
                     storage.record_pages(s, outcomes)
                 for o in outcomes:
                     if o.text is not None:

@@ -258,6 +258,18 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec], now: datetime) -> No
             row.enabled = False
 
 
+def release_feeds(session: Session, ids: Sequence[int], owner: str) -> None:
+    """Free `owner`'s leases on `ids` at once (the poller's, on feeds whose outcome it
+    could not record): they are due again now, not when the lease lapses."""
+    for chunk in chunks(list(ids)):
+        session.execute(
+            update(FeedRow)
+            .where(FeedRow.id.in_(chunk), FeedRow.lease_owner == owner)
+            .values(lease_until=None, lease_owner=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def claim_due(
     session: Session,
     now: datetime,

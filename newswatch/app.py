@@ -15,10 +15,6 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Protocol
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
 from alerts import notify
 from alerts import storage as astore
 from alerts.deliver import Deliverer, DeliveryReport, Sender
@@ -34,9 +30,11 @@ from alerts.pipeline import (
     stored_story_doc,
 )
 from alerts.storage import exclusions as xstore
+from alerts.storage.store import AlertStore
 from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
-from ingest.db import make_engine, make_sessions
+from ingest.db import Store, Tx, shown_url
+from ingest.errors import StoreError, db_reason
 from ingest.fetch import FetchLimits
 from ingest.poller import PageReport, Poller, PollReport, PollSettings, default_parse_workers
 from newswatch import migrate
@@ -152,19 +150,21 @@ class App:
         notify.register_console()
 
     @cached_property
-    def engine(self) -> Engine:
-        return make_engine(self.settings.database_url)
+    def store(self) -> Store:
+        """Ingest's store: feeds, articles, pages, heartbeats."""
+        return Store.open(self.settings.database_url)
 
     @cached_property
-    def sessions(self) -> sessionmaker[Session]:
-        return make_sessions(self.engine)
+    def alert_store(self) -> AlertStore:
+        """Alerts' store on the same engine: hits, stories, outbox."""
+        return AlertStore(self.store.engine)
 
     def open(self) -> None:
         """Migrate the schema and make the feeds table follow the config."""
         try:
-            with migrate.startup_lock(self.engine):
-                migrate.upgrade(self.engine)
-                with self.sessions.begin() as s:
+            with migrate.startup_lock(self.store.engine):
+                migrate.upgrade(self.store.engine)
+                with self.store.batch() as s:
                     istore.sync_feeds(
                         s,
                         [
@@ -175,10 +175,10 @@ class App:
                         ],
                         self.clock(),
                     )
-                start_digests(self.sessions, self.policy, self.clock())
-                with self.sessions() as s:
+                start_digests(self.alert_store, self.policy, self.clock())
+                with self.store.read() as s:
                     self.policy = policy_from(self.settings, xstore.exclusion_phrases(s))
-        except SQLAlchemyError as e:
+        except StoreError as e:
             url = self.settings.database_url
             raise DatabaseUnavailable(_describe_db_error(url, e) + start_hint(url)) from e
 
@@ -189,7 +189,7 @@ class App:
 
         settings, notes = split_restart(self.settings, settings)
         now = self.clock()
-        with self.sessions.begin() as s:
+        with self.store.batch() as s:
             istore.sync_feeds(
                 s,
                 [istore.FeedSpec(f.name, f.url, f.interval_s, f.enabled) for f in settings.feeds],
@@ -197,7 +197,7 @@ class App:
             )
         self.settings = settings
         self.refresh_exclusions()
-        start_digests(self.sessions, self.policy, now)
+        start_digests(self.alert_store, self.policy, now)
         return notes
 
     def refresh_exclusions(self) -> None:
@@ -205,7 +205,7 @@ class App:
 
         The new matcher replaces the old one in one assignment: a batch already
         matching finishes with the old one, the next batch uses the new one."""
-        with self.sessions() as s:
+        with self.store.read() as s:
             self.policy = policy_from(self.settings, xstore.exclusion_phrases(s))
         matcher = WatchlistMatcher(self.policy.watchlists)
         self.__dict__["matcher"] = matcher
@@ -222,7 +222,7 @@ class App:
         return StoryGrouper(window=STORY_WINDOW, loader=self._story_window)
 
     def _story_window(self) -> list[tuple[StoryDoc, int]]:
-        with self.sessions() as s:
+        with self.store.read() as s:
             # Read before the window: a batch committed in between is read twice (and
             # absorbed once), never missed.
             self._story_seq = astore.placement_seq(s)
@@ -230,7 +230,7 @@ class App:
         log.info("stories warmed articles=%d", len(members))
         return _story_docs(members)
 
-    def _catch_up_stories(self, session: Session) -> None:
+    def _catch_up_stories(self, session: Tx) -> None:
         """Under the matching lock: absorb the placements other daemons sharing this
         database committed since this one last looked, so that the next report of an
         event joins the story another daemon opened (one story, one alert)."""
@@ -247,7 +247,7 @@ class App:
         """One batch in one transaction, its placements stamped as the next batch."""
         # The grouper's transaction encloses the database's: placements made in a
         # batch that rolls back (a lost connection) are undone in memory too.
-        with self.grouper.transaction(), self.sessions.begin() as s:
+        with self.grouper.transaction(), self.store.batch() as s:
             astore.serialize_matching(s)  # before reading the clock: see its docstring
             self._catch_up_stories(s)
             report = process(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
@@ -261,7 +261,7 @@ class App:
         limits = fetch_limits(d)
         workers = default_parse_workers() if self._parse_workers is None else self._parse_workers
         return Poller(
-            self.sessions,
+            self.store,
             self.clock,
             owner=self.owner,
             limits=limits,
@@ -277,7 +277,7 @@ class App:
 
     @cached_property
     def deliverer(self) -> Deliverer:
-        deliverer = Deliverer(self.sessions, self.policy, self.clock, owner=self.owner)
+        deliverer = Deliverer(self.alert_store, self.policy, self.clock, owner=self.owner)
         if self._sender is not None:
             deliverer.sender = self._sender
         return deliverer
@@ -294,7 +294,7 @@ class App:
 
     def rebase_schedule(self) -> None:
         """Bring next checks stored before a backward clock jump back within reach."""
-        with self.sessions.begin() as s:
+        with self.store.batch() as s:
             changed = istore.rebase_schedule(
                 s,
                 self.clock(),
@@ -310,7 +310,7 @@ class App:
         """Match every unprocessed article, one transaction per batch; `progress` hears
         the counts so far after each batch."""
         articles = hits = queued = 0
-        with self.sessions() as s:
+        with self.store.read() as s:
             fresh = istore.any_unprocessed(s)
         # Nothing new (every feed answered 304, no page arrived): the story index stays
         # unread.
@@ -321,7 +321,7 @@ class App:
                 progress(MatchReport(articles, hits, queued))
             if r.articles == 0:
                 break
-        with self.sessions() as s:
+        with self.store.read() as s:
             pages = istore.any_unmatched_pages(s)
         while pages:
             r = self._match_batch(process_pages)
@@ -361,7 +361,7 @@ class App:
     def retention(self) -> int:
         """Delete processed articles older than `[defaults] retention` with their hits."""
         before = self.clock() - timedelta(seconds=self.settings.defaults.retention_s)
-        with self.sessions.begin() as s:
+        with self.store.batch() as s:
             ids = istore.delete_articles_before(s, before)
             astore.purge_for_articles(s, ids)
             istore.purge_articles(s, ids)
@@ -374,7 +374,7 @@ class App:
         now = self.clock()
         ops = self.policy.ops_targets
         limit = timedelta(seconds=self.settings.defaults.failing_alert_after_s)
-        with self.sessions.begin() as s:
+        with self.store.batch() as s:
             for feed_id, name, error, since in istore.failing_unreported(s, now - limit):
                 istore.mark_failing_reported(s, feed_id)
                 if ops:
@@ -426,8 +426,8 @@ class App:
     def close(self) -> None:
         if "poller" in self.__dict__:
             self.poller.close()
-        if "engine" in self.__dict__:
-            self.engine.dispose()
+        if "store" in self.__dict__:
+            self.store.dispose()
 
 
 class BatchProcessor(Protocol):
@@ -435,7 +435,7 @@ class BatchProcessor(Protocol):
 
     def __call__(
         self,
-        session: Session,
+        session: Tx,
         policy: AlertPolicy,
         matcher: WatchlistMatcher,
         now: datetime,
@@ -451,17 +451,10 @@ def _story_docs(members: list[astore.StoryMember]) -> list[tuple[StoryDoc, int]]
     ]
 
 
-def _describe_db_error(url: str, e: SQLAlchemyError) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        shown = make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        shown = "(unparseable URL)"
-    return f"database {shown}: {describe_db_error(e)}"
+def _describe_db_error(url: str, e: StoreError) -> str:
+    return f"database {shown_url(url)}: {db_reason(e)}"
 
 
-def describe_db_error(e: SQLAlchemyError) -> str:
+def describe_db_error(e: BaseException) -> str:
     """The driver's own first line, without SQLAlchemy's SQL echo and background link."""
-    lines = str(getattr(e, "orig", None) or e).strip().splitlines()
-    return lines[0] if lines else type(e).__name__
+    return db_reason(e)

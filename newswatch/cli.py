@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from ingest.errors import StoreError, db_reason
 from newswatch import __version__, clitools, urlmask
 from newswatch.clitools import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Command, UsageError
 from newswatch.config import ConfigError
@@ -51,9 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_FAILED
         if _is_database_error(e):
             # After a successful start (a table gone, the disk full, the server restarted).
-            from newswatch.app import describe_db_error
-
-            print(mask_text(f"error: database: {describe_db_error(e)}"), file=sys.stderr)  # type: ignore[arg-type]
+            print(mask_text(f"error: database: {db_reason(e)}"), file=sys.stderr)
             return EXIT_FAILED
         raise
 
@@ -67,6 +66,10 @@ def _is_database_unavailable(error: Exception) -> bool:
 
 
 def _is_database_error(error: Exception) -> bool:
+    # A store's error, or one raised outside any unit of work (SQLAlchemy is imported
+    # only by the commands that use a database: when it was not, nothing raised it).
+    if isinstance(error, StoreError):
+        return True
     exc = sys.modules.get("sqlalchemy.exc")
     return exc is not None and isinstance(error, exc.SQLAlchemyError)
 

@@ -223,7 +223,7 @@ def cmd_hits(args: argparse.Namespace) -> int:
 
     with clitools.opened_app(args) as app:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None
-        with app.sessions() as s:
+        with app.store.read() as s:
             hits = astore.list_hits(s, watchlist=args.watchlist, since=since, limit=args.limit)
             seen = hit_deliveries(s, hits)
     zone = app.settings.tz
@@ -276,7 +276,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
     with clitools.opened_app(args) as app:
         now = app.clock()
-        with app.sessions() as s:
+        with app.store.read() as s:
             feeds = istore.feed_statuses(s, now)
     if args.json:
         clitools.print_json_lines(
@@ -367,7 +367,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     try:
         if args.action == "upgrade":
             app.open()
-        print(f"schema revision: {migrate.current(app.engine)}")
+        print(f"schema revision: {migrate.current(app.store.engine)}")
     finally:
         app.close()
     return clitools.EXIT_OK
@@ -413,7 +413,7 @@ def cmd_rematch(args: argparse.Namespace) -> int:
         since = now - timedelta(seconds=args.since)
         with phases(sys.stderr, enabled=not args.quiet) as show:
             show("reading stored articles")
-            with app.sessions.begin() as s:
+            with app.store.batch() as s:
                 articles = istore.articles_since(s, since)
                 total = len(articles)
                 show(f"rematching {plural(total, 'article')}")
@@ -443,7 +443,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
         if args.action == "retry":
             if args.id is None and not args.failed:
                 raise clitools.UsageError("deliveries retry needs an ID or --failed")
-            with app.sessions.begin() as s:
+            with app.store.batch() as s:
                 n = astore.requeue(
                     s, app.clock(), delivery_id=args.id, failed=args.failed, force=args.force
                 )
@@ -453,7 +453,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
                 return clitools.EXIT_FAILED
             print(f"requeued {n} {'delivery' if n == 1 else 'deliveries'}")
             return clitools.EXIT_OK if n else clitools.EXIT_FAILED
-        with app.sessions() as s:
+        with app.store.read() as s:
             rows = astore.list_deliveries(s, status=args.status, limit=args.limit)
         digests = digestcmds.pending_digests(app) if not args.json else []
     zone = app.settings.tz
@@ -521,7 +521,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
     with clitools.opened_app(args) as app:
         since = app.clock() - timedelta(seconds=args.since) if args.since else None
-        with app.sessions() as s:
+        with app.store.read() as s:
             stories = astore.list_stories(s, since, args.limit)
     zone = app.settings.tz
     if args.json:

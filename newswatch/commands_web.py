@@ -67,22 +67,19 @@ def print_exclusions(settings: Settings) -> None:
     if db.startswith("sqlite:///") and not Path(db[len("sqlite:///") :].split("?")[0]).is_file():
         print("exclusions: none (no database yet)")
         return
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.orm import Session
-
     from alerts.storage import exclusions as xstore
-    from ingest.db import make_engine
+    from alerts.storage.store import AlertStore
+    from ingest.errors import StoreError
 
-    engine = make_engine(settings.database_url)
+    store = AlertStore.open(settings.database_url)
     try:
-        with Session(engine) as s:
+        with store.read() as s:
             found = xstore.list_exclusions(s)
-    except SQLAlchemyError as e:
-        reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
-        print(f"exclusions: not read ({reason})")
+    except StoreError as e:
+        print(f"exclusions: not read ({e.reason})")
         return
     finally:
-        engine.dispose()
+        store.dispose()
     print(f"exclusions ({len(found)}):")
     for x in found:
         print(f'  {x.watchlist}: {x.name} not in "{x.phrase}" (since {x.created_at:%Y-%m-%d})')

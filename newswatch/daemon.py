@@ -21,10 +21,10 @@ from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy.exc import SQLAlchemyError
 
 from alerts import notify, render
 from alerts.errors import AlertsError
+from ingest.errors import StoreError
 from newswatch.app import App, describe_db_error
 from newswatch.config import ConfigError, Settings, load
 from newswatch.dbhealth import FileWatch, Health, sqlite_file
@@ -82,7 +82,7 @@ class Daemon:
         self.app = app
         self.ticks = ticks or Ticks()
         self.heartbeat = Heartbeat(
-            app.sessions,
+            app.store,
             app.clock,
             app.owner,
             config=lambda: (os.path.abspath(app.settings.path), app.settings.digest),
@@ -117,7 +117,7 @@ class Daemon:
                 return
             try:
                 job()
-            except SQLAlchemyError as e:
+            except StoreError as e:
                 self._record(name, describe_db_error(e))
             else:
                 self._record(name, None)
@@ -293,7 +293,7 @@ def run_daemon(settings: Settings) -> int:
         "newswatch running feeds=%d watchlists=%d database=%s",
         len(settings.feeds),
         len(settings.watchlists),
-        app.engine.url.render_as_string(True),
+        app.store.url,
     )
     daemon.start()
     while not stop.is_set() and daemon.fatal is None:

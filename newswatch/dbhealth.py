@@ -11,9 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
-from ingest.db import file_id
+from ingest.db import file_id, sqlite_database
 
 # Failure kinds by the drivers' own words. SQLite: result codes, https://www.sqlite.org/
 # rescode.html (SQLITE_FULL "database or disk is full", SQLITE_READONLY "attempt to write
@@ -83,14 +81,8 @@ class Health:
 
 def sqlite_file(url: str) -> Path | None:
     """The database file of a SQLite URL; None for other backends and in-memory ones."""
-    try:
-        parsed = make_url(url)
-    except Exception:  # any unparseable URL: nothing to watch
-        return None
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return None
-    return Path(database).resolve()
+    database = sqlite_database(url)
+    return None if database is None else Path(database).resolve()
 
 
 def start_hint(url: str) -> str:

@@ -30,7 +30,7 @@ def pending_digests(app: App) -> list[PendingDigest]:
     now = app.clock()
     tz = app.policy.timezone
     out = []
-    with app.sessions() as s:
+    with app.store.read() as s:
         for w in app.policy.watchlists:
             if w.mode != "digest" or w.schedule is None:
                 continue

@@ -126,7 +126,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     # The URLs newswatch polls, not the configured ones: after a permanent redirect or
     # discovery from a web page, that is what another reader should subscribe to.
     with clitools.opened_app(args) as app:
-        with app.sessions() as s:
+        with app.store.read() as s:
             polled = istore.polled_urls(s)
     feeds = [(f.name, polled.get(f.url, f.url)) for f in app.settings.feeds]
     text = render_opml(feeds, "newswatch feeds")

@@ -16,10 +16,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
 from ingest import heartbeat as store
+from ingest.db import Store
+from ingest.errors import StoreError
 
 log = logging.getLogger(__name__)
 _PROC = Path("/proc")
@@ -104,7 +103,7 @@ class Heartbeat:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        db: Store,
         clock: Callable[[], datetime],
         owner: str,
         *,
@@ -112,7 +111,7 @@ class Heartbeat:
         config: Callable[[], tuple[str, str]] | None = None,
     ) -> None:
         """`config` says which config file (path, digest) the daemon runs now."""
-        self.sessions = sessions
+        self.db = db
         self.clock = clock
         self.owner = owner
         self.interval_s = interval_s
@@ -131,7 +130,7 @@ class Heartbeat:
     def beat(self) -> None:
         now = self.clock()
         try:
-            with self.sessions.begin() as s:
+            with self.db.batch() as s:
                 config = self.config() if self.config is not None else None
                 store.beat(s, self.owner, self.process, now, config)
                 dead = [
@@ -141,9 +140,9 @@ class Heartbeat:
                 ]
                 store.stop(s, dead, now)
                 store.forget(s, now)
-        except SQLAlchemyError as e:
+        except StoreError as e:
             if not self._failing:
-                log.warning("heartbeat failing: %s", str(getattr(e, "orig", e)).strip())
+                log.warning("heartbeat failing: %s", e.reason)
             self._failing = True
             return
         if self._failing:
@@ -162,7 +161,7 @@ class Heartbeat:
         if self._thread is not None:
             self._thread.join(timeout=10)
         try:
-            with self.sessions.begin() as s:
+            with self.db.batch() as s:
                 store.stop(s, [self.owner], self.clock())
-        except SQLAlchemyError as e:
-            log.warning("heartbeat could not record the stop: %s", e)
+        except StoreError as e:
+            log.warning("heartbeat could not record the stop: %s", e.reason)

@@ -103,7 +103,7 @@ class Metrics:
     def _observe_sent(self) -> None:
         """Feed deliveries sent since the last scrape into the latency histogram; the
         first scrape after a start reads them all, so the histogram survives restarts."""
-        with self.app.sessions() as s:
+        with self.app.store.read() as s:
             sent = counts.sent_alerts_since(s, self._latency_mark)
         for alert in sent:
             if alert.id in self._latency_seen:
@@ -123,7 +123,7 @@ class _StoreCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         app = self.app
         now = app.clock()
-        with app.sessions() as s:
+        with app.store.read() as s:
             feeds = istore.feed_statuses(s, now)
             hits = counts.hits_by_watchlist(s)
             deliveries = counts.deliveries_by(s)

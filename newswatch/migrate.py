@@ -10,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
+from ingest.db import db_errors
+
 _HERE = Path(__file__).resolve().parent / "migrations"
 _STARTUP_LOCK = 0x6E777374  # "nwst": distinct from the matching lock
 
@@ -26,7 +28,7 @@ def startup_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "postgresql":
         yield
         return
-    with engine.connect() as conn:
+    with db_errors(), engine.connect() as conn:
         conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _STARTUP_LOCK})
         conn.commit()
         try:
@@ -51,7 +53,7 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
     until they are chained, and every branch must still be applied.
     """
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with db_errors(), engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
@@ -59,6 +61,6 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 def current(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    with engine.connect() as conn:
+    with db_errors(), engine.connect() as conn:
         heads = MigrationContext.configure(conn).get_current_heads()
     return " ".join(sorted(heads)) or None

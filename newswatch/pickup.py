@@ -16,12 +16,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
 from ingest import heartbeat as store
-from ingest.db import make_engine
+from ingest.db import Store
+from ingest.errors import StoreError
 from newswatch.config import Settings, file_digest
 from newswatch.dbhealth import sqlite_file
 from newswatch.heartbeat import local_pid
@@ -44,9 +41,9 @@ def tell_daemons(
     database = sqlite_file(settings.database_url)
     if database is not None and not database.is_file():
         return [_NONE]  # no database yet: no daemon ever ran on it
-    engine = make_engine(settings.database_url)
+    db = Store.open(settings.database_url)
     try:
-        daemons = _running(engine, path, clock())
+        daemons = _running(db, path, clock())
         if daemons is None:
             return [_NONE]
         local = {d.owner: local_pid(d.process) for d in daemons}
@@ -62,9 +59,9 @@ def tell_daemons(
             if not waiting or time.monotonic() >= deadline:
                 break
             time.sleep(_LOOK_EVERY_S)
-            daemons = _running(engine, path, clock()) or []
+            daemons = _running(db, path, clock()) or []
     finally:
-        engine.dispose()
+        db.dispose()
     if not local:
         return [_NONE]
     lines = []
@@ -85,11 +82,11 @@ def tell_daemons(
 _NONE = "no daemon is running on this config: it takes the change when it starts"
 
 
-def _running(engine: Engine, path: str, now: datetime) -> list[store.Alive] | None:
+def _running(db: Store, path: str, now: datetime) -> list[store.Alive] | None:
     """The daemons beating on this config file, or None where the database cannot say
     (not reachable, or never set up)."""
     try:
-        with Session(engine) as s:
+        with db.read() as s:
             return [d for d in store.alive(s, now) if d.config_path == path]
-    except SQLAlchemyError:
+    except StoreError:
         return None

@@ -99,7 +99,7 @@ def discover(rig: Rig) -> None:
 
 
 def pending(rig: Rig, notifier: str) -> list[astore.DeliveryView]:
-    with rig.app.sessions() as s:
+    with rig.app.store.read() as s:
         rows = astore.list_deliveries(s, status="pending")
     return sorted((d for d in rows if d.notifier == notifier), key=lambda d: d.id)
 
@@ -172,7 +172,7 @@ def test_undeliverable_after_expiry_is_failed_reported_once_listed_and_requeued(
     rig.app.deliver()
     rig.clock.advance(hours=2, minutes=1)
     rig.app.deliver()
-    with rig.app.sessions() as s:
+    with rig.app.store.read() as s:
         failed = astore.list_deliveries(s, status="failed")
     assert {d.notifier for d in failed} == {"chat"} and len(failed) == 3
     assert all("500" in (d.last_error or "") for d in failed)

@@ -177,7 +177,7 @@ notify = ["chat"]
 
 
 def chat_rows(rig: Rig) -> list[astore.DeliveryView]:
-    with rig.app.sessions() as s:
+    with rig.app.store.read() as s:
         rows = astore.list_deliveries(s)
     return sorted((d for d in rows if d.notifier == "chat"), key=lambda d: d.id)
 

@@ -74,7 +74,7 @@ class Rig:
         return self.hook.received[before:]
 
     def rows(self, status: str | None = None) -> list[DeliveryView]:
-        with self.app.sessions() as s:
+        with self.app.store.read() as s:
             return astore.list_deliveries(s, status=status)
 
 
@@ -142,7 +142,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 def crash_holding_lease(rig: Rig) -> int:
     """A daemon claims every due delivery and dies before sending; how many it held."""
-    with rig.app.sessions.begin() as s:
+    with rig.app.store.batch() as s:
         return len(astore.claim_due(s, rig.clock(), lease_s=60, owner="dead", limit=100))
 
 
@@ -201,7 +201,7 @@ def test_daily_digest_in_vilnius_sends_each_period_once(make_rig: RigFactory, db
     assert "belarus" in body and all(name in body for name in PEOPLE)
     assert all(title in body for title in HEADLINES[:3])
     assert rig.deliver() == []  # the job runs again: the period is not sent twice
-    with rig.app.sessions.begin() as s:
+    with rig.app.store.batch() as s:
         assert astore.digest_state(s, "belarus", rig.rows()[0].target) == utc("2024-06-03T05:00")
 
     rig.at("2024-06-03T12:00").publish(HEADLINES[3])
@@ -234,7 +234,7 @@ def test_hourly_and_cron_digests(
     [post] = rig.at(due).deliver()
     assert "2 articles" in post.json["title"]
     assert rig.deliver() == []
-    assert modes.enqueue_digests(rig.app.sessions, rig.app.policy, rig.clock()) == 0
+    assert modes.enqueue_digests(rig.app.alert_store, rig.app.policy, rig.clock()) == 0
 
 
 def test_digest_after_a_crash_holding_its_lease_goes_out_once(
@@ -243,8 +243,8 @@ def test_digest_after_a_crash_holding_its_lease_goes_out_once(
     rig = make_rig(db_url, "2024-06-03T04:30", 'mode = "digest"\nschedule = "hourly"')
     rig.at("2024-06-03T04:31").publish(*HEADLINES[:2])
     rig.at("2024-06-03T05:00")
-    assert modes.enqueue_digests(rig.app.sessions, rig.app.policy, rig.clock()) == 1
-    assert modes.enqueue_digests(rig.app.sessions, rig.app.policy, rig.clock()) == 0
+    assert modes.enqueue_digests(rig.app.alert_store, rig.app.policy, rig.clock()) == 1
+    assert modes.enqueue_digests(rig.app.alert_store, rig.app.policy, rig.clock()) == 0
     assert crash_holding_lease(rig) == 1
     assert rig.deliver() == []  # the dead daemon's lease still holds
     [post] = rig.at("2024-06-03T05:01:01").deliver()

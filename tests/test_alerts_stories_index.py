@@ -16,9 +16,9 @@ import pytest
 from feedgen import Item, rss
 from feedserver import FeedServer
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from alerts import storage as astore
+from ingest.errors import StoreError
 from newswatch.app import App
 from newswatch.config import load
 
@@ -98,13 +98,13 @@ notify = ["team"]
 
 
 def run_sql(app: App, statements: list[str]) -> None:
-    with app.engine.begin() as conn:
+    with app.store.engine.begin() as conn:
         for statement in statements:
             conn.execute(text(statement))
 
 
 def stories(app: App) -> list[tuple[int, tuple[int, ...]]]:
-    with app.sessions() as s:
+    with app.store.read() as s:
         return [
             (st.id, tuple(a for a, _, _, _ in st.articles))
             for st in astore.list_stories(s, None, None)
@@ -120,7 +120,7 @@ def test_a_batch_rolled_back_after_creating_a_story_leaves_the_index_clean(
     try:
         app.poll(force=True)
         run_sql(app, FAIL_HITS[backend])
-        with pytest.raises(SQLAlchemyError, match="injected"):
+        with pytest.raises(StoreError, match="injected"):
             app.match()
         assert stories(app) == []
         assert len(app.grouper) == 0  # the rolled-back story is not in memory either

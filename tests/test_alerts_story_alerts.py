@@ -227,7 +227,7 @@ def test_a_story_gaining_a_watched_name_alerts_for_that_name(rig: Rig) -> None:
     app = rig.app()
     try:
         rig.run(app)
-        with app.sessions() as s:
+        with app.store.read() as s:
             stories = astore.list_stories(s, None, 10)
     finally:
         app.close()

@@ -14,7 +14,7 @@ from feedserver import FeedServer
 from sqlalchemy import func, select
 
 from ingest import storage
-from ingest.db import make_engine, make_sessions
+from ingest.db import Store, make_engine, make_sessions
 from ingest.errors import ParseError
 from ingest.fetch import FetchLimits
 from ingest.parse import parse_feed
@@ -69,7 +69,7 @@ def test_whole_corpus_polls_without_crashing_and_stores_every_entry(tmp_path: Pa
                 NOW,
             )
         poller = Poller(
-            sessions,
+            Store(engine),
             lambda: NOW,
             owner="corpus",
             limits=FetchLimits(timeout_s=5, max_redirects=3),

@@ -21,7 +21,7 @@ from aiohttp import web
 from feedserver import FeedServer, Route
 
 from ingest import storage
-from ingest.db import Base, make_engine, make_sessions
+from ingest.db import Base, Store, make_engine, make_sessions
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest, FetchResult
 from ingest.poller import Poller, PollReport
@@ -229,7 +229,7 @@ def test_a_poll_defers_feeds_that_never_got_their_turn(held: HeldServer, tmp_pat
     specs = [storage.FeedSpec(f"f{i}", held.url(f"/held/{i}"), 900.0) for i in range(5)]
     with sessions.begin() as s:
         storage.sync_feeds(s, specs, now)
-    poller = Poller(sessions, lambda: now, owner="t", limits=LIMITS)
+    poller = Poller(Store(engine), lambda: now, owner="t", limits=LIMITS)
 
     async def main(loop: JumpLoop) -> PollReport:
         cycle = asyncio.ensure_future(poller.poll_async())

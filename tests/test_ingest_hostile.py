@@ -140,7 +140,7 @@ def polled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, stora
             app.open()
             report = app.poll(force=True)
             assert report.feeds == len(urls)
-            with app.sessions() as s:
+            with app.store.read() as s:
                 statuses = {f.name: f for f in storage.feed_statuses(s, NOW)}
                 articles = storage.articles_since(s, NOW - timedelta(days=365))
         finally:

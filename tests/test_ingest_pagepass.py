@@ -14,7 +14,7 @@ from sqlalchemy import select
 from test_ingest_pages import ARTICLE
 
 from ingest import storage
-from ingest.db import Base, make_engine, make_sessions
+from ingest.db import Base, Store, make_engine, make_sessions
 from ingest.fetch import FetchLimits
 from ingest.fulltext import wants_page
 from ingest.model import ParsedEntry
@@ -64,7 +64,7 @@ def server() -> Iterator[FeedServer]:
 
 
 def page_rows(p: Poller) -> dict[str, tuple[str | None, int, str | None]]:
-    with p.sessions() as s:
+    with p.store.read() as s:
         rows = s.execute(
             select(
                 storage.ArticleRow.identity,
@@ -89,7 +89,9 @@ def test_a_failing_page_is_retried_a_bounded_number_of_times(
     sessions = make_sessions(engine)
     with sessions.begin() as s:
         storage.sync_feeds(s, [storage.FeedSpec("f", server.url("/feed"), 900.0)], START)
-    p = Poller(sessions, clock, owner="t", limits=FetchLimits(timeout_s=5), settings=PollSettings())
+    p = Poller(
+        Store(engine), clock, owner="t", limits=FetchLimits(timeout_s=5), settings=PollSettings()
+    )
     p.poll(force=True)
     first = p.poll_pages()
     assert (first.read, first.retrying, first.failed) == (1, 1, 0)

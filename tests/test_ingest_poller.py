@@ -12,7 +12,8 @@ from feedserver import FeedServer
 from sinks import free_port
 
 from ingest import storage
-from ingest.db import Base, make_engine, make_sessions
+from ingest.db import Base, Store, make_engine, make_sessions
+from ingest.errors import StoreError
 from ingest.fetch import FetchLimits
 from ingest.outcomes import ErrorKind
 from ingest.poller import Poller, PollSettings
@@ -34,7 +35,7 @@ def poller(tmp_path: Path, urls: dict[str, str], **settings: object) -> Poller:
     with sessions.begin() as s:
         storage.sync_feeds(s, [storage.FeedSpec(n, u, 900.0) for n, u in urls.items()], NOW)
     return Poller(
-        sessions,
+        Store(engine),
         lambda: NOW,
         owner="t",
         limits=FetchLimits(timeout_s=2),
@@ -43,7 +44,7 @@ def poller(tmp_path: Path, urls: dict[str, str], **settings: object) -> Poller:
 
 
 def statuses(p: Poller) -> dict[str, storage.FeedStatus]:
-    with p.sessions() as s:
+    with p.store.read() as s:
         return {f.name: f for f in storage.feed_statuses(s, NOW)}
 
 
@@ -144,7 +145,7 @@ def test_changed_feed_written_by_an_older_release_parses_in_full(
     p = poller(tmp_path, {"f": server.url("/f")})
     assert p.poll().new_articles == 3
     # As the previous release left the row: 128-bit prints in JSON, none matching.
-    with p.sessions.begin() as s:
+    with p.store.batch() as s:
         s.execute(
             storage.update(storage.FeedRow).values(
                 item_fingerprints='["00112233445566778899aabbccddeeff"]', body_hash="old"
@@ -212,3 +213,28 @@ def test_a_poll_counts_entries_and_errors_by_kind(server: FeedServer, tmp_path: 
         ErrorKind.REDIRECT: 1,
         ErrorKind.CONNECTION: 2,
     }
+
+
+def test_a_cycle_cut_short_by_the_database_frees_its_leases_on_the_next(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    """The database fails after the feeds were claimed (a read-only switch, a dropped
+    connection): nothing of the cycle is recorded. The next cycle, once the database is
+    back, polls them at once, not when the production lease (15 minutes) lapses; the
+    clock does not move, so only a freed lease lets the due feed be claimed again."""
+    server.route("/feed", body=rss(ITEMS))
+    p = poller(tmp_path, {"f": server.url("/feed")})
+    fail = (
+        "CREATE TRIGGER fail_outcome BEFORE UPDATE OF next_check_at ON feeds "
+        "BEGIN SELECT RAISE(ABORT, 'injected'); END"
+    )
+    with p.store.engine.begin() as conn:
+        conn.exec_driver_sql(fail)
+    with pytest.raises(StoreError, match="injected"):
+        p.poll()
+    assert statuses(p)["f"].last_success_at is None  # nothing recorded
+    with p.store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER fail_outcome")
+    again = p.poll()  # not forced: the feed must be due and claimable
+    assert (again.feeds, again.ok, again.new_articles) == (1, 1, 3)
+    p.close()

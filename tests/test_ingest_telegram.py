@@ -12,7 +12,7 @@ from feedserver import FeedServer
 from tgpages import EMOJI, Post, channel_page, info_page
 
 from ingest import storage
-from ingest.db import Base, make_engine, make_sessions
+from ingest.db import Base, Store, make_engine, make_sessions
 from ingest.errors import ParseError
 from ingest.fetch import FetchLimits
 from ingest.poller import Poller
@@ -106,11 +106,11 @@ def poller(tmp_path: Path, urls: dict[str, str]) -> Poller:
     with sessions.begin() as s:
         specs = [storage.FeedSpec(n, u, 900.0, kind="telegram") for n, u in urls.items()]
         storage.sync_feeds(s, specs, NOW)
-    return Poller(sessions, lambda: NOW, owner="t", limits=FetchLimits(timeout_s=5))
+    return Poller(Store(engine), lambda: NOW, owner="t", limits=FetchLimits(timeout_s=5))
 
 
 def identities(p: Poller) -> list[str]:
-    with p.sessions() as s:
+    with p.store.read() as s:
         return sorted(a.identity for a in storage.articles_since(s, NOW - timedelta(days=1)))
 
 
@@ -155,7 +155,7 @@ def test_an_unavailable_preview_is_an_error_on_the_feed_and_nothing_is_lost(
     report = p.poll(force=True)
     p.close()
     assert report.errors == 1
-    with p.sessions() as s:
+    with p.store.read() as s:
         (status,) = storage.feed_statuses(s, NOW)
     assert status.last_error is not None and error in status.last_error
     assert status.articles == 2

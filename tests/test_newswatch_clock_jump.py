@@ -114,7 +114,7 @@ notify = ["chat"]
             clock.now += MIN
             app.poll()
             assert feeds.hits("/f.xml") == 2  # and on its ordinary rhythm after that
-            with app.sessions() as s:
+            with app.store.read() as s:
                 assert astore.list_deliveries(s, status="pending") == []
         finally:
             app.close()

@@ -46,7 +46,7 @@ def test_a_feed_with_over_long_values_is_stored_and_polled_conditionally(
         try:
             app.poll(force=True)
             app.poll(force=True)
-            with app.sessions() as s:
+            with app.store.read() as s:
                 [status] = istore.feed_statuses(s, NOW)
                 stored = istore.articles_since(s, NOW)
         finally:

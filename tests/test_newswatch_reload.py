@@ -75,7 +75,7 @@ def test_reload_takes_new_feeds_watchlists_notifiers_and_modes(app: App, tmp_pat
         'notify = ["mail"]\nmode = "digest"\nschedule = "daily 08:00"\n',
     )
     assert reload_config(app)
-    with app.sessions() as s:
+    with app.store.read() as s:
         assert {f.name for f in istore.feed_statuses(s, app.clock())} == {"One", "Two"}
     lithuania = app.policy.watchlist("lithuania")
     assert lithuania is not None and lithuania.mode == "digest"

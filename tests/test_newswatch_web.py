@@ -434,7 +434,7 @@ def test_not_this_person_excludes_the_namesake_from_matching_and_rematch(
     )
 
     app = site.app
-    with app.sessions.begin() as s:
+    with app.store.batch() as s:
         report = rematch(
             s, app.policy, app.matcher, istore.articles_since(s, T0 - timedelta(days=30)), T0
         )
@@ -452,7 +452,7 @@ def test_not_this_person_excludes_the_namesake_from_matching_and_rematch(
 
 
 def istore_articles(app: App) -> list[istore.StoredArticle]:
-    with app.sessions() as s:
+    with app.store.read() as s:
         return istore.articles_since(s, T0 - timedelta(days=30))
 
 

@@ -28,7 +28,7 @@ def exclude(app: App, hit_id: int, phrase: str) -> str:
         raise ActionError("give the words that show it is someone else")
     if len(phrase) > MAX_PHRASE:
         raise ActionError(f"the phrase is longer than {MAX_PHRASE} characters")
-    with app.sessions() as s:
+    with app.store.read() as s:
         hit = xstore.hit_ref(s, hit_id)
         article = istore.articles_by_id(s, [hit.article_id]).get(hit.article_id) if hit else None
     if hit is None or article is None:
@@ -44,7 +44,7 @@ def exclude(app: App, hit_id: int, phrase: str) -> str:
             f'"{phrase}" does not rule out this mention of {hit.name}: '
             "keep the matched words in the phrase"
         )
-    with app.sessions.begin() as s:
+    with app.store.batch() as s:
         xstore.add_exclusion(s, hit, phrase, app.clock())
     app.refresh_exclusions()
     log.info("exclusion added watchlist=%s name=%s phrase=%r", hit.watchlist, hit.name, phrase)
@@ -52,7 +52,7 @@ def exclude(app: App, hit_id: int, phrase: str) -> str:
 
 
 def retry(app: App, delivery_id: int) -> str:
-    with app.sessions.begin() as s:
+    with app.store.batch() as s:
         n = astore.requeue(s, app.clock(), delivery_id=delivery_id, failed=False)
     if not n:
         raise ActionError(f"delivery {delivery_id} is already queued or does not exist")

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-
 from alerts.storage import counts
 from ingest import storage as istore
+from ingest.errors import StoreError
 from ingest.outcomes import FeedState
 from newswatch.app import App
 from newswatch.output import plural
@@ -111,14 +109,13 @@ def check(app: App, liveness: Liveness) -> Health:
     """Ask the database, then `assess`."""
     now = app.clock()
     try:
-        with app.sessions() as s:
-            s.execute(text("SELECT 1"))
+        app.store.ping()
+        with app.store.read() as s:
             box = counts.outbox(s)
             failing = sum(1 for f in istore.feed_statuses(s, now) if f.status == FeedState.FAILING)
-    except SQLAlchemyError as e:
+    except StoreError as e:
         # The driver's first line says why; the URL (with its password) is not in it.
-        reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0][:200]
-        return assess(now=now, database_error=reason, liveness=liveness)
+        return assess(now=now, database_error=e.reason[:200], liveness=liveness)
     oldest = 0.0 if box.oldest_pending is None else (now - box.oldest_pending).total_seconds()
     return assess(
         now=now,

@@ -99,7 +99,7 @@ def hits(app: App, f: HitFilter) -> list[HitItem]:
     now = app.clock()
     since = None if f.since_s is None else now - timedelta(seconds=f.since_s)
     needle = (f.name or "").casefold().strip()
-    with app.sessions() as s:
+    with app.store.read() as s:
         rows = astore.list_hits(
             s, watchlist=f.watchlist, since=since, limit=None if needle else PAGE_LIMIT
         )
@@ -141,7 +141,7 @@ def hits(app: App, f: HitFilter) -> list[HitItem]:
 
 def stories(app: App, since_s: float | None) -> list[StoryItem]:
     since = None if since_s is None else app.clock() - timedelta(seconds=since_s)
-    with app.sessions() as s:
+    with app.store.read() as s:
         views = astore.list_stories(s, since, 100)
         ids = [a for v in views for a, _, _, _ in v.articles]
         articles = istore.articles_by_id(s, ids)
@@ -173,17 +173,17 @@ def stories(app: App, since_s: float | None) -> list[StoryItem]:
 
 
 def feeds(app: App) -> list[istore.FeedStatus]:
-    with app.sessions() as s:
+    with app.store.read() as s:
         return istore.feed_statuses(s, app.clock())
 
 
 def deliveries(app: App, status: DeliveryStatus | None) -> list[DeliveryView]:
-    with app.sessions() as s:
+    with app.store.read() as s:
         rows = astore.list_deliveries(s, status=status, limit=PAGE_LIMIT)
     # Titles are feed text, shown as plain text like everywhere else on the pages.
     return [replace(d, title=html_to_text(d.title) if d.title else d.title) for d in rows]
 
 
 def exclusions(app: App) -> list[xstore.Exclusion]:
-    with app.sessions() as s:
+    with app.store.read() as s:
         return xstore.list_exclusions(s)

@@ -49,7 +49,7 @@ class Subscriber:
     def run_once(self) -> int:
         """Subscribe, renew or unsubscribe what is due; returns requests sent."""
         now = self.app.clock()
-        with self.app.sessions() as s:
+        with self.app.store.read() as s:
             subs = store.subscriptions(s)
         return asyncio.run(self._run(subs, now))
 
@@ -89,7 +89,7 @@ class Subscriber:
                     self._record(sub.feed_id, SubState.NOHUB, now)
                     continue
                 secret = sub.secret or secrets.token_hex(20)
-                with self.app.sessions.begin() as s:
+                with self.app.store.batch() as s:
                     # Pending before the request: the hub may verify before it answers.
                     state = SubState.ACTIVE if sub.state == SubState.ACTIVE else SubState.PENDING
                     store.record(
@@ -146,7 +146,7 @@ class Subscriber:
     def _record(
         self, feed_id: int, state: SubState, now: datetime, error: str | None = None
     ) -> None:
-        with self.app.sessions.begin() as s:
+        with self.app.store.batch() as s:
             store.record(s, feed_id, state=state, now=now, error=error)
 
     # -- the callback ------------------------------------------------------------------
@@ -167,7 +167,7 @@ class Subscriber:
         lease_s = float(lease) if lease.isdigit() else None
 
         def check() -> bool:
-            with self.app.sessions.begin() as s:
+            with self.app.store.batch() as s:
                 return store.verified(s, feed_id, mode, topic, lease_s, self.app.clock())
 
         ok = challenge is not None and await asyncio.get_running_loop().run_in_executor(None, check)
@@ -184,7 +184,7 @@ class Subscriber:
         signature = request.headers.get("X-Hub-Signature")
 
         def accept() -> str:
-            with self.app.sessions.begin() as s:
+            with self.app.store.batch() as s:
                 secret = store.secret_of(s, feed_id)
                 if secret is None:
                     return "unknown"
