@@ -2,7 +2,9 @@
 
 The anti-corruption layer: bytes plus response headers in (never a URL, so feedparser does
 no I/O), DTD tricks neutralized first, a deliberate bozo policy, one bad entry skipped
-rather than the whole feed, and frozen values with UTC datetimes out.
+rather than the whole feed, and frozen values with UTC datetimes out. Well-formed RSS 2.0
+and Atom 1.0 are read by `ingest.fastparse` into feedparser's result without feedparser's
+parser, from the feedparser pieces handed to it here; everything else goes to feedparser.
 """
 
 from __future__ import annotations
@@ -20,8 +22,14 @@ from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
+from feedparser.datetimes import _parse_date
+from feedparser.encodings import convert_to_utf8
+from feedparser.html import _cp1252
+from feedparser.mixin import _FeedParserMixin
 from feedparser.sanitizer import _sanitize_html
+from feedparser.urls import _urljoin
 
+from ingest import fastparse
 from ingest.discover import feed_links
 from ingest.errors import NotAFeed, ParseError
 from ingest.jsonfeed import looks_like_json, parse_json_feed
@@ -30,6 +38,7 @@ from ingest.model import ParsedEntry, ParsedFeed
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "FEEDPARSER_PARTS",
     "neutralize_dtd",
     "parse_feed",
     "raw_item_fingerprints",
@@ -37,8 +46,26 @@ __all__ = [
 ]
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
-    """Parse one response body; raises `ParseError` (or `NotAFeed` for a web page)."""
+# What the fast path must share with feedparser to give exactly feedparser's result.
+FEEDPARSER_PARTS = fastparse.Reference(
+    convert_to_utf8=convert_to_utf8,
+    not_xml=feedparser.NonXMLContentType,
+    parse_date=_parse_date,
+    looks_like_html=_FeedParserMixin.looks_like_html,
+    urljoin=_urljoin,
+    cp1252=_cp1252,
+    # feedparser matches namespace URIs case-insensitively.
+    namespaces={uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()},
+)
+
+
+def parse_feed(
+    body: bytes, headers: Mapping[str, str], url: str, *, fast: bool = True
+) -> ParsedFeed:
+    """Parse one response body; raises `ParseError` (or `NotAFeed` for a web page).
+
+    `fast=False` always asks feedparser, the reference the fast path must equal.
+    """
     # No Content-Location is invented from `url`: feedparser would resolve relative guids
     # against it, and a feed that moves (301) would then re-key every entry.
     lowered = {k.lower(): v for k, v in headers.items()}
@@ -48,17 +75,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     if _looks_like_html(body, lowered):
         links = feed_links(body, url)
         raise NotAFeed(url, "an HTML page, not a feed", links)
-    try:
-        d = feedparser.parse(
-            io.BytesIO(neutralize_dtd(body)),
-            response_headers=lowered,
-            # Sanitizing runs afterwards, on the few strings that hold markup (`_safe`);
-            # relative links inside content are never followed or shown, so not resolved.
-            sanitize_html=False,
-            resolve_relative_uris=False,
-        )
-    except Exception as e:  # feedparser's own bugs on hostile input must stay this feed's problem
-        raise ParseError(url, f"parser crashed: {type(e).__name__}: {e}") from e
+    d = fastparse.parse(body, lowered, FEEDPARSER_PARTS) if fast else None
+    if d is None:
+        d = _feedparser(body, lowered, url)
     bozo = _bozo_reason(d)
     if not d.get("version") and not d.entries:
         raise ParseError(url, f"not a feed ({bozo})" if bozo else "not a feed")
@@ -74,6 +93,20 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
         ttl_s=_ttl_s(feed),
         language=language,
     )
+
+
+def _feedparser(body: bytes, lowered: dict[str, str], url: str) -> Any:
+    try:
+        return feedparser.parse(
+            io.BytesIO(neutralize_dtd(body)),
+            response_headers=lowered,
+            # Sanitizing runs afterwards, on the few strings that hold markup (`_safe`);
+            # relative links inside content are never followed or shown, so not resolved.
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as e:  # feedparser's own bugs on hostile input must stay this feed's problem
+        raise ParseError(url, f"parser crashed: {type(e).__name__}: {e}") from e
 
 
 def _entries(raw: list[Any], url: str, language: str | None) -> tuple[ParsedEntry, ...]:
