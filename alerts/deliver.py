@@ -25,7 +25,7 @@ from typing import Protocol
 from alerts import modes, notify, ops, render
 from alerts import storage as astore
 from alerts.errors import NotifyError, SendTimeout, StoreError, TemplateError
-from alerts.model import PERIOD_KINDS, AlertPolicy, DeliveryKind, Target
+from alerts.model import PERIOD_KINDS, AlertPolicy, DeliveryKind, Hit, Target
 from alerts.retry import retry_delay
 from alerts.storage.store import AlertStore
 from ingest import storage as istore
@@ -283,12 +283,7 @@ class Deliverer:
             link=article.link,
             feed=article.feed_name,
             published=article.published,
-            hits=tuple(
-                render.AlertHit(
-                    h.name, h.matched, h.field, h.snippet, h.snippet_start, h.snippet_end, h.reason
-                )
-                for h in hits
-            ),
+            hits=tuple(hits),
             delivery_id=f"newswatch-{item.id}",
             also_reported=also,
         )
@@ -360,13 +355,9 @@ class Deliverer:
                     for h in astore.hits_for_article(s, w, a)
                 ]
             articles = istore.articles_by_id(s, {a for (_, a), _ in pairs})
-        grouped: dict[tuple[str, int], list[render.AlertHit]] = {}
+        grouped: dict[tuple[str, int], list[Hit]] = {}
         for (w, a), h in pairs:
-            grouped.setdefault((w, a), []).append(
-                render.AlertHit(
-                    h.name, h.matched, h.field, h.snippet, h.snippet_start, h.snippet_end, h.reason
-                )
-            )
+            grouped.setdefault((w, a), []).append(h)
         items = [
             render.AlertItem(
                 watchlist=w,

@@ -16,6 +16,25 @@ if TYPE_CHECKING:
 QuietHours = tuple[tuple[int, int], tuple[int, int]]
 
 
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One watched name found in an article: as matching stores it, as storage gives it
+    back, and as a message shows it (one type from the matcher's output to rendering).
+
+    `snippet_start`/`snippet_end` locate `matched` inside `snippet`; `reason` says why
+    the matcher accepted the form and `variant` which spelling of the name it was.
+    """
+
+    name: str
+    matched: str
+    field: str
+    snippet: str
+    snippet_start: int
+    snippet_end: int
+    reason: str = ""
+    variant: str = ""
+
+
 class WatchMode(StrEnum):
     """How a watchlist's hits reach its targets (the config's `mode`)."""
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from alerts import storage as astore
 from alerts.matching import Match, Matcher, WatchName, html_to_text
-from alerts.model import AlertPolicy, DeliveryKind, Watchlist, WatchMode
+from alerts.model import AlertPolicy, DeliveryKind, Hit, Watchlist, WatchMode
 from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
 from ingest.db import Tx, chunks
@@ -117,16 +117,18 @@ def _body(article: StoredArticle) -> str:
 def new_hits(article: StoredArticle, found: dict[str, dict[str, Match]]) -> list[astore.NewHit]:
     return [
         astore.NewHit(
-            watchlist=watchlist,
-            name=name,
-            article_id=article.id,
-            matched=m.matched,
-            field=m.field,
-            snippet=m.snippet,
-            snippet_start=m.snippet_start,
-            snippet_end=m.snippet_end,
-            variant=m.variant,
-            reason=m.reason,
+            watchlist,
+            article.id,
+            Hit(
+                name,
+                m.matched,
+                m.field,
+                m.snippet,
+                m.snippet_start,
+                m.snippet_end,
+                m.reason,
+                m.variant,
+            ),
         )
         for watchlist, names in found.items()
         for name, m in names.items()

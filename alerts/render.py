@@ -22,11 +22,11 @@ from markupsafe import Markup, escape
 
 from alerts import sandbox
 from alerts.errors import TemplateError
+from alerts.model import Hit
 from alerts.sandbox import LimitedSandbox
 
 __all__ = [
     "BODY_FORMATS",
-    "AlertHit",
     "AlertItem",
     "CompiledTemplates",
     "Dialect",
@@ -56,19 +56,6 @@ class Dialect(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class AlertHit:
-    """One watched name found in the article."""
-
-    name: str
-    matched: str
-    field: str
-    snippet: str
-    snippet_start: int
-    snippet_end: int
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class AlertItem:
     """One article (or story) to alert about; every text field is untrusted feed text."""
 
@@ -77,7 +64,7 @@ class AlertItem:
     link: str | None
     feed: str
     published: datetime | None
-    hits: tuple[AlertHit, ...]
+    hits: tuple[Hit, ...]
     delivery_id: str = ""
     also_reported: tuple[str, ...] = ()
 
@@ -168,7 +155,7 @@ def _chat_markdown_escape(text: str) -> str:
     return _CHAT_PUNCT.sub(r"\\\1", text)
 
 
-def _hit_no_ping(hit: AlertHit) -> AlertHit:
+def _hit_no_ping(hit: Hit) -> Hit:
     s, start, end = hit.snippet, hit.snippet_start, hit.snippet_end
     if 0 <= start <= end <= len(s):
         before, match = _no_ping(s[:start]), _no_ping(s[start:end])
@@ -370,7 +357,7 @@ def _when(published: datetime | None, tz: tzinfo) -> str:
         return published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _snippet_spans(hit: AlertHit) -> tuple[_Span, ...]:
+def _snippet_spans(hit: Hit) -> tuple[_Span, ...]:
     s = hit.snippet
     start, end = hit.snippet_start, hit.snippet_end
     if not 0 <= start <= end <= len(s):
@@ -394,7 +381,7 @@ def _instant_title(item: AlertItem, title_max: int | None) -> str:
 _FIELD_WORDS = {"fulltext": "the full article"}
 
 
-def _hit_line(hit: AlertHit) -> _Line:
+def _hit_line(hit: Hit) -> _Line:
     spans = [
         _Span(_flat(hit.name).strip(), "b"),
         _Span(" — matched "),
@@ -670,7 +657,7 @@ _SAMPLE = AlertItem(
     link="https://example.org/a",
     feed="Sample feed",
     published=datetime(2024, 1, 1, tzinfo=UTC),
-    hits=(AlertHit("Ales Bialiatski", "Беляцкого", "title", "о Беляцкого", 2, 11, "surname"),),
+    hits=(Hit("Ales Bialiatski", "Беляцкого", "title", "о Беляцкого", 2, 11, "surname"),),
     delivery_id="sample",
     also_reported=("Other outlet",),
 )
@@ -702,7 +689,7 @@ def _context(item: AlertItem, fmt: str, tz: tzinfo, text_max: int | None) -> dic
         text = _flat(text).strip()
         return _cut(text, text_max) if text_max is not None else text
 
-    def marked(hit: AlertHit) -> str:
+    def marked(hit: Hit) -> str:
         spans = _snippet_spans(hit)
         if text_max is not None:
             spans = _shorten(_Line(spans), text_max).spans

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import storage as astore
+from alerts.model import Hit
 from ingest import storage as istore
 from ingest.db import make_engine, make_sessions
 from ingest.model import ParsedEntry
@@ -35,7 +36,7 @@ def articles(sessions: sessionmaker[Session], n: int) -> list[int]:
 
 
 def hit(article: int, name: str = "Ales Bialiatski") -> astore.NewHit:
-    return astore.NewHit("w", name, article, name, "title", f"… {name} …", 2, 17, "", "exact")
+    return astore.NewHit("w", article, Hit(name, name, "title", f"… {name} …", 2, 17, "exact"))
 
 
 def delivery(article: int, key: str | None = None) -> astore.NewDelivery:

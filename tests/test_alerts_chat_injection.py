@@ -21,8 +21,9 @@ import pytest
 from sinks import SmtpSink, WebhookSink
 from tlsproxy import TlsProxy, self_signed
 
+from alerts.model import Hit
 from alerts.notify import send, target_info
-from alerts.render import AlertHit, AlertItem, render_instant
+from alerts.render import AlertItem, render_instant
 
 # The proxy's certificate is a throw-away one, so the URLs say verify=no.
 pytestmark = pytest.mark.filterwarnings("ignore:Unverified HTTPS request")
@@ -38,7 +39,7 @@ ITEM = AlertItem(
     link="https://example.org/a?x=1&y=2",
     feed="Outlet & Co",
     published=datetime(2024, 5, 3, 12, 5, tzinfo=UTC),
-    hits=(AlertHit("Ales Bialiatski", "Bialiatski", "title", HOSTILE, 5, 15, "full name"),),
+    hits=(Hit("Ales Bialiatski", "Bialiatski", "title", HOSTILE, 5, 15, "full name"),),
     delivery_id="newswatch-7",
 )
 # A mention as each service parses one (their documentation of message formatting).

@@ -12,8 +12,9 @@ import pytest
 from sinks import SmtpSink, WebhookSink, free_port
 
 from alerts.errors import NotifyError
+from alerts.model import Hit
 from alerts.notify import DELIVERY_HEADER, register_console, send, target_info
-from alerts.render import AlertHit, AlertItem, Message, render_instant
+from alerts.render import AlertItem, Message, render_instant
 
 HTML = Message(
     title="Ales Bialiatski: court <b>ruling</b>",
@@ -62,7 +63,7 @@ def test_hostile_item_rendered_for_email_arrives_escaped(smtp: SmtpSink) -> None
         link="https://example.org/a?b=1&c=2",
         feed=hostile,
         published=datetime(2024, 5, 3, 12, 5, tzinfo=UTC),
-        hits=(AlertHit("Ales Bialiatski", "Беляцким", "title", f"над Беляцким {hostile}", 4, 12),),
+        hits=(Hit("Ales Bialiatski", "Беляцким", "title", f"над Беляцким {hostile}", 4, 12),),
         delivery_id="nw-99",
     )
     message = render_instant(

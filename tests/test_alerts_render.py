@@ -12,9 +12,9 @@ import pytest
 from conftest import SHARED, shared_dir
 
 from alerts.errors import TemplateError
+from alerts.model import Hit
 from alerts.render import (
     BODY_FORMATS,
-    AlertHit,
     AlertItem,
     Dialect,
     Message,
@@ -37,9 +37,9 @@ def hit(
     matched: str = "Беляцкого",
     snippet: str = "Суд оставил в силе приговор Беляцкого и его коллегам",
     reason: str = "surname, Russian genitive",
-) -> AlertHit:
+) -> Hit:
     start = snippet.find(matched)
-    return AlertHit(name, matched, "summary", snippet, start, start + len(matched), reason)
+    return Hit(name, matched, "summary", snippet, start, start + len(matched), reason)
 
 
 def item(**kw: object) -> AlertItem:
@@ -98,7 +98,7 @@ def test_snippet_emphasises_the_match(fmt: str, emphasised: str) -> None:
 @pytest.mark.parametrize("fmt", BODY_FORMATS)
 @pytest.mark.parametrize(("start", "end"), [(-1, 3), (5, 2), (0, 999)])
 def test_snippet_with_bad_offsets_is_shown_unmarked(fmt: str, start: int, end: int) -> None:
-    bad = AlertHit("Ales Bialiatski", "x", "summary", "plain words here", start, end)
+    bad = Hit("Ales Bialiatski", "x", "summary", "plain words here", start, end)
     body = instant(fmt, hits=(bad,)).body
     assert "plain words here" in body
 
@@ -558,7 +558,7 @@ def _corpus_items() -> list[AlertItem]:
             texts = [str(entry.get("title", "")), str(entry.get("summary", ""))]
             texts += [str(c.get("value", "")) for c in entry.get("content", [])]
             hits = tuple(
-                AlertHit(
+                Hit(
                     "Ales Bialiatski",
                     t[len(t) // 3 : 2 * len(t) // 3],
                     "summary",

@@ -6,7 +6,6 @@ write hits and their deliveries in one transaction (the outbox).
 
 from alerts.storage.hits import (
     NewHit,
-    StoredHit,
     add_hits,
     existing_hit_keys,
     hits_for_article,
@@ -76,7 +75,6 @@ __all__ = [
     "HitRow",
     "NewDelivery",
     "NewHit",
-    "StoredHit",
     "StoryMember",
     "StoryRow",
     "StoryView",

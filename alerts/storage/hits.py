@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import cast
 
@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from alerts.model import DeliveryStatus, HitView
+from alerts.model import DeliveryStatus, Hit, HitView
 from alerts.storage.tables import (
     ArticleStoryRow,
     DeliveryRow,
@@ -26,31 +26,17 @@ from ingest.db import chunks, is_postgres
 from ingest.storage import ArticleRow, FeedRow
 
 _HITS = cast(Table, HitRow.__table__)
+# Hit's fields are columns of the hits table under the same names.
+_HIT_FIELDS = tuple(f.name for f in fields(Hit))
 
 
 @dataclass(frozen=True, slots=True)
 class NewHit:
+    """A hit to store: which watchlist found it in which article."""
+
     watchlist: str
-    name: str
     article_id: int
-    matched: str
-    field: str
-    snippet: str
-    snippet_start: int
-    snippet_end: int
-    variant: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class StoredHit:
-    name: str
-    matched: str
-    field: str
-    snippet: str
-    snippet_start: int
-    snippet_end: int
-    reason: str
+    hit: Hit
 
 
 _MATCHING_LOCK = 0x6E657773  # "news": one advisory lock id for the whole application
@@ -91,22 +77,15 @@ def add_hits(session: Session, hits: Iterable[NewHit], now: datetime) -> int:
     known = existing_hit_keys(session, sorted({h.article_id for h in hits}))
     rows: list[dict[str, object]] = []
     for h in hits:
-        key = (h.watchlist, h.article_id, h.name)
+        key = (h.watchlist, h.article_id, h.hit.name)
         if key in known:
             continue
         known.add(key)
         rows.append(
             {
                 "watchlist": h.watchlist,
-                "name": h.name,
                 "article_id": h.article_id,
-                "matched": h.matched,
-                "field": h.field,
-                "snippet": h.snippet,
-                "snippet_start": h.snippet_start,
-                "snippet_end": h.snippet_end,
-                "variant": h.variant,
-                "reason": h.reason,
+                **{f: getattr(h.hit, f) for f in _HIT_FIELDS},
                 "created_at": now,
             }
         )
@@ -116,16 +95,17 @@ def add_hits(session: Session, hits: Iterable[NewHit], now: datetime) -> int:
     return len(rows)
 
 
-def hits_for_article(session: Session, watchlist: str, article_id: int) -> list[StoredHit]:
+def to_hit(row: HitRow) -> Hit:
+    return Hit(**{f: getattr(row, f) for f in _HIT_FIELDS})
+
+
+def hits_for_article(session: Session, watchlist: str, article_id: int) -> list[Hit]:
     rows = session.scalars(
         select(HitRow)
         .where(HitRow.watchlist == watchlist, HitRow.article_id == article_id)
         .order_by(HitRow.id)
     )
-    return [
-        StoredHit(r.name, r.matched, r.field, r.snippet, r.snippet_start, r.snippet_end, r.reason)
-        for r in rows
-    ]
+    return [to_hit(r) for r in rows]
 
 
 def list_hits(

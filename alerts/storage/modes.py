@@ -13,8 +13,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from alerts.model import ARTICLE_KINDS, DeliveryKind, DeliveryStatus
-from alerts.storage.hits import StoredHit
+from alerts.model import ARTICLE_KINDS, DeliveryKind, DeliveryStatus, Hit
+from alerts.storage.hits import to_hit
 from alerts.storage.tables import DeliveryRow, DigestStateRow, HitRow
 from ingest.db import is_postgres
 from ingest.storage import ArticleRow
@@ -68,18 +68,10 @@ def has_hits_between(session: Session, watchlist: str, start: datetime, end: dat
 
 def hits_between(
     session: Session, watchlist: str, start: datetime, end: datetime
-) -> list[tuple[int, StoredHit]]:
+) -> list[tuple[int, Hit]]:
     """(article id, hit) of alertable hits stored in (start, end], in order of discovery."""
     rows = session.scalars(_period_hits(watchlist, start, end).order_by(HitRow.id))
-    return [
-        (
-            r.article_id,
-            StoredHit(
-                r.name, r.matched, r.field, r.snippet, r.snippet_start, r.snippet_end, r.reason
-            ),
-        )
-        for r in rows
-    ]
+    return [(r.article_id, to_hit(r)) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
