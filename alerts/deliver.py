@@ -28,7 +28,6 @@ from alerts.errors import NotifyError, SendTimeout, StoreError, TemplateError
 from alerts.model import PERIOD_KINDS, AlertPolicy, DeliveryKind, Hit, Target
 from alerts.retry import retry_delay
 from alerts.storage.store import AlertStore
-from ingest import storage as istore
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +268,7 @@ class Deliverer:
             return None
         fmt = info.body_format
         with self.store.read() as s:
-            article = istore.articles_by_id(s, [item.article_id]).get(item.article_id)
+            article = self.store.articles.by_id(s, [item.article_id]).get(item.article_id)
             hits = astore.hits_for_article(s, item.watchlist, item.article_id)
             also: tuple[str, ...] = ()
             if item.kind == DeliveryKind.FOLLOWUP and item.story_id is not None:
@@ -354,7 +353,7 @@ class Deliverer:
                     for w, a in astore.held_in(s, item.id)
                     for h in astore.hits_for_article(s, w, a)
                 ]
-            articles = istore.articles_by_id(s, {a for (_, a), _ in pairs})
+            articles = self.store.articles.by_id(s, {a for (_, a), _ in pairs})
         grouped: dict[tuple[str, int], list[Hit]] = {}
         for (w, a), h in pairs:
             grouped.setdefault((w, a), []).append(h)

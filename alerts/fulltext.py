@@ -8,8 +8,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from alerts import storage as astore
+from alerts.articles import ArticleSource
 from alerts.model import AlertPolicy
 from alerts.pipeline import (
+    STORED,
     MatchReport,
     WatchlistMatcher,
     instant_deliveries,
@@ -18,7 +20,6 @@ from alerts.pipeline import (
     story_doc,
 )
 from alerts.stories import StoryGrouper
-from ingest import storage as istore
 from ingest.db import Tx
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,14 @@ def process_pages(
     *,
     grouper: StoryGrouper | None = None,
     limit: int = 200,
+    source: ArticleSource = STORED,
 ) -> MatchReport:
     """Match one batch of newly fetched page texts; only hits not stored yet are added.
 
     An article whose feed text named nobody watched was not placed in a story; once its
     page names someone it is placed, as `process_batch` places articles, so that it joins
     the story of the same event rather than alerting beside it."""
-    articles = istore.unmatched_pages(session, limit)
+    articles = source.unmatched_pages(session, limit)
     known = astore.existing_hit_keys(session, [a.id for a in articles])
     hits = deliveries = 0
     for article, found in matcher.iter_hits(articles):
@@ -71,5 +73,5 @@ def process_pages(
             key = f"fulltext:{d.dedupe_key}:{','.join(sorted(names))}"[:500]
             deliveries += astore.enqueue(session, [replace(d, dedupe_key=key, story_id=story)], now)
         log.debug("page matched article=%d watchlists=%s", article.id, ",".join(fresh))
-    istore.mark_pages_matched(session, [a.id for a in articles], now)
+    source.mark_pages_matched(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)

@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from alerts import storage as astore
+from alerts.articles import ArticleSource
 from alerts.matching import Match, Matcher, WatchName, html_to_text
 from alerts.model import AlertPolicy, DeliveryKind, Hit, Watchlist, WatchMode
 from alerts.stories import StoryDoc, StoryGrouper
-from ingest import storage as istore
+from ingest.articles import StoredArticles
 from ingest.db import Tx, chunks
 from ingest.langid import detect
 from ingest.model import StoredArticle
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 _SEP = "\x1f"
 # `rematch` reports its progress this often (articles).
 _PROGRESS_EVERY = 100
+# Ingest's articles: what a batch reads unless the caller hands in another source.
+STORED: ArticleSource = StoredArticles()
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,9 +266,10 @@ def process_batch(
     *,
     grouper: StoryGrouper | None = None,
     limit: int = 200,
+    source: ArticleSource = STORED,
 ) -> MatchReport:
     """Match and place one batch of unprocessed articles inside the caller's transaction."""
-    articles = istore.unprocessed_articles(session, limit)
+    articles = source.unprocessed(session, limit)
     hits = 0
     langs: dict[int, str] = {}
     # Hits and deliveries are written once per batch (a statement or two per article was
@@ -297,8 +301,8 @@ def process_batch(
         log.debug("matched article=%d watchlists=%s story=%s", article.id, ",".join(found), story)
     hits += astore.add_hits(session, held_hits, now)
     deliveries = astore.enqueue(session, held, now)
-    istore.set_langs(session, langs)
-    istore.mark_processed(session, [a.id for a in articles], now)
+    source.set_langs(session, langs)
+    source.mark_processed(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)
 
 

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from alerts import notify
 from alerts import storage as astore
+from alerts.articles import ArticleSource
 from alerts.deliver import Deliverer, DeliveryReport, Sender
 from alerts.fulltext import process_pages
 from alerts.matching import WatchName
@@ -250,7 +251,14 @@ class App:
         with self.grouper.transaction(), self.store.batch() as s:
             astore.serialize_matching(s)  # before reading the clock: see its docstring
             self._catch_up_stories(s)
-            report = process(s, self.policy, self.matcher, self.clock(), grouper=self.grouper)
+            report = process(
+                s,
+                self.policy,
+                self.matcher,
+                self.clock(),
+                grouper=self.grouper,
+                source=self.alert_store.articles,
+            )
             stamped = astore.stamp_placements(s)
         self._story_seq = stamped
         return report
@@ -442,6 +450,7 @@ class BatchProcessor(Protocol):
         *,
         grouper: StoryGrouper | None = None,
         limit: int = 200,
+        source: ArticleSource = ...,
     ) -> MatchReport: ...
 
 

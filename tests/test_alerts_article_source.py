@@ -1,0 +1,136 @@
+"""Alerts reads ingest's articles only through its own narrow protocol (ArticleSource):
+a fake source stands in for ingest's, and the pipeline never reaches past it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from alerts import storage as astore
+from alerts.articles import ArticleSource
+from alerts.deliver import Deliverer
+from alerts.fulltext import process_pages
+from alerts.matching import WatchName
+from alerts.model import AlertPolicy, Target, Watchlist
+from alerts.pipeline import WatchlistMatcher, process_batch
+from alerts.render import Message
+from alerts.storage.store import AlertStore
+from ingest import storage as istore
+from ingest.articles import StoredArticles
+from ingest.db import Tx, make_engine
+from ingest.model import ParsedEntry, StoredArticle
+from newswatch.migrate import upgrade
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TEAM = Target("team", "json://127.0.0.1:9/hook")
+POLICY = AlertPolicy(
+    (Watchlist("people", (WatchName("Oksana Hrytsenko", "Oksana Hrytsenko"),), (TEAM,)),)
+)
+TITLES = ["Oksana Hrytsenko speaks in Lviv", "Weather in Lviv", "Оксана Гриценко в Києві"]
+
+
+class FakeSource:
+    """Articles kept in memory, every call recorded; the database's articles are the
+    rows the alerts tables refer to, never read or marked through anything else."""
+
+    def __init__(self, articles: Sequence[StoredArticle], pages: Sequence[StoredArticle] = ()):
+        self.articles = list(articles)
+        self.pages = list(pages)
+        self.calls: list[tuple[str, object]] = []
+
+    def unprocessed(self, tx: Tx, limit: int) -> list[StoredArticle]:
+        self.calls.append(("unprocessed", limit))
+        return self.articles[:limit]
+
+    def mark_processed(self, tx: Tx, ids: Sequence[int], now: datetime) -> None:
+        self.calls.append(("mark_processed", sorted(ids)))
+
+    def set_langs(self, tx: Tx, langs: Mapping[int, str]) -> None:
+        self.calls.append(("set_langs", dict(langs)))
+
+    def unmatched_pages(self, tx: Tx, limit: int) -> list[StoredArticle]:
+        self.calls.append(("unmatched_pages", limit))
+        return self.pages[:limit]
+
+    def mark_pages_matched(self, tx: Tx, ids: Sequence[int], now: datetime) -> None:
+        self.calls.append(("mark_pages_matched", sorted(ids)))
+
+    def by_id(self, tx: Tx, ids: Iterable[int]) -> dict[int, StoredArticle]:
+        wanted = set(ids)
+        self.calls.append(("by_id", sorted(wanted)))
+        return {a.id: a for a in self.articles + self.pages if a.id in wanted}
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[AlertStore]:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield AlertStore(engine)
+    engine.dispose()
+
+
+def stored(store: AlertStore) -> list[StoredArticle]:
+    """Articles stored by ingest (the hits' foreign keys need them)."""
+    with store.batch() as s:
+        istore.sync_feeds(s, [istore.FeedSpec("f", "https://e.org/f.xml", 300)], T0)
+        (feed,) = istore.claim_due(s, T0, lease_s=60, owner="t", limit=1)
+        entries = [ParsedEntry(f"e{i}", t, None, "", "", T0, None) for i, t in enumerate(TITLES)]
+        istore.add_articles(s, feed.id, entries, T0, alert_cutoff=None)
+        return istore.unprocessed_articles(s, 10)
+
+
+def test_ingest_implements_the_protocol() -> None:
+    source: ArticleSource = StoredArticles()  # mypy checks the structure; this the default
+    assert isinstance(AlertStore(make_engine("sqlite://")).articles, StoredArticles)
+    assert source is not None
+
+
+def test_a_batch_reads_and_marks_through_its_source_alone(store: AlertStore) -> None:
+    fake = FakeSource(stored(store))
+    matcher = WatchlistMatcher(POLICY.watchlists)
+    with store.batch() as s:
+        report = process_batch(s, POLICY, matcher, T0, source=fake)
+    first, _weather, cyrillic = fake.articles
+    assert (report.articles, report.hits, report.deliveries) == (3, 2, 2)
+    assert fake.calls == [
+        ("unprocessed", 200),
+        ("set_langs", {}),
+        ("mark_processed", sorted(a.id for a in fake.articles)),
+    ]
+    with store.read() as s:
+        assert {h.article_id for h in astore.list_hits(s)} == {first.id, cyrillic.id}
+        # Marking went to the fake: ingest's own cursor was never touched.
+        assert len(istore.unprocessed_articles(s, 10)) == 3
+
+
+def test_page_texts_are_read_and_marked_through_the_source(store: AlertStore) -> None:
+    _first, weather, _cyrillic = stored(store)
+    page = replace(weather, page_text="Later that day Oksana Hrytsenko spoke.")
+    fake = FakeSource([], [page])
+    with store.batch() as s:
+        report = process_pages(s, POLICY, WatchlistMatcher(POLICY.watchlists), T0, source=fake)
+    assert (report.articles, report.hits) == (1, 1)
+    assert fake.calls == [("unmatched_pages", 200), ("mark_pages_matched", [weather.id])]
+
+
+def test_delivery_renders_the_articles_its_store_reads(store: AlertStore) -> None:
+    # The fake's titles are not the stored ones: a message showing them was read through
+    # the source, not from ingest's table.
+    fake = FakeSource(
+        [replace(a, title=f"{a.title} (as the source has it)") for a in stored(store)]
+    )
+    custom = AlertStore(store.engine, fake)
+    with custom.batch() as s:
+        process_batch(s, POLICY, WatchlistMatcher(POLICY.watchlists), T0, source=fake)
+    sent: list[Message] = []
+
+    def send(url: str, message: Message, *, idempotency_key: str | None, **_: object) -> None:
+        sent.append(message)
+
+    report = Deliverer(custom, POLICY, lambda: T0, owner="t", sender=send).run_once()
+    assert report.sent == 2
+    assert all("(as the source has it)" in m.body for m in sent)
+    assert ("by_id", [fake.articles[0].id]) in fake.calls
