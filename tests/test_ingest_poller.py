@@ -10,6 +10,7 @@ import pytest
 from feedgen import Item, rss
 from feedserver import FeedServer
 from sinks import free_port
+from sqlalchemy import update
 
 from ingest import storage
 from ingest.db import Base, Store, make_engine, make_sessions
@@ -147,7 +148,7 @@ def test_changed_feed_written_by_an_older_release_parses_in_full(
     # As the previous release left the row: 128-bit prints in JSON, none matching.
     with p.store.batch() as s:
         s.execute(
-            storage.update(storage.FeedRow).values(
+            update(storage.FeedRow).values(
                 item_fingerprints='["00112233445566778899aabbccddeeff"]', body_hash="old"
             )
         )
