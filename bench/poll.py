@@ -35,6 +35,7 @@ so it polls every feed as newswatch's `force` does). Medians over reps, alternat
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -330,8 +331,9 @@ def _rss_mb() -> tuple[float, float]:
 
 def work_newswatch(db: Path, urls: list[str], scenario: str) -> dict[str, float]:
     from ingest import storage
-    from ingest.db import Store, make_engine, make_sessions
+    from ingest.db import make_engine, make_sessions
     from ingest.poller import Poller, PollSettings
+    from ingest.storage.store import IngestStore
     from newswatch import migrate
 
     engine = make_engine(f"sqlite:///{db}")
@@ -344,7 +346,7 @@ def work_newswatch(db: Path, urls: list[str], scenario: str) -> dict[str, float]
                 s, [storage.FeedSpec(f"Outlet {i}", u, 900.0) for i, u in enumerate(urls)], now
             )
     poller = Poller(
-        Store(engine),
+        IngestStore(engine),
         lambda: datetime.now(UTC),
         owner="bench",
         settings=PollSettings(parse_workers=2),
@@ -429,6 +431,8 @@ def main() -> None:
         worker_main(*args.worker)
         return
     libs = [args.only] if args.only else ["newswatch", "reader"]
+    if "reader" in libs and importlib.util.find_spec("reader") is None:
+        sys.exit("bench/poll.py: the baseline needs reader: pip install -e '.[bench]'")
     wanted = args.scenario or list(SCENARIOS)
     runs = [s for s in SCENARIOS if s in wanted]
     if "cold" not in runs and any(SCENARIOS[s].start == "full" for s in runs):

@@ -21,10 +21,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from ingest import backlog, storage, websub_store
+from ingest import backlog, storage
 from ingest.addresses import private_host
-from ingest.db import Store, Tx
+from ingest.db import Tx
 from ingest.errors import NotAFeed, ParseError, StoreError
+from ingest.feedstore import FeedStore
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.fulltext import wants_page
 from ingest.model import (
@@ -192,7 +193,7 @@ class Poller:
 
     def __init__(
         self,
-        store: Store,
+        store: FeedStore,
         clock: Callable[[], datetime],
         *,
         owner: str,
@@ -244,12 +245,12 @@ class Poller:
         after_id: int | None = None
         if self._unwritten:
             with self.store.batch() as s:
-                storage.release_feeds(s, sorted(self._unwritten), self.owner)
+                self.store.release_feeds(s, sorted(self._unwritten), self.owner)
             self._unwritten.clear()
         async with Fetcher(self.limits, host_starts=self._host_starts) as fetcher:
             while not self.stopping.is_set():
                 with self.store.batch() as s:
-                    due = storage.claim_due(
+                    due = self.store.claim_due(
                         s,
                         self.clock(),
                         lease_s=self.settings.lease_s,
@@ -260,7 +261,7 @@ class Poller:
                         # cycle over more than one batch would claim them again forever.
                         after_id=after_id,
                     )
-                    pushed = websub_store.pushed(s, [d.id for d in due], self.clock())
+                    pushed = self.store.pushed(s, [d.id for d in due], self.clock())
                 if not due:
                     break
                 self._unwritten.update(d.id for d in due)
@@ -351,7 +352,7 @@ class Poller:
                     new, outcome = self._store(s, item, outcome, now)
                     counts["new"] = counts.get("new", 0) + new
                 outcomes.append((item.feed, outcome))
-            storage.record_outcomes(s, outcomes, now)
+            self.store.record_outcomes(s, outcomes, now)
         self._unwritten.difference_update(item.feed.id for item in batch)
         for key, n in counts.items():
             totals[key] = totals.get(key, 0) + n
@@ -377,7 +378,7 @@ class Poller:
             known = (
                 set()
                 if feed.first_poll
-                else storage.known_identities(s, feed.id, (e.identity for e in entries))
+                else self.store.known_identities(s, feed.id, (e.identity for e in entries))
             )
             taken = backlog.take(entries, known, limit=limit, history_before=horizon)
             log.debug("entries feed=%s: %s", feed.url, taken.reason)
@@ -386,7 +387,7 @@ class Poller:
                 log.info("feed backlog feed=%s left=%d limit=%d", feed.name, taken.left, limit)
                 outcome = _resume_soon(outcome, now)
         cutoff, undated = self._alert_cutoff(feed, now)
-        new = storage.add_articles(
+        new = self.store.add_articles(
             s,
             feed.id,
             entries,
@@ -397,7 +398,7 @@ class Poller:
             wants_page=_page_rule(feed),
         )
         if history:
-            new += storage.add_articles(
+            new += self.store.add_articles(
                 s, feed.id, history, now, alert_cutoff=horizon, first_poll=feed.first_poll
             )
         return new, outcome
@@ -665,14 +666,14 @@ class Poller:
             )
             while not self.stopping.is_set():
                 with self.store.batch() as s:
-                    jobs = storage.claim_pages(
+                    jobs = self.store.claim_pages(
                         s, self.clock(), lease_s=self.settings.lease_s, limit=self.settings.batch
                     )
                 if not jobs:
                     break
                 outcomes = await asyncio.gather(*(self._page(reader, j) for j in jobs))
                 with self.store.batch() as s:
-                    storage.record_pages(s, outcomes)
+                    self.store.record_pages(s, outcomes)
                 for o in outcomes:
                     if o.text is not None:
                         done += 1

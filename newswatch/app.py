@@ -34,10 +34,11 @@ from alerts.storage import exclusions as xstore
 from alerts.storage.store import AlertStore
 from alerts.stories import StoryDoc, StoryGrouper
 from ingest import storage as istore
-from ingest.db import Store, Tx, shown_url
+from ingest.db import Tx, shown_url
 from ingest.errors import StoreError, db_reason
 from ingest.fetch import FetchLimits
 from ingest.poller import PageReport, Poller, PollReport, PollSettings, default_parse_workers
+from ingest.storage.store import IngestStore
 from newswatch import migrate
 from newswatch.clock import utcnow
 from newswatch.config import Defaults, Settings
@@ -151,9 +152,9 @@ class App:
         notify.register_console()
 
     @cached_property
-    def store(self) -> Store:
+    def store(self) -> IngestStore:
         """Ingest's store: feeds, articles, pages, heartbeats."""
-        return Store.open(self.settings.database_url)
+        return IngestStore.open(self.settings.database_url)
 
     @cached_property
     def alert_store(self) -> AlertStore:

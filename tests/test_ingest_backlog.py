@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from ingest import storage
 from ingest.backlog import take
-from ingest.db import Base, Store, make_engine, make_sessions
+from ingest.db import Base, make_engine, make_sessions
 from ingest.model import ParsedEntry
 from ingest.poller import Poller, PollSettings
+from ingest.storage.store import IngestStore
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 WEEK_AGO = NOW - timedelta(days=7)
@@ -94,7 +95,7 @@ def test_a_huge_feed_is_read_over_several_polls_newest_first(
     with sessions.begin() as s:
         storage.sync_feeds(s, [storage.FeedSpec("huge", server.url("/huge"), 900.0)], NOW)
     clock = [NOW]
-    poller = Poller(Store(engine), lambda: clock[0], owner="t", settings=PollSettings())
+    poller = Poller(IngestStore(engine), lambda: clock[0], owner="t", settings=PollSettings())
     assert poller.settings.max_entries_per_poll == 1000
 
     def stored() -> dict[str, bool]:

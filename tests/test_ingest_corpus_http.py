@@ -14,11 +14,12 @@ from feedserver import FeedServer
 from sqlalchemy import func, select
 
 from ingest import storage
-from ingest.db import Store, make_engine, make_sessions
+from ingest.db import make_engine, make_sessions
 from ingest.errors import ParseError
 from ingest.fetch import FetchLimits
 from ingest.parse import parse_feed
 from ingest.poller import Poller, PollSettings
+from ingest.storage.store import IngestStore
 from newswatch.migrate import upgrade
 
 _HEADER = re.compile(rb"^\s*Header:\s*([^:\r\n]+):\s*(.*?)\s*$", re.M)
@@ -69,7 +70,7 @@ def test_whole_corpus_polls_without_crashing_and_stores_every_entry(tmp_path: Pa
                 NOW,
             )
         poller = Poller(
-            Store(engine),
+            IngestStore(engine),
             lambda: NOW,
             owner="corpus",
             limits=FetchLimits(timeout_s=5, max_redirects=3),

@@ -21,10 +21,11 @@ from aiohttp import web
 from feedserver import FeedServer, Route
 
 from ingest import storage
-from ingest.db import Base, Store, make_engine, make_sessions
+from ingest.db import Base, make_engine, make_sessions
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.model import FetchRequest, FetchResult
 from ingest.poller import Poller, PollReport
+from ingest.storage.store import IngestStore
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 LIMITS = FetchLimits()  # production: timeout 30 s, queue bound 300 s, per_host 2, 50 overall
@@ -229,7 +230,7 @@ def test_a_poll_defers_feeds_that_never_got_their_turn(held: HeldServer, tmp_pat
     specs = [storage.FeedSpec(f"f{i}", held.url(f"/held/{i}"), 900.0) for i in range(5)]
     with sessions.begin() as s:
         storage.sync_feeds(s, specs, now)
-    poller = Poller(Store(engine), lambda: now, owner="t", limits=LIMITS)
+    poller = Poller(IngestStore(engine), lambda: now, owner="t", limits=LIMITS)
 
     async def main(loop: JumpLoop) -> PollReport:
         cycle = asyncio.ensure_future(poller.poll_async())

@@ -99,9 +99,10 @@ def test_a_json_feed_polled_over_loopback_stores_its_items(tmp_path: Path) -> No
     from feedserver import FeedServer
 
     from ingest import storage
-    from ingest.db import Base, Store, make_engine, make_sessions
+    from ingest.db import Base, make_engine, make_sessions
     from ingest.fetch import FetchLimits
     from ingest.poller import Poller
+    from ingest.storage.store import IngestStore
 
     now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
@@ -115,7 +116,7 @@ def test_a_json_feed_polled_over_loopback_stores_its_items(tmp_path: Path) -> No
         with sessions.begin() as s:
             specs = [storage.FeedSpec("good", good, 900.0), storage.FeedSpec("bad", bad, 900.0)]
             storage.sync_feeds(s, specs, now)
-        p = Poller(Store(engine), lambda: now, owner="t", limits=FetchLimits(timeout_s=5))
+        p = Poller(IngestStore(engine), lambda: now, owner="t", limits=FetchLimits(timeout_s=5))
         report = p.poll(force=True)
         p.close()
     assert (report.ok, report.errors, report.new_articles) == (1, 1, 3)

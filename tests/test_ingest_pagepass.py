@@ -14,11 +14,12 @@ from sqlalchemy import select
 from test_ingest_pages import ARTICLE
 
 from ingest import storage
-from ingest.db import Base, Store, make_engine, make_sessions
+from ingest.db import Base, make_engine, make_sessions
 from ingest.fetch import FetchLimits
 from ingest.fulltext import wants_page
 from ingest.model import ParsedEntry
 from ingest.poller import Poller, PollSettings
+from ingest.storage.store import IngestStore
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LONG = " ".join(f"word{i}" for i in range(100))
@@ -90,7 +91,11 @@ def test_a_failing_page_is_retried_a_bounded_number_of_times(
     with sessions.begin() as s:
         storage.sync_feeds(s, [storage.FeedSpec("f", server.url("/feed"), 900.0)], START)
     p = Poller(
-        Store(engine), clock, owner="t", limits=FetchLimits(timeout_s=5), settings=PollSettings()
+        IngestStore(engine),
+        clock,
+        owner="t",
+        limits=FetchLimits(timeout_s=5),
+        settings=PollSettings(),
     )
     p.poll(force=True)
     first = p.poll_pages()

@@ -13,11 +13,12 @@ from sinks import free_port
 from sqlalchemy import update
 
 from ingest import storage
-from ingest.db import Base, Store, make_engine, make_sessions
+from ingest.db import Base, make_engine, make_sessions
 from ingest.errors import StoreError
 from ingest.fetch import FetchLimits
 from ingest.outcomes import ErrorKind
 from ingest.poller import Poller, PollSettings
+from ingest.storage.store import IngestStore
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ITEMS = [Item(f"i{k}", f"Title {k}", "text", published=NOW - timedelta(hours=k)) for k in range(3)]
@@ -36,7 +37,7 @@ def poller(tmp_path: Path, urls: dict[str, str], **settings: object) -> Poller:
     with sessions.begin() as s:
         storage.sync_feeds(s, [storage.FeedSpec(n, u, 900.0) for n, u in urls.items()], NOW)
     return Poller(
-        Store(engine),
+        IngestStore(engine),
         lambda: NOW,
         owner="t",
         limits=FetchLimits(timeout_s=2),

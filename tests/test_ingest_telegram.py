@@ -12,10 +12,11 @@ from feedserver import FeedServer
 from tgpages import EMOJI, Post, channel_page, info_page
 
 from ingest import storage
-from ingest.db import Base, Store, make_engine, make_sessions
+from ingest.db import Base, make_engine, make_sessions
 from ingest.errors import ParseError
 from ingest.fetch import FetchLimits
 from ingest.poller import Poller
+from ingest.storage.store import IngestStore
 from ingest.telegram import parse_channel
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -106,7 +107,7 @@ def poller(tmp_path: Path, urls: dict[str, str]) -> Poller:
     with sessions.begin() as s:
         specs = [storage.FeedSpec(n, u, 900.0, kind="telegram") for n, u in urls.items()]
         storage.sync_feeds(s, specs, NOW)
-    return Poller(Store(engine), lambda: NOW, owner="t", limits=FetchLimits(timeout_s=5))
+    return Poller(IngestStore(engine), lambda: NOW, owner="t", limits=FetchLimits(timeout_s=5))
 
 
 def identities(p: Poller) -> list[str]:
