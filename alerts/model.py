@@ -6,14 +6,23 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-if TYPE_CHECKING:
-    from alerts.matching import WatchName
 
 # A daily local-time window, ((start hour, minute), (end hour, minute)); it may span midnight.
 QuietHours = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class WatchName:
+    """One watched person, as configured by the user (the config builds it as it is).
+
+    `key` identifies the name among a matcher's names; the config's key is the name."""
+
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    variants: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,15 +45,7 @@ class WatchlistMatcher:
         names: list[WatchName] = []
         for w in watchlists:
             for n in w.names:
-                names.append(
-                    WatchName(
-                        key=f"{w.name}{_SEP}{n.key}",
-                        name=n.name,
-                        aliases=n.aliases,
-                        exclude=n.exclude,
-                        variants=n.variants,
-                    )
-                )
+                names.append(replace(n, key=f"{w.name}{_SEP}{n.key}"))
         self.matcher = Matcher.build(names)
 
     def hits(self, article: StoredArticle) -> dict[str, dict[str, Match]]:

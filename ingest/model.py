@@ -122,3 +122,15 @@ class StoredArticle:
     alertable: bool = True
     page_text: str | None = None  # the article page's main text, once fetched
     lang: str | None = None  # detected from the text; `language` is what the feed declared
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """A feed as configured (the config builds it; `sync_feeds` makes the table follow)."""
+
+    name: str
+    url: str
+    interval_s: float
+    enabled: bool = True
+    fulltext: FulltextMode = FulltextMode.AUTO
+    kind: FeedKind = FeedKind.FEED

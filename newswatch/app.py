@@ -10,7 +10,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Protocol
@@ -20,7 +20,6 @@ from alerts import storage as astore
 from alerts.articles import ArticleSource
 from alerts.deliver import Deliverer, DeliveryReport, Sender
 from alerts.fulltext import process_pages
-from alerts.matching import WatchName
 from alerts.model import AlertPolicy, Target, Watchlist
 from alerts.modes import start_digests
 from alerts.ops import notice
@@ -70,14 +69,11 @@ def policy_from(
     watchlists = tuple(
         Watchlist(
             name=w.name,
+            # The config's names as built, with the phrases stored for them joined.
             names=tuple(
-                WatchName(
-                    key=n.name,
-                    name=n.name,
-                    aliases=n.aliases,
-                    exclude=(*n.exclude, *stored.get((w.name, n.name), ())),
-                    variants=n.variants,
-                )
+                replace(n, exclude=(*n.exclude, *stored[(w.name, n.name)]))
+                if (w.name, n.name) in stored
+                else n
                 for n in w.names
             ),
             targets=targets(w.notify),
@@ -167,16 +163,7 @@ class App:
             with migrate.startup_lock(self.store.engine):
                 migrate.upgrade(self.store.engine)
                 with self.store.batch() as s:
-                    istore.sync_feeds(
-                        s,
-                        [
-                            istore.FeedSpec(
-                                f.name, f.url, f.interval_s, f.enabled, f.fulltext, f.kind
-                            )
-                            for f in self.settings.feeds
-                        ],
-                        self.clock(),
-                    )
+                    istore.sync_feeds(s, self.settings.feeds, self.clock())
                 start_digests(self.alert_store, self.policy, self.clock())
                 with self.store.read() as s:
                     self.policy = policy_from(self.settings, xstore.exclusion_phrases(s))
@@ -192,11 +179,8 @@ class App:
         settings, notes = split_restart(self.settings, settings)
         now = self.clock()
         with self.store.batch() as s:
-            istore.sync_feeds(
-                s,
-                [istore.FeedSpec(f.name, f.url, f.interval_s, f.enabled) for f in settings.feeds],
-                now,
-            )
+            # The config's own FeedSpecs: a feed's kind and full-text mode survive a reload.
+            istore.sync_feeds(s, settings.feeds, now)
         self.settings = settings
         self.refresh_exclusions()
         start_digests(self.alert_store, self.policy, now)

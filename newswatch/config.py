@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from alerts.model import QuietHours, WatchMode
-from ingest.model import FeedKind, FulltextMode
+from alerts.model import QuietHours, WatchMode, WatchName
+from ingest.model import FeedKind, FeedSpec, FulltextMode
 from newswatch import limits
 from newswatch.durations import MIN_INTERVAL_S, format_duration, parse_duration, parse_size
 
@@ -53,27 +53,9 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class NameSettings:
-    name: str
-    aliases: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    variants: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSettings:
-    name: str
-    url: str
-    interval_s: float
-    enabled: bool = True
-    fulltext: FulltextMode = FulltextMode.AUTO
-    kind: FeedKind = FeedKind.FEED
-
-
-@dataclass(frozen=True, slots=True)
 class WatchlistSettings:
     name: str
-    names: tuple[NameSettings, ...]
+    names: tuple[WatchName, ...]
     notify: tuple[str, ...]
     mode: WatchMode = WatchMode.INSTANT
     schedule: str | None = None
@@ -132,7 +114,7 @@ class Settings:
     path: str
     database_url: str
     defaults: Defaults
-    feeds: tuple[FeedSettings, ...]
+    feeds: tuple[FeedSpec, ...]
     notifiers: tuple[NotifierSettings, ...]
     watchlists: tuple[WatchlistSettings, ...]
     web: WebSettings = field(default_factory=WebSettings)
@@ -334,9 +316,9 @@ def _notifiers(v: _Validator, raw: Any) -> tuple[NotifierSettings, ...]:
     return tuple(out)
 
 
-def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, ...]:
+def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSpec, ...]:
     items = v.array_of_tables(raw, "feeds")
-    out: list[FeedSettings] = []
+    out: list[FeedSpec] = []
     seen_urls: dict[str, int] = {}
     seen_names: dict[str, int] = {}
     for i, t in enumerate(items):
@@ -368,7 +350,7 @@ def _feeds(v: _Validator, raw: Any, defaults: Defaults) -> tuple[FeedSettings, .
             v.fail(f"{where}.name", name, f"repeats feeds[{seen_names[name]}].name")
         seen_urls.setdefault(url, i)
         seen_names.setdefault(name, i)
-        out.append(FeedSettings(name, url, interval, bool(enabled), fulltext, kind))
+        out.append(FeedSpec(name, url, interval, bool(enabled), fulltext, kind))
     return tuple(out)
 
 
@@ -431,7 +413,7 @@ def _watchlists(v: _Validator, raw: Any, notifiers: set[str]) -> tuple[Watchlist
     return tuple(out)
 
 
-def _names(v: _Validator, raw: Any, where: str) -> tuple[NameSettings, ...]:
+def _names(v: _Validator, raw: Any, where: str) -> tuple[WatchName, ...]:
     if raw is None:
         v.fail(where, None, "is required: a list of names")
         return ()
@@ -446,7 +428,7 @@ def _names(v: _Validator, raw: Any, where: str) -> tuple[NameSettings, ...]:
                 v.fail(at, item, "is empty")
                 continue
             v.person_name(item, at)
-            out.append(NameSettings(item.strip()))
+            out.append(WatchName(item.strip(), item.strip()))
         elif isinstance(item, dict):
             v.table(item, at, {"name", "aliases", "exclude", "variants"})
             name = v.string(item, at, "name", None, required=True)
@@ -459,7 +441,8 @@ def _names(v: _Validator, raw: Any, where: str) -> tuple[NameSettings, ...]:
             for j, text in enumerate(exclude):
                 v.plain(text, f"{at}.exclude[{j}]")
             if name:
-                out.append(NameSettings(name.strip(), tuple(aliases), tuple(exclude), variants))
+                name = name.strip()
+                out.append(WatchName(name, name, tuple(aliases), tuple(exclude), variants))
         else:
             v.fail(at, item, 'must be a string or a table {name = "…", aliases = […]}')
     return tuple(out)

@@ -123,3 +123,34 @@ def test_what_needs_a_restart_is_named(app: App, tmp_path: Path) -> None:
     assert app.settings.database_url.endswith("n.db")
     assert app.settings.web.listen is None
     app.close()
+
+
+KINDS = """
+[[feeds]]
+name = "Channel"
+url = "https://t.me/s/example_channel"
+kind = "telegram"
+
+[[feeds]]
+name = "Short"
+url = "http://127.0.0.1:9/short.xml"
+fulltext = "never"
+"""
+
+
+@pytest.mark.parametrize("change", ["nothing", "a feed added"])
+def test_a_reload_keeps_each_feeds_kind_and_fulltext_mode(tmp_path: Path, change: str) -> None:
+    config, db = tmp_path / "config.toml", tmp_path / "n.db"
+    write(config, db, extra=KINDS)
+    app = App(load(str(config)), parse_workers=0)
+    app.open()
+    added = '\n[[feeds]]\nname = "Two"\nurl = "http://127.0.0.1:9/two.xml"\n'
+    write(config, db, extra=KINDS + (added if change == "a feed added" else ""))
+    assert reload_config(app)
+    with app.store.batch() as s:
+        due = istore.claim_due(s, app.clock(), lease_s=60, owner="t", limit=10, force=True)
+    modes = {f.name: (f.kind, f.fulltext) for f in due}
+    app.close()
+    assert modes["Channel"] == ("telegram", "auto")
+    assert modes["Short"] == ("feed", "never")
+    assert modes["One"] == ("feed", "auto")

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# A watched name is alerts' boundary value (the config builds it); the matcher reads it.
+from alerts.model import WatchName
 
-@dataclass(frozen=True, slots=True)
-class WatchName:
-    """One watched person, as configured by the user."""
-
-    key: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    variants: bool = True
+__all__ = ["Match", "WatchName"]
 
 
 @dataclass(frozen=True, slots=True)

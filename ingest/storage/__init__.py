@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+from ingest.model import FeedSpec
 from ingest.storage.articles import (
     IDENTITY_MAX,
     IDENTITY_MAX_BYTES,
@@ -27,7 +28,6 @@ from ingest.storage.articles import (
 from ingest.storage.feeds import (
     DueFeed,
     FeedOutcome,
-    FeedSpec,
     FeedStatus,
     claim_due,
     decode_fingerprints,

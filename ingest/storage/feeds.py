@@ -19,21 +19,9 @@ from sqlalchemy.orm import Session
 
 from ingest import heartbeat, schedule
 from ingest.db import chunks, is_postgres
-from ingest.model import FeedKind, FulltextMode
+from ingest.model import FeedKind, FeedSpec, FulltextMode
 from ingest.outcomes import POLL_FAILURES, ErrorKind, FeedState, PollStatus
 from ingest.storage.tables import FEEDS, ArticleRow, FeedRow
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSpec:
-    """A feed as configured."""
-
-    name: str
-    url: str
-    interval_s: float
-    enabled: bool = True
-    fulltext: FulltextMode = FulltextMode.AUTO
-    kind: FeedKind = FeedKind.FEED
 
 
 @dataclass(frozen=True, slots=True)
