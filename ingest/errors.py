@@ -5,15 +5,6 @@ class IngestError(Exception):
     """Root of every error raised by the ingest package."""
 
 
-class FetchError(IngestError):
-    """A feed could not be fetched; carries the URL and a short reason."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-
-
 class ParseError(IngestError):
     """A response body is not a feed we can read."""
 
