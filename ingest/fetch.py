@@ -11,8 +11,7 @@ import logging
 import re
 import socket
 import ssl
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -274,11 +273,14 @@ class Fetcher:
         async with session.get(url, headers=send, allow_redirects=False) as resp:
             # The name may have resolved differently for the connection than for the check
             # (DNS rebinding): the peer's address is the last word, before the body is read.
-            peer = _peer_ip(resp)
-            if not permitted and peer is not None and private_ip(peer):
-                raise _Failed(
-                    0, f"private address refused: {peer} (allow_private = false)", ErrorKind.REFUSED
-                )
+            if not permitted:
+                peer = _peer_ip(resp)
+                if peer is not None and private_ip(peer):
+                    raise _Failed(
+                        0,
+                        f"private address refused: {peer} (allow_private = false)",
+                        ErrorKind.REFUSED,
+                    )
             headers = tuple(resp.headers.items())
             if resp.status != 200:
                 return resp.status, headers, b""
@@ -352,16 +354,10 @@ class _Budget:
         self.waited_s = 0.0
         self.active_s = 0.0
 
-    @asynccontextmanager
-    async def queued(self) -> AsyncIterator[None]:
-        started = self._loop.time()
-        try:
-            async with asyncio.timeout(max(0.0, self._limits.queue_wait_s - self.waited_s)):
-                yield
-        except TimeoutError:
-            raise _Deferred from None
-        finally:
-            self.waited_s += self._loop.time() - started
+    def queued(self) -> _Clocked:
+        """Time waiting for a slot or a host's turn: bounded by `queue_wait`, past which
+        the fetch is deferred to a later cycle (`_Deferred`), never failed."""
+        return _Clocked(self, "waited_s", self._limits.queue_wait_s, _Deferred)
 
     async def acquire(self, slot: asyncio.Semaphore) -> None:
         if not slot.locked():
@@ -370,15 +366,56 @@ class _Budget:
         async with self.queued():
             await slot.acquire()
 
-    @asynccontextmanager
-    async def active(self) -> AsyncIterator[None]:
-        started = self._loop.time()
+    def active(self) -> _Clocked:
+        """Time on the wire, bounded by `timeout` (TimeoutError). Redirect hops share one
+        budget: a chain of slow hops is still one request."""
+        return _Clocked(self, "active_s", self._limits.timeout_s, None)
+
+
+class _Clocked:
+    """One of a fetch's clocks while it runs: adds the time spent to the budget's total,
+    and cuts the block at what is left of its bound. A plain class, not a generator-based
+    context manager: every request enters one, and a poll makes thousands (issue 12)."""
+
+    __slots__ = ("_bound", "_budget", "_field", "_raise", "_started", "_timeout")
+
+    def __init__(
+        self, budget: _Budget, field: str, bound: float, raise_: type[Exception] | None
+    ) -> None:
+        self._budget = budget
+        self._field = field
+        self._bound = bound
+        self._raise = raise_
+        self._started = 0.0
+        self._timeout: asyncio.Timeout | None = None
+
+    async def __aenter__(self) -> None:
+        loop = self._budget._loop
+        self._started = loop.time()
+        spent: float = getattr(self._budget, self._field)
+        self._timeout = asyncio.timeout_at(self._started + max(0.0, self._bound - spent))
+        await self._timeout.__aenter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        budget = self._budget
+        assert self._timeout is not None
         try:
-            # Redirect hops share one budget: a chain of slow hops is still one request.
-            async with asyncio.timeout(max(0.0, self._limits.timeout_s - self.active_s)):
-                yield
+            await self._timeout.__aexit__(exc_type, exc, tb)
+        except TimeoutError:
+            if self._raise is not None:
+                raise self._raise from None
+            raise
         finally:
-            self.active_s += self._loop.time() - started
+            setattr(
+                budget,
+                self._field,
+                getattr(budget, self._field) + budget._loop.time() - self._started,
+            )
 
 
 async def _resolves_private(host: str) -> bool:
