@@ -24,10 +24,10 @@ from typing import Protocol
 
 from alerts import modes, notify, ops, render
 from alerts import storage as astore
+from alerts.alertstore import AlertStorage
 from alerts.errors import NotifyError, SendTimeout, StoreError, TemplateError
 from alerts.model import PERIOD_KINDS, AlertPolicy, DeliveryKind, Hit, Target
 from alerts.retry import retry_delay
-from alerts.storage.store import AlertStore
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class Deliverer:
 
     def __init__(
         self,
-        store: AlertStore,
+        store: AlertStorage,
         policy: AlertPolicy,
         clock: Callable[[], datetime],
         *,
@@ -119,7 +119,7 @@ class Deliverer:
         modes.enqueue_digests(self.store, self.policy, now)
         modes.hold_alerts(self.store, self.policy, now)
         with self.store.batch() as s:
-            claimed = astore.claim_due(
+            claimed = self.store.claim_due(
                 s, self.clock(), lease_s=self.lease_s, owner=self.owner, limit=self.batch
             )
         if not claimed:
@@ -158,14 +158,14 @@ class Deliverer:
     def _release(self, rest: Sequence[astore.Claimed]) -> None:
         if rest:
             with self.store.batch() as s:
-                astore.release(s, [c.id for c in rest])
+                self.store.release(s, [c.id for c in rest])
 
     def _deliver(self, item: astore.Claimed) -> tuple[Outcome, bool]:
         """The outcome of one attempt, and whether the target's later deliveries wait."""
         target = self.policy.target(item.target_key)
         if target is None:
             with self.store.batch() as s:
-                astore.mark_failed(s, item.id, "target no longer in the config")
+                self.store.mark_failed(s, item.id, "target no longer in the config")
             return Outcome.FAILED, False
         try:
             message = self._message(item, target)
@@ -174,14 +174,14 @@ class Deliverer:
         except Exception as e:  # a message that cannot be rendered fails alone
             log.warning("delivery cannot be rendered id=%d", item.id, exc_info=True)
             with self.store.batch() as s:
-                astore.mark_failed(s, item.id, f"cannot render: {type(e).__name__}: {e}")
+                self.store.mark_failed(s, item.id, f"cannot render: {type(e).__name__}: {e}")
             return Outcome.FAILED, False
         if message is None:
             with self.store.batch() as s:
-                astore.mark_failed(s, item.id, "nothing left to send (article deleted)")
+                self.store.mark_failed(s, item.id, "nothing left to send (article deleted)")
             return Outcome.FAILED, False
         with self.store.batch() as s:
-            if not astore.record_attempt(s, item.id, self.owner, self.clock()):
+            if not self.store.record_attempt(s, item.id, self.owner, self.clock()):
                 return Outcome.SENT, False  # another daemon took it over after our lease ran out
         try:
             self.sender(
@@ -202,9 +202,9 @@ class Deliverer:
             return self._failed_attempt(item, f"{type(e).__name__}: {e}", hold=False), False
         with self.store.batch() as s:
             now = self.clock()
-            astore.mark_sent(s, item.id, now)
+            self.store.mark_sent(s, item.id, now)
             if item.kind == DeliveryKind.HELD:
-                astore.mark_held_sent(s, item.id, now)
+                self.store.mark_held_sent(s, item.id, now)
         log.debug("sent delivery=%d target=%s", item.id, item.target_key)
         return Outcome.SENT, False
 
@@ -226,7 +226,7 @@ class Deliverer:
         expired = now - since >= timedelta(seconds=self.policy.delivery_expiry_s)
         with self.store.batch() as s:
             if expired:
-                astore.mark_failed(s, item.id, reason)
+                self.store.mark_failed(s, item.id, reason)
                 log.warning(
                     "delivery failed for good id=%d target=%s: %s", item.id, item.target_key, reason
                 )
@@ -237,7 +237,7 @@ class Deliverer:
                 cap_s=self.policy.max_backoff_s,
                 jitter_key=str(item.id),
             )
-            astore.mark_retry(
+            self.store.mark_retry(
                 s,
                 item.id,
                 item.target_key,
@@ -269,10 +269,10 @@ class Deliverer:
         fmt = info.body_format
         with self.store.read() as s:
             article = self.store.articles.by_id(s, [item.article_id]).get(item.article_id)
-            hits = astore.hits_for_article(s, item.watchlist, item.article_id)
+            hits = self.store.hits_for_article(s, item.watchlist, item.article_id)
             also: tuple[str, ...] = ()
             if item.kind == DeliveryKind.FOLLOWUP and item.story_id is not None:
-                outlets = astore.story_outlets(s, item.story_id)
+                outlets = self.store.story_outlets(s, item.story_id)
                 also = tuple(o for o in outlets if article is None or o != article.feed_name)
         if article is None or not hits:
             return None
@@ -332,7 +332,7 @@ class Deliverer:
         )
         if notices:
             with self.store.batch() as s:
-                astore.enqueue(s, notices, now)
+                self.store.enqueue(s, notices, now)
 
     def _digest(self, item: astore.Claimed, info: notify.TargetInfo) -> render.Message | None:
         """A digest rendered at send time: a scheduled one from the hits of its period,
@@ -345,13 +345,13 @@ class Deliverer:
             if item.kind == DeliveryKind.DIGEST and item.watchlist is not None:
                 pairs = [
                     ((item.watchlist, a), h)
-                    for a, h in astore.hits_between(s, item.watchlist, period.start, period.end)
+                    for a, h in self.store.hits_between(s, item.watchlist, period.start, period.end)
                 ]
             else:
                 pairs = [
                     ((w, a), h)
-                    for w, a in astore.held_in(s, item.id)
-                    for h in astore.hits_for_article(s, w, a)
+                    for w, a in self.store.held_in(s, item.id)
+                    for h in self.store.hits_for_article(s, w, a)
                 ]
             articles = self.store.articles.by_id(s, {a for (_, a), _ in pairs})
         grouped: dict[tuple[str, int], list[Hit]] = {}

@@ -7,11 +7,9 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from alerts import storage as astore
-from alerts.articles import ArticleSource
+from alerts.alertstore import AlertStorage
 from alerts.model import AlertPolicy
 from alerts.pipeline import (
-    STORED,
     MatchReport,
     WatchlistMatcher,
     instant_deliveries,
@@ -31,17 +29,18 @@ def process_pages(
     matcher: WatchlistMatcher,
     now: datetime,
     *,
+    store: AlertStorage,
     grouper: StoryGrouper | None = None,
     limit: int = 200,
-    source: ArticleSource = STORED,
 ) -> MatchReport:
     """Match one batch of newly fetched page texts; only hits not stored yet are added.
 
     An article whose feed text named nobody watched was not placed in a story; once its
     page names someone it is placed, as `process_batch` places articles, so that it joins
     the story of the same event rather than alerting beside it."""
+    source = store.articles
     articles = source.unmatched_pages(session, limit)
-    known = astore.existing_hit_keys(session, [a.id for a in articles])
+    known = store.existing_hit_keys(session, [a.id for a in articles])
     hits = deliveries = 0
     for article, found in matcher.iter_hits(articles):
         fresh = {
@@ -51,27 +50,25 @@ def process_pages(
         fresh = {w: names for w, names in fresh.items() if names}
         if not fresh:
             continue
-        hits += astore.add_hits(session, new_hits(article, fresh), now)
+        hits += store.add_hits(session, new_hits(article, fresh), now)
         if not article.alertable:
             continue
-        story = astore.story_of(session, article.id)
+        story = store.story_of(session, article.id)
         if story is None and grouper is not None:
             story, _ = place_in_story(
-                session, grouper, story_doc(article, found), article.title, now
+                store, session, grouper, story_doc(article, found), article.title, now
             )
         for d in instant_deliveries(policy, article, list(fresh), now):
             names = set(fresh[d.watchlist or ""])
             if story is not None:
                 # The story's rule still holds: a name another report of it already
                 # alerted about is no news.
-                names -= astore.names_alerted_in_story(
-                    session, d.watchlist or "", story, article.id
-                )
+                names -= store.names_alerted_in_story(session, d.watchlist or "", story, article.id)
             if not names:
                 continue
             # Its own key: the article's feed-text alert (other names) may have gone out.
             key = f"fulltext:{d.dedupe_key}:{','.join(sorted(names))}"[:500]
-            deliveries += astore.enqueue(session, [replace(d, dedupe_key=key, story_id=story)], now)
+            deliveries += store.enqueue(session, [replace(d, dedupe_key=key, story_id=story)], now)
         log.debug("page matched article=%d watchlists=%s", article.id, ",".join(fresh))
     source.mark_pages_matched(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)

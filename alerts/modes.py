@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from alerts import storage as astore
+from alerts.alertstore import AlertStorage
 from alerts.digest import Period, due_period, quiet_period, rate_window
 from alerts.errors import StoreConflict
 from alerts.model import AlertPolicy, DeliveryKind, WatchMode
 from alerts.schedule import Schedule, parse_schedule
-from alerts.storage.store import AlertStore
 from ingest.db import Tx
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def plan_holds(
     return list(groups.values())
 
 
-def hold_alerts(store: AlertStore, policy: AlertPolicy, now: datetime) -> int:
+def hold_alerts(store: AlertStorage, policy: AlertPolicy, now: datetime) -> int:
     """Move alerts that must wait into their digests; returns how many were held."""
     quiet = [w.name for w in policy.watchlists if w.quiet_hours and w.mode == WatchMode.INSTANT]
     limited = {t.key: t for w in policy.watchlists for t in w.targets if t.rate_limit}
@@ -89,16 +89,16 @@ def hold_alerts(store: AlertStore, policy: AlertPolicy, now: datetime) -> int:
     held = 0
     try:
         with store.batch() as s:
-            rows = astore.foldable(s, now, quiet, list(limited))
+            rows = store.foldable(s, now, quiet, list(limited))
             if not rows:
                 return 0
             used = {
-                key: astore.instant_used(s, key, rate_window(now, t.rate_limit[1]).start, now)
+                key: store.instant_used(s, key, rate_window(now, t.rate_limit[1]).start, now)
                 for key, t in limited.items()
                 if t.rate_limit
             }
             for hold in plan_holds(rows, policy, now, used):
-                held += _hold(s, hold, now)
+                held += _hold(store, s, hold, now)
     except StoreConflict:
         # Another daemon created the same digest at the same moment: its transaction
         # stands, ours is rolled back whole, and the next run holds what is left.
@@ -109,14 +109,14 @@ def hold_alerts(store: AlertStore, policy: AlertPolicy, now: datetime) -> int:
     return held
 
 
-def _hold(s: Tx, hold: Hold, now: datetime) -> int:
-    digest_id = astore.open_digest(s, hold.dedupe_key)
+def _hold(store: AlertStorage, s: Tx, hold: Hold, now: datetime) -> int:
+    digest_id = store.open_digest(s, hold.dedupe_key)
     if digest_id is None:
-        if astore.digest_exists(s, hold.dedupe_key):
+        if store.digest_exists(s, hold.dedupe_key):
             # The digest for this period is already going out (a daemon that was down
             # through the end of quiet hours): the alert goes out on its own, late.
             return 0
-        astore.enqueue(
+        store.enqueue(
             s,
             [
                 astore.NewDelivery(
@@ -130,23 +130,23 @@ def _hold(s: Tx, hold: Hold, now: datetime) -> int:
             ],
             now,
         )
-        digest_id = astore.open_digest(s, hold.dedupe_key)
+        digest_id = store.open_digest(s, hold.dedupe_key)
         assert digest_id is not None
-    astore.hold(s, hold.ids, digest_id)
+    store.hold(s, hold.ids, digest_id)
     return len(hold.ids)
 
 
-def start_digests(store: AlertStore, policy: AlertPolicy, now: datetime) -> None:
+def start_digests(store: AlertStorage, policy: AlertPolicy, now: datetime) -> None:
     """Start the first period of each new digest (watchlist, target) at `now`, so a new
     watchlist's first digest covers what it found from now on, not the stored history."""
     with store.batch() as s:
         for w in policy.watchlists:
             if w.mode == WatchMode.DIGEST and w.schedule:
                 for t in w.targets:
-                    astore.start_digest_state(s, w.name, t.key, now)
+                    store.start_digest_state(s, w.name, t.key, now)
 
 
-def enqueue_digests(store: AlertStore, policy: AlertPolicy, now: datetime) -> int:
+def enqueue_digests(store: AlertStorage, policy: AlertPolicy, now: datetime) -> int:
     """Enqueue every scheduled digest whose period has ended; returns how many."""
     queued = 0
     tz = policy.timezone
@@ -157,7 +157,9 @@ def enqueue_digests(store: AlertStore, policy: AlertPolicy, now: datetime) -> in
         for t in w.targets:
             try:
                 with store.batch() as s:
-                    queued += _enqueue_digest(s, w.name, t.key, t.notifier, schedule, tz, now)
+                    queued += _enqueue_digest(
+                        store, s, w.name, t.key, t.notifier, schedule, tz, now
+                    )
             except (StoreConflict, _Raced):
                 log.info("digest raced another daemon watchlist=%s target=%s", w.name, t.key)
     if queued:
@@ -166,6 +168,7 @@ def enqueue_digests(store: AlertStore, policy: AlertPolicy, now: datetime) -> in
 
 
 def _enqueue_digest(
+    store: AlertStorage,
     s: Tx,
     watchlist: str,
     target_key: str,
@@ -174,17 +177,17 @@ def _enqueue_digest(
     tz: tzinfo,
     now: datetime,
 ) -> int:
-    astore.serialize_matching(s)
-    last = astore.digest_state(s, watchlist, target_key)
+    store.serialize_matching(s)
+    last = store.digest_state(s, watchlist, target_key)
     if last is None:
-        astore.start_digest_state(s, watchlist, target_key, now)
+        store.start_digest_state(s, watchlist, target_key, now)
         return 0
     period = due_period(schedule, tz, last, now)
     if period is None:
         return 0
     queued = 0
-    if astore.has_hits_between(s, watchlist, period.start, period.end):
-        queued = astore.enqueue(
+    if store.has_hits_between(s, watchlist, period.start, period.end):
+        queued = store.enqueue(
             s,
             [
                 astore.NewDelivery(
@@ -201,7 +204,7 @@ def _enqueue_digest(
         )
     else:
         log.debug("digest empty watchlist=%s period=%s", watchlist, period.label(tz))
-    if not astore.advance_digest_state(s, watchlist, target_key, last, period.end):
+    if not store.advance_digest_state(s, watchlist, target_key, last, period.end):
         raise _Raced  # another daemon queued this period: roll ours back whole
     return queued
 

@@ -14,11 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from alerts import storage as astore
-from alerts.articles import ArticleSource
+from alerts.alertstore import AlertStorage
 from alerts.matching import Match, Matcher, WatchName, html_to_text
 from alerts.model import AlertPolicy, DeliveryKind, Hit, Watchlist, WatchMode
 from alerts.stories import StoryDoc, StoryGrouper
-from ingest.articles import StoredArticles
 from ingest.db import Tx, chunks
 from ingest.langid import detect
 from ingest.model import StoredArticle
@@ -27,8 +26,6 @@ log = logging.getLogger(__name__)
 _SEP = "\x1f"
 # `rematch` reports its progress this often (articles).
 _PROGRESS_EVERY = 100
-# Ingest's articles: what a batch reads unless the caller hands in another source.
-STORED: ArticleSource = StoredArticles()
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,25 +185,31 @@ def people_in(found: dict[str, dict[str, Match]]) -> frozenset[str]:
 
 
 def place_in_story(
-    session: Tx, grouper: StoryGrouper, doc: StoryDoc, title: str, now: datetime
+    store: AlertStorage,
+    session: Tx,
+    grouper: StoryGrouper,
+    doc: StoryDoc,
+    title: str,
+    now: datetime,
 ) -> tuple[int, bool]:
     """Story id for the article, and whether it joined an existing story."""
-    known = astore.story_of(session, doc.article_id)
+    known = store.story_of(session, doc.article_id)
     if known is not None:  # the batch is being repeated after a crash
         return known, True
     placement = grouper.place(doc)
     if placement.story_id is None:
-        story = astore.create_story(session, doc.article_id, title, now)
-        astore.assign_story(session, doc.article_id, story, "first report", now)
+        story = store.create_story(session, doc.article_id, title, now)
+        store.assign_story(session, doc.article_id, story, "first report", now)
         grouper.add(doc, story)
         return story, False
-    astore.assign_story(session, doc.article_id, placement.story_id, placement.reason, now)
+    store.assign_story(session, doc.article_id, placement.story_id, placement.reason, now)
     grouper.add(doc, placement.story_id)
     log.debug("story article=%d joins=%d: %s", doc.article_id, placement.story_id, placement.reason)
     return placement.story_id, True
 
 
 def story_deliveries(
+    store: AlertStorage,
     session: Tx,
     policy: AlertPolicy,
     article: StoredArticle,
@@ -224,7 +227,7 @@ def story_deliveries(
             continue
         fresh = set(names)
         if joined:
-            fresh -= astore.names_alerted_in_story(session, name, story, article.id)
+            fresh -= store.names_alerted_in_story(session, name, story, article.id)
         if fresh:
             out.extend(
                 replace(d, story_id=story) for d in instant_deliveries(policy, article, [name], now)
@@ -232,7 +235,7 @@ def story_deliveries(
             continue
         if w.followup_after is None or w.mode != WatchMode.INSTANT:
             continue
-        outlets = astore.story_outlets(session, story)
+        outlets = store.story_outlets(session, story)
         if len(outlets) - 1 >= w.followup_after:
             out.extend(
                 astore.NewDelivery(
@@ -256,11 +259,12 @@ def process_batch(
     matcher: WatchlistMatcher,
     now: datetime,
     *,
+    store: AlertStorage,
     grouper: StoryGrouper | None = None,
     limit: int = 200,
-    source: ArticleSource = STORED,
 ) -> MatchReport:
     """Match and place one batch of unprocessed articles inside the caller's transaction."""
+    source = store.articles
     articles = source.unprocessed(session, limit)
     hits = 0
     langs: dict[int, str] = {}
@@ -279,20 +283,22 @@ def process_batch(
             doc = story_doc(article, found)
             if doc.lang is not None:
                 langs[article.id] = doc.lang
-            story, joined = place_in_story(session, grouper, doc, article.title, now)
+            story, joined = place_in_story(store, session, grouper, doc, article.title, now)
         held_hits += new_hits(article, found)
         if article.alertable:
             if story is None:
                 queued = instant_deliveries(policy, article, list(found), now)
             else:
                 if joined and held_hits:
-                    hits += astore.add_hits(session, held_hits, now)
+                    hits += store.add_hits(session, held_hits, now)
                     held_hits = []
-                queued = story_deliveries(session, policy, article, found, story, joined, now)
+                queued = story_deliveries(
+                    store, session, policy, article, found, story, joined, now
+                )
             held += queued
         log.debug("matched article=%d watchlists=%s story=%s", article.id, ",".join(found), story)
-    hits += astore.add_hits(session, held_hits, now)
-    deliveries = astore.enqueue(session, held, now)
+    hits += store.add_hits(session, held_hits, now)
+    deliveries = store.enqueue(session, held, now)
     source.set_langs(session, langs)
     source.mark_processed(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)
@@ -305,6 +311,7 @@ def rematch(
     articles: Sequence[StoredArticle],
     now: datetime,
     *,
+    store: AlertStorage,
     alert_after: datetime | None = None,
     progress: Callable[[MatchReport], None] | None = None,
 ) -> MatchReport:
@@ -312,7 +319,7 @@ def rematch(
     (and alerted, when the article is alertable and was first seen after `alert_after`).
     `progress` hears the counts so far every few hundred articles."""
     hits = deliveries = 0
-    known = astore.existing_hit_keys(session, [a.id for a in articles])
+    known = store.existing_hit_keys(session, [a.id for a in articles])
     for done, (article, found) in enumerate(matcher.iter_hits(articles), 1):
         if progress is not None and done % _PROGRESS_EVERY == 0:
             progress(MatchReport(done, hits, deliveries))
@@ -323,12 +330,12 @@ def rematch(
         fresh = {w: names for w, names in fresh.items() if names}
         if not fresh:
             continue
-        hits += astore.add_hits(session, new_hits(article, fresh), now)
+        hits += store.add_hits(session, new_hits(article, fresh), now)
         if article.alertable and (alert_after is None or article.first_seen >= alert_after):
             for d in instant_deliveries(policy, article, list(fresh), now):
                 # A rematch hit alerts even where an earlier delivery for the article went
                 # out (it named other people), so its key carries the names.
                 names = ",".join(sorted(fresh[d.watchlist or ""]))
                 key = f"rematch:{d.dedupe_key}:{names}"
-                deliveries += astore.enqueue(session, [replace(d, dedupe_key=key[:500])], now)
+                deliveries += store.enqueue(session, [replace(d, dedupe_key=key[:500])], now)
     return MatchReport(len(articles), hits, deliveries)

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from alerts import notify
 from alerts import storage as astore
-from alerts.articles import ArticleSource
+from alerts.alertstore import AlertStorage
 from alerts.deliver import Deliverer, DeliveryReport, Sender
 from alerts.fulltext import process_pages
 from alerts.model import AlertPolicy, Target, Watchlist
@@ -241,8 +241,8 @@ class App:
                 self.policy,
                 self.matcher,
                 self.clock(),
+                store=self.alert_store,
                 grouper=self.grouper,
-                source=self.alert_store.articles,
             )
             stamped = astore.stamp_placements(s)
         self._story_seq = stamped
@@ -433,9 +433,9 @@ class BatchProcessor(Protocol):
         matcher: WatchlistMatcher,
         now: datetime,
         *,
+        store: AlertStorage,
         grouper: StoryGrouper | None = None,
         limit: int = 200,
-        source: ArticleSource = ...,
     ) -> MatchReport: ...
 
 

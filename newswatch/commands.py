@@ -423,6 +423,7 @@ def cmd_rematch(args: argparse.Namespace) -> int:
                     app.matcher,
                     articles,
                     now,
+                    store=app.alert_store,
                     progress=lambda r: show(f"re{matching_line(r, total)}"),
                 )
             show(f"{plural(report.hits, 'new hit')}; delivering")

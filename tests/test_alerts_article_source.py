@@ -92,7 +92,7 @@ def test_a_batch_reads_and_marks_through_its_source_alone(store: AlertStore) -> 
     fake = FakeSource(stored(store))
     matcher = WatchlistMatcher(POLICY.watchlists)
     with store.batch() as s:
-        report = process_batch(s, POLICY, matcher, T0, source=fake)
+        report = process_batch(s, POLICY, matcher, T0, store=AlertStore(store.engine, fake))
     first, _weather, cyrillic = fake.articles
     assert (report.articles, report.hits, report.deliveries) == (3, 2, 2)
     assert fake.calls == [
@@ -111,7 +111,8 @@ def test_page_texts_are_read_and_marked_through_the_source(store: AlertStore) ->
     page = replace(weather, page_text="Later that day Oksana Hrytsenko spoke.")
     fake = FakeSource([], [page])
     with store.batch() as s:
-        report = process_pages(s, POLICY, WatchlistMatcher(POLICY.watchlists), T0, source=fake)
+        matcher = WatchlistMatcher(POLICY.watchlists)
+        report = process_pages(s, POLICY, matcher, T0, store=AlertStore(store.engine, fake))
     assert (report.articles, report.hits) == (1, 1)
     assert fake.calls == [("unmatched_pages", 200), ("mark_pages_matched", [weather.id])]
 
@@ -124,7 +125,7 @@ def test_delivery_renders_the_articles_its_store_reads(store: AlertStore) -> Non
     )
     custom = AlertStore(store.engine, fake)
     with custom.batch() as s:
-        process_batch(s, POLICY, WatchlistMatcher(POLICY.watchlists), T0, source=fake)
+        process_batch(s, POLICY, WatchlistMatcher(POLICY.watchlists), T0, store=custom)
     sent: list[Message] = []
 
     def send(url: str, message: Message, *, idempotency_key: str | None, **_: object) -> None:

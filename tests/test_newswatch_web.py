@@ -435,9 +435,8 @@ def test_not_this_person_excludes_the_namesake_from_matching_and_rematch(
 
     app = site.app
     with app.store.batch() as s:
-        report = rematch(
-            s, app.policy, app.matcher, istore.articles_since(s, T0 - timedelta(days=30)), T0
-        )
+        articles = istore.articles_since(s, T0 - timedelta(days=30))
+        report = rematch(s, app.policy, app.matcher, articles, T0, store=app.alert_store)
     assert report.hits == 0  # rematch honours the exclusion
     assert len(hit_ids(site.get("/")[1])) == 1
 
