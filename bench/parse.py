@@ -18,7 +18,6 @@ equal (the ParsedFeed, or the same ParseError); anything below "documents" is a 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -28,9 +27,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 
 import newstext  # noqa: E402  (bench/ is not a package)
+from feedcorpus import corpus_headers  # noqa: E402  (the tests' corpus reader)
 from poll import ENTRIES, feed_body  # noqa: E402
 
 from ingest import fastparse  # noqa: E402
@@ -43,8 +43,6 @@ BASE = datetime(2026, 1, 1, tzinfo=UTC)
 RSS_HEADERS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 ATOM_HEADERS = {"Content-Type": "application/atom+xml; charset=utf-8"}
 # The corpus files state their HTTP headers in a leading comment ("Header: Name: value").
-_HEADER = re.compile(rb"^\s*Header:\s*([^:\r\n]+):\s*(.*?)\s*$", re.M)
-_COMMENT = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<!--(.*?)-->", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +77,6 @@ def _atom_entry(feed: int, k: int) -> str:
         f"<author><name>Desk {k % 7}</name><email>desk{k % 7}@outlet{feed}.example</email>"
         f'</author><summary type="html">{escape(e.summary_html)}</summary></entry>'
     )
-
-
-def corpus_headers(data: bytes) -> dict[str, str]:
-    m = _COMMENT.match(data)
-    if not m:
-        return {}
-    return {
-        k.decode("latin-1").strip(): v.decode("latin-1") for k, v in _HEADER.findall(m.group(1))
-    }
 
 
 def corpora(n: int) -> dict[str, list[Body]]:

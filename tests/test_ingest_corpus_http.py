@@ -5,11 +5,11 @@ Nothing crashes, every entry the parser finds is stored, and errors stay on thei
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import shared_dir
+from feedcorpus import corpus_headers
 from feedserver import FeedServer
 from sqlalchemy import func, select
 
@@ -22,18 +22,7 @@ from ingest.poller import Poller, PollSettings
 from ingest.storage.store import IngestStore
 from newswatch.migrate import upgrade
 
-_HEADER = re.compile(rb"^\s*Header:\s*([^:\r\n]+):\s*(.*?)\s*$", re.M)
-_COMMENT = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<!--(.*?)-->", re.S)
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
-
-
-def corpus_headers(body: bytes) -> dict[str, str]:
-    m = _COMMENT.match(body)
-    if not m:
-        return {}
-    return {
-        k.decode("latin-1").strip(): v.decode("latin-1") for k, v in _HEADER.findall(m.group(1))
-    }
 
 
 def test_whole_corpus_polls_without_crashing_and_stores_every_entry(tmp_path: Path) -> None:

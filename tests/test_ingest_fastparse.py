@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import importlib.util
 import random
-import re
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from conftest import SHARED, shared_dir
+from feedcorpus import corpus_headers
 
 from ingest import fastparse
 from ingest.errors import ParseError
@@ -81,18 +81,6 @@ def atom(body: str, lang: str = "") -> bytes:
 
 # --- the real-world corpus ------------------------------------------------------------------
 
-_HEADER = re.compile(rb"^\s*Header:\s*([^:\r\n]+):\s*(.*?)\s*$", re.M)
-_COMMENT = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<!--(.*?)-->", re.S)
-
-
-def _corpus_headers(body: bytes) -> dict[str, str]:
-    m = _COMMENT.match(body)
-    if not m:
-        return {}
-    return {
-        k.decode("latin-1").strip(): v.decode("latin-1") for k, v in _HEADER.findall(m.group(1))
-    }
-
 
 def test_corpus_files_the_fast_path_accepts_read_as_feedparser_reads_them() -> None:
     shared_dir(*CORPUS.relative_to(SHARED).parts)
@@ -101,7 +89,7 @@ def test_corpus_files_the_fast_path_accepts_read_as_feedparser_reads_them() -> N
     mismatches = []
     for path in files:
         body = path.read_bytes()
-        headers = _corpus_headers(body)
+        headers = corpus_headers(body)
         if not accepts(body, headers):
             continue
         accepted += 1

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
 import pytest
 from conftest import SHARED, shared_dir
+from feedcorpus import corpus_headers
 
 from ingest.discover import feed_links
 from ingest.errors import NotAFeed, ParseError
@@ -339,8 +339,6 @@ def test_raw_item_fingerprints_track_item_changes() -> None:
     assert channel_only == before
 
 
-_HEADER = re.compile(rb"^\s*Header:\s*([^:\r\n]+):\s*(.*?)\s*$", re.M)
-_COMMENT = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<!--(.*?)-->", re.S)
 # Entries parse_feed legitimately drops: a feed repeating an identity keeps the first copy
 # (storage keys entries on identity). These corpus files test which child node wins.
 DUPLICATE_IDENTITY = {
@@ -357,15 +355,6 @@ def _corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "LICENSE")
 
 
-def _corpus_headers(body: bytes) -> dict[str, str]:
-    m = _COMMENT.match(body)
-    if not m:
-        return {}
-    return {
-        k.decode("latin-1").strip(): v.decode("latin-1") for k, v in _HEADER.findall(m.group(1))
-    }
-
-
 def test_feedparser_corpus() -> None:
     files = _corpus_files()
     if not files:
@@ -374,7 +363,7 @@ def test_feedparser_corpus() -> None:
     for path in files:
         rel = path.relative_to(CORPUS).as_posix()
         body = path.read_bytes()
-        headers = _corpus_headers(body)
+        headers = corpus_headers(body)
         lowered = {k.lower(): v for k, v in headers.items()}
         # Same headers for both, so only parse_feed's own policies can differ.
         plain = len(feedparser.parse(io.BytesIO(body), response_headers=lowered).entries)
@@ -415,7 +404,7 @@ def test_text_is_what_feedparsers_sanitizer_makes_of_it() -> None:
     for path in files:
         rel = path.relative_to(CORPUS).as_posix()
         body = path.read_bytes()
-        headers = _corpus_headers(body)
+        headers = corpus_headers(body)
         try:
             got = [(e.summary, e.content) for e in parse_feed(body, headers, URL).entries]
         except ParseError:
