@@ -127,16 +127,12 @@ class AlertPolicy:
 
 @dataclass(frozen=True, slots=True)
 class HitView:
-    """A stored hit as `newswatch hits` shows it."""
+    """A stored hit as `newswatch hits` and the web page show it: the `Hit` itself, with
+    its watchlist and where it was found (the article, its feed, its story)."""
 
     id: int
     watchlist: str
-    name: str
-    matched: str
-    field: str
-    snippet: str
-    variant: str
-    reason: str
+    hit: Hit
     article_id: int
     url: str | None
     title: str
@@ -145,6 +141,31 @@ class HitView:
     first_seen: datetime
     story: int | None
     lang: str | None = None  # detected from the article's text
+
+    # The hit's own fields, read as the view's (templates, tables and JSON name them so).
+    @property
+    def name(self) -> str:
+        return self.hit.name
+
+    @property
+    def matched(self) -> str:
+        return self.hit.matched
+
+    @property
+    def field(self) -> str:
+        return self.hit.field
+
+    @property
+    def snippet(self) -> str:
+        return self.hit.snippet
+
+    @property
+    def variant(self) -> str:
+        return self.hit.variant
+
+    @property
+    def reason(self) -> str:
+        return self.hit.reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from feedgen import Item, rss
 from feedserver import FeedServer
 from sinks import WebhookSink
 
-from alerts.model import HitView
+from alerts.model import Hit, HitView
 from alerts.storage.hitstates import HitDeliveries
 from newswatch.cli import main
 from newswatch.hitstate import hit_state
@@ -22,12 +22,7 @@ def hit(watchlist: str = "people", article: int = 1, story: int | None = 7) -> H
     return HitView(
         id=1,
         watchlist=watchlist,
-        name="Ales Bialiatski",
-        matched="Bialiatski",
-        field="title",
-        snippet="",
-        variant="",
-        reason="",
+        hit=Hit("Ales Bialiatski", "Bialiatski", "title", "", 0, 0),
         article_id=article,
         url="https://example.org/a",
         title="t",

@@ -132,12 +132,7 @@ def list_hits(
         HitView(
             id=h.id,
             watchlist=h.watchlist,
-            name=h.name,
-            matched=h.matched,
-            field=h.field,
-            snippet=h.snippet,
-            variant=h.variant,
-            reason=h.reason,
+            hit=to_hit(h),
             article_id=a.id,
             url=a.link,
             title=a.title,
