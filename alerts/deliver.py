@@ -322,13 +322,8 @@ class Deliverer:
         source = f"{w.template_title if w else ''}\0{w.template_body if w else ''}\0{error}"
         digest = hashlib.sha256(source.encode()).hexdigest()[:16]
         now = self.clock()
-        notices = ops.notice(
-            self.policy.ops_targets,
-            f"template-failed:{item.watchlist}:{digest}",
-            f"newswatch: template of watchlist {item.watchlist} failed",
-            f"Delivery {item.id} went out with the default message because the "
-            f"watchlist's template failed on its article: {error}",
-            now,
+        notices = ops.template_failed(
+            self.policy.ops_targets, item.watchlist, item.id, digest, error, now
         )
         if notices:
             with self.store.batch() as s:

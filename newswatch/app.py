@@ -16,13 +16,13 @@ from functools import cached_property
 from typing import Protocol
 
 from alerts import notify
+from alerts import ops as alert_ops
 from alerts import storage as astore
 from alerts.alertstore import AlertStorage
 from alerts.deliver import Deliverer, DeliveryReport, Sender
 from alerts.fulltext import process_pages
 from alerts.model import AlertPolicy, Target, Watchlist
 from alerts.modes import start_digests
-from alerts.ops import notice
 from alerts.pipeline import (
     MatchReport,
     WatchlistMatcher,
@@ -371,49 +371,18 @@ class App:
             for feed_id, name, error, since in istore.failing_unreported(s, now - limit):
                 istore.mark_failing_reported(s, feed_id)
                 if ops:
-                    astore.enqueue(
-                        s,
-                        notice(
-                            ops,
-                            f"feed-failing:{feed_id}:{since.isoformat()}",
-                            f"newswatch: feed failing: {name}",
-                            f"The feed {name} has failed since {since:%Y-%m-%d %H:%M} UTC.\n"
-                            f"Last error: {error}",
-                            now,
-                        ),
-                        now,
-                    )
+                    notices = alert_ops.feed_failing(ops, feed_id, name, error, since, now)
+                    self.alert_store.enqueue(s, notices, now)
             for feed_id, name, since in istore.recovered_unreported(s):
                 istore.mark_recovery_reported(s, feed_id)
                 if ops:
-                    astore.enqueue(
-                        s,
-                        notice(
-                            ops,
-                            f"feed-recovered:{feed_id}:{since.isoformat()}",
-                            f"newswatch: feed recovered: {name}",
-                            f"The feed {name} works again "
-                            f"(it failed from {since:%Y-%m-%d %H:%M} UTC).",
-                            now,
-                        ),
-                        now,
-                    )
+                    notices = alert_ops.feed_recovered(ops, feed_id, name, since, now)
+                    self.alert_store.enqueue(s, notices, now)
             failed = astore.failed_unreported(s)
             astore.mark_reported(s, [d.id for d in failed])
             if ops:
                 for d in failed:
-                    astore.enqueue(
-                        s,
-                        notice(
-                            ops,
-                            f"delivery-failed:{d.id}",
-                            f"newswatch: alert undeliverable to {d.notifier}",
-                            f"Delivery {d.id} ({d.title or d.kind}) to {d.target} was given up "
-                            f"after {d.attempts} attempts: {d.last_error}",
-                            now,
-                        ),
-                        now,
-                    )
+                    self.alert_store.enqueue(s, alert_ops.delivery_failed(ops, d, now), now)
         log.info("maintenance deleted_articles=%d", deleted)
 
     def close(self) -> None:
