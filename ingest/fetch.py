@@ -187,7 +187,7 @@ class Fetcher:
         status = 0
         while True:
             if not permitted:
-                async with budget.active():
+                async with budget.active:
                     await self._refuse_private(url, status)
             status, headers, body = await self._hop(session, url, req, budget, permitted)
             if status not in _REDIRECTS:
@@ -256,11 +256,11 @@ class Fetcher:
         await budget.acquire(self._hosts.slot(host))
         try:
             if self.limits.host_gap_s > 0:
-                async with budget.queued():
+                async with budget.waiting:
                     await self._hosts.wait_turn(host)
             await budget.acquire(self._global)
             try:
-                async with budget.active():
+                async with budget.active:
                     return await self._exchange(session, url, send, permitted)
             finally:
                 self._global.release()
@@ -349,51 +349,46 @@ class _Budget:
     """One fetch's two clocks: time queued for slots and time on the wire, bounded apart."""
 
     def __init__(self, limits: FetchLimits, loop: asyncio.AbstractEventLoop) -> None:
-        self._limits = limits
-        self._loop = loop
-        self.waited_s = 0.0
-        self.active_s = 0.0
+        # Waiting for a slot or a host's turn is bounded by `queue_wait`, past which the
+        # fetch is deferred to a later cycle (`_Deferred`), never failed.
+        self.waiting = _Clock(loop, limits.queue_wait_s, _Deferred)
+        # Time on the wire is bounded by `timeout` (TimeoutError). Redirect hops share
+        # one clock: a chain of slow hops is still one request.
+        self.active = _Clock(loop, limits.timeout_s, None)
 
-    def queued(self) -> _Clocked:
-        """Time waiting for a slot or a host's turn: bounded by `queue_wait`, past which
-        the fetch is deferred to a later cycle (`_Deferred`), never failed."""
-        return _Clocked(self, "waited_s", self._limits.queue_wait_s, _Deferred)
+    @property
+    def waited_s(self) -> float:
+        return self.waiting.spent_s
 
     async def acquire(self, slot: asyncio.Semaphore) -> None:
         if not slot.locked():
             await slot.acquire()  # free: it cannot wait, so no timer to arm
             return
-        async with self.queued():
+        async with self.waiting:
             await slot.acquire()
 
-    def active(self) -> _Clocked:
-        """Time on the wire, bounded by `timeout` (TimeoutError). Redirect hops share one
-        budget: a chain of slow hops is still one request."""
-        return _Clocked(self, "active_s", self._limits.timeout_s, None)
 
+class _Clock:
+    """Time spent in its blocks, added up across them, each block cut at what is left of
+    `bound_s`. A plain async context manager, not a generator-based one: every request
+    enters one, and a poll makes thousands (issue 12)."""
 
-class _Clocked:
-    """One of a fetch's clocks while it runs: adds the time spent to the budget's total,
-    and cuts the block at what is left of its bound. A plain class, not a generator-based
-    context manager: every request enters one, and a poll makes thousands (issue 12)."""
-
-    __slots__ = ("_bound", "_budget", "_field", "_raise", "_started", "_timeout")
+    __slots__ = ("_bound_s", "_loop", "_raise", "_started", "_timeout", "spent_s")
 
     def __init__(
-        self, budget: _Budget, field: str, bound: float, raise_: type[Exception] | None
+        self, loop: asyncio.AbstractEventLoop, bound_s: float, raise_: type[Exception] | None
     ) -> None:
-        self._budget = budget
-        self._field = field
-        self._bound = bound
-        self._raise = raise_
+        self._loop = loop
+        self._bound_s = bound_s
+        self._raise = raise_  # raised instead of TimeoutError, when given
+        self.spent_s = 0.0
         self._started = 0.0
         self._timeout: asyncio.Timeout | None = None
 
     async def __aenter__(self) -> None:
-        loop = self._budget._loop
-        self._started = loop.time()
-        spent: float = getattr(self._budget, self._field)
-        self._timeout = asyncio.timeout_at(self._started + max(0.0, self._bound - spent))
+        self._started = self._loop.time()
+        left = max(0.0, self._bound_s - self.spent_s)
+        self._timeout = asyncio.timeout_at(self._started + left)
         await self._timeout.__aenter__()
 
     async def __aexit__(
@@ -402,7 +397,6 @@ class _Clocked:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        budget = self._budget
         assert self._timeout is not None
         try:
             await self._timeout.__aexit__(exc_type, exc, tb)
@@ -411,11 +405,7 @@ class _Clocked:
                 raise self._raise from None
             raise
         finally:
-            setattr(
-                budget,
-                self._field,
-                getattr(budget, self._field) + budget._loop.time() - self._started,
-            )
+            self.spent_s += self._loop.time() - self._started
 
 
 async def _resolves_private(host: str) -> bool:
