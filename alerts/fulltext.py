@@ -38,8 +38,7 @@ def process_pages(
     An article whose feed text named nobody watched was not placed in a story; once its
     page names someone it is placed, as `process_batch` places articles, so that it joins
     the story of the same event rather than alerting beside it."""
-    source = store.articles
-    articles = source.unmatched_pages(session, limit)
+    articles = store.articles.unmatched_pages(session, limit)
     known = store.existing_hit_keys(session, [a.id for a in articles])
     hits = deliveries = 0
     for article, found in matcher.iter_hits(articles):
@@ -70,5 +69,5 @@ def process_pages(
             key = f"fulltext:{d.dedupe_key}:{','.join(sorted(names))}"[:500]
             deliveries += store.enqueue(session, [replace(d, dedupe_key=key, story_id=story)], now)
         log.debug("page matched article=%d watchlists=%s", article.id, ",".join(fresh))
-    source.mark_pages_matched(session, [a.id for a in articles], now)
+    store.articles.mark_pages_matched(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)

@@ -264,8 +264,7 @@ def process_batch(
     limit: int = 200,
 ) -> MatchReport:
     """Match and place one batch of unprocessed articles inside the caller's transaction."""
-    source = store.articles
-    articles = source.unprocessed(session, limit)
+    articles = store.articles.unprocessed(session, limit)
     hits = 0
     langs: dict[int, str] = {}
     # Hits and deliveries are written once per batch (a statement or two per article was
@@ -299,8 +298,8 @@ def process_batch(
         log.debug("matched article=%d watchlists=%s story=%s", article.id, ",".join(found), story)
     hits += store.add_hits(session, held_hits, now)
     deliveries = store.enqueue(session, held, now)
-    source.set_langs(session, langs)
-    source.mark_processed(session, [a.id for a in articles], now)
+    store.articles.set_langs(session, langs)
+    store.articles.mark_processed(session, [a.id for a in articles], now)
     return MatchReport(len(articles), hits, deliveries)
 
 

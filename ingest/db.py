@@ -152,11 +152,6 @@ class Store:
         """The database URL with its password hidden."""
         return self.engine.url.render_as_string(hide_password=True)
 
-    @property
-    def backend(self) -> str:
-        """The dialect's name: "sqlite" or "postgresql"."""
-        return self.engine.dialect.name
-
     def dispose(self) -> None:
         self.engine.dispose()
 

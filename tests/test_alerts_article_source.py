@@ -3,6 +3,7 @@ a fake source stands in for ingest's, and the pipeline never reaches past it."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -22,9 +23,11 @@ from ingest import storage as istore
 from ingest.articles import StoredArticles
 from ingest.db import Tx, make_engine
 from ingest.model import ParsedEntry, StoredArticle
+from ingest.poller import PollSettings
 from newswatch.migrate import upgrade
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+LEASE_S = PollSettings().lease_s  # the production lease
 TEAM = Target("team", "json://127.0.0.1:9/hook")
 POLICY = AlertPolicy(
     (Watchlist("people", (WatchName("Oksana Hrytsenko", "Oksana Hrytsenko"),), (TEAM,)),)
@@ -76,16 +79,29 @@ def stored(store: AlertStore) -> list[StoredArticle]:
     """Articles stored by ingest (the hits' foreign keys need them)."""
     with store.batch() as s:
         istore.sync_feeds(s, [istore.FeedSpec("f", "https://e.org/f.xml", 300)], T0)
-        (feed,) = istore.claim_due(s, T0, lease_s=60, owner="t", limit=1)
+        (feed,) = istore.claim_due(s, T0, lease_s=LEASE_S, owner="t", limit=1)
         entries = [ParsedEntry(f"e{i}", t, None, "", "", T0, None) for i, t in enumerate(TITLES)]
         istore.add_articles(s, feed.id, entries, T0, alert_cutoff=None)
         return istore.unprocessed_articles(s, 10)
 
 
-def test_ingest_implements_the_protocol() -> None:
-    source: ArticleSource = StoredArticles()  # mypy checks the structure; this the default
+def _operations(cls: type) -> dict[str, list[str]]:
+    """Each operation's parameters after the unit of work (ingest's operations are its
+    storage functions, whose first parameter is the session)."""
+    out = {}
+    for name in (n for n in dir(ArticleSource) if not n.startswith("_")):
+        params = list(inspect.signature(getattr(cls, name)).parameters)
+        out[name] = params[2:] if params[:1] == ["self"] else params[1:]
+    return out
+
+
+@pytest.mark.parametrize("source", [StoredArticles, FakeSource])
+def test_a_source_has_every_operation_of_the_protocol(source: type) -> None:
+    assert _operations(source) == _operations(ArticleSource)
+
+
+def test_the_alert_store_reads_ingests_articles_by_default() -> None:
     assert isinstance(AlertStore(make_engine("sqlite://")).articles, StoredArticles)
-    assert source is not None
 
 
 def test_a_batch_reads_and_marks_through_its_source_alone(store: AlertStore) -> None:

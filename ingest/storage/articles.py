@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -159,7 +159,7 @@ def mark_processed(session: Session, ids: Sequence[int], now: datetime) -> None:
         session.execute(update(ArticleRow).where(ArticleRow.id.in_(chunk)).values(processed_at=now))
 
 
-def set_langs(session: Session, langs: dict[int, str]) -> None:
+def set_langs(session: Session, langs: Mapping[int, str]) -> None:
     """Record the language detected for each article (id -> ISO 639 code)."""
     if langs:
         session.execute(
