@@ -143,9 +143,7 @@ def test_a_cycle_against_a_memory_store(server: FeedServer) -> None:
     server.route("/ok.xml", body=rss(items))
     server.route("/gone.xml", status=410)
     store = MemoryStore([due(1, server.url("/ok.xml")), due(2, server.url("/gone.xml"))])
-    poller = Poller(
-        store, lambda: NOW, owner="t", limits=FetchLimits(timeout_s=5), settings=PollSettings()
-    )
+    poller = Poller(store, lambda: NOW, owner="t", limits=FetchLimits(), settings=PollSettings())
     try:
         report = poller.poll()
     finally:

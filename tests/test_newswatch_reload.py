@@ -148,7 +148,9 @@ def test_a_reload_keeps_each_feeds_kind_and_fulltext_mode(tmp_path: Path, change
     write(config, db, extra=KINDS + (added if change == "a feed added" else ""))
     assert reload_config(app)
     with app.store.batch() as s:
-        due = istore.claim_due(s, app.clock(), lease_s=60, owner="t", limit=10, force=True)
+        due = istore.claim_due(
+            s, app.clock(), lease_s=app.poller.settings.lease_s, owner="t", limit=10, force=True
+        )
     modes = {f.name: (f.kind, f.fulltext) for f in due}
     app.close()
     assert modes["Channel"] == ("telegram", "auto")
