@@ -4,8 +4,8 @@ store, as a protocol.
 `alerts.storage.store.AlertStore` implements it over the database (its operations are the
 storage functions, each taking the unit of work first); a unit test of an orchestrator
 can hand in an in-memory fake. Every operation runs inside a unit of work the caller
-opens with `batch()` or `read()` (`tx` below): a batch's hits, its deliveries and its
-articles' processed marks commit together (the outbox).
+opens with `batch()` or `read()` (`tx` below): a batch's hits, its deliveries and the
+cursor moved past its articles commit together (the outbox).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from alerts.articles import ArticleSource
-from alerts.model import Hit
+from alerts.model import Cursor, Hit
 from alerts.storage.hits import NewHit
 from alerts.storage.modes import Foldable
 from alerts.storage.outbox import Claimed, NewDelivery
@@ -38,6 +38,16 @@ class AlertStorage(Protocol):
 
     def read(self) -> AbstractContextManager[Tx]:
         """A unit of work for queries."""
+        ...
+
+    # --- cursors ----------------------------------------------------------------------
+
+    def position(self, tx: Tx, cursor: Cursor) -> int:
+        """How far `cursor` has read (an article id, or a page text's `page_seq`)."""
+        ...
+
+    def advance(self, tx: Tx, cursor: Cursor, to: int) -> None:
+        """Move `cursor` on to `to`; never back."""
         ...
 
     # --- hits -------------------------------------------------------------------------

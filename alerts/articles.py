@@ -8,8 +8,7 @@ storing its hits and marking it processed commit together (the outbox).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from ingest.db import Tx
@@ -19,25 +18,20 @@ __all__ = ["ArticleSource"]
 
 
 class ArticleSource(Protocol):
-    def unprocessed(self, tx: Tx, limit: int) -> list[StoredArticle]:
-        """Up to `limit` articles not matched yet, oldest first; on a database shared by
-        several daemons, none that another one's open batch holds."""
-        ...
-
-    def mark_processed(self, tx: Tx, ids: Sequence[int], now: datetime) -> None:
-        """These articles are matched: `unprocessed` never returns them again."""
+    def after(self, tx: Tx, position: int, limit: int) -> list[StoredArticle]:
+        """Up to `limit` articles stored after `position` (an article id), in ascending
+        id order. Ids become visible in that order, so the caller's cursor, the last id
+        it read, misses none."""
         ...
 
     def set_langs(self, tx: Tx, langs: Mapping[int, str]) -> None:
         """The language detected in each article's text (article id -> ISO 639 code)."""
         ...
 
-    def unmatched_pages(self, tx: Tx, limit: int) -> list[StoredArticle]:
-        """Articles whose page text arrived after their feed text was matched."""
-        ...
-
-    def mark_pages_matched(self, tx: Tx, ids: Sequence[int], now: datetime) -> None:
-        """These articles' page texts are matched."""
+    def pages_after(self, tx: Tx, position: int, through: int, limit: int) -> list[StoredArticle]:
+        """Up to `limit` articles whose page text was stored after `position` (a
+        `page_seq`, ascending), among the articles up to id `through` (those already
+        read; a text stored before its article was read is matched with the article)."""
         ...
 
     def by_id(self, tx: Tx, ids: Iterable[int]) -> dict[int, StoredArticle]:

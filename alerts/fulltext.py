@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from alerts.alertstore import AlertStorage
-from alerts.model import AlertPolicy
+from alerts.model import AlertPolicy, Cursor
 from alerts.pipeline import (
     MatchReport,
     WatchlistMatcher,
@@ -38,7 +38,12 @@ def process_pages(
     An article whose feed text named nobody watched was not placed in a story; once its
     page names someone it is placed, as `process_batch` places articles, so that it joins
     the story of the same event rather than alerting beside it."""
-    articles = store.articles.unmatched_pages(session, limit)
+    articles = store.articles.pages_after(
+        session,
+        store.position(session, Cursor.PAGES),
+        store.position(session, Cursor.ARTICLES),
+        limit,
+    )
     known = store.existing_hit_keys(session, [a.id for a in articles])
     hits = deliveries = 0
     for article, found in matcher.iter_hits(articles):
@@ -69,5 +74,6 @@ def process_pages(
             key = f"fulltext:{d.dedupe_key}:{','.join(sorted(names))}"[:500]
             deliveries += store.enqueue(session, [replace(d, dedupe_key=key, story_id=story)], now)
         log.debug("page matched article=%d watchlists=%s", article.id, ",".join(fresh))
-    store.articles.mark_pages_matched(session, [a.id for a in articles], now)
+    if articles:
+        store.advance(session, Cursor.PAGES, max(a.page_seq or 0 for a in articles))
     return MatchReport(len(articles), hits, deliveries)

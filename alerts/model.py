@@ -51,6 +51,13 @@ class WatchMode(StrEnum):
     DIGEST = "digest"
 
 
+class Cursor(StrEnum):
+    """Where alerts has read up to in what ingest stores: its own processing cursors."""
+
+    ARTICLES = "articles"  # the last article id matched (feed text)
+    PAGES = "pages"  # the last page text matched (`page_seq`)
+
+
 class DeliveryKind(StrEnum):
     """What a row of the outbox carries, and so how its message is made."""
 

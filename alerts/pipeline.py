@@ -16,7 +16,7 @@ from datetime import datetime
 from alerts import storage as astore
 from alerts.alertstore import AlertStorage
 from alerts.matching import Match, Matcher, WatchName, html_to_text
-from alerts.model import AlertPolicy, DeliveryKind, Hit, Watchlist, WatchMode
+from alerts.model import AlertPolicy, Cursor, DeliveryKind, Hit, Watchlist, WatchMode
 from alerts.stories import StoryDoc, StoryGrouper
 from ingest.db import Tx, chunks
 from ingest.langid import detect
@@ -264,7 +264,7 @@ def process_batch(
     limit: int = 200,
 ) -> MatchReport:
     """Match and place one batch of unprocessed articles inside the caller's transaction."""
-    articles = store.articles.unprocessed(session, limit)
+    articles = store.articles.after(session, store.position(session, Cursor.ARTICLES), limit)
     hits = 0
     langs: dict[int, str] = {}
     # Hits and deliveries are written once per batch (a statement or two per article was
@@ -299,7 +299,8 @@ def process_batch(
     hits += store.add_hits(session, held_hits, now)
     deliveries = store.enqueue(session, held, now)
     store.articles.set_langs(session, langs)
-    store.articles.mark_processed(session, [a.id for a in articles], now)
+    if articles:
+        store.advance(session, Cursor.ARTICLES, articles[-1].id)
     return MatchReport(len(articles), hits, deliveries)
 
 

@@ -13,9 +13,7 @@ __all__ = ["StoredArticles"]
 
 
 class StoredArticles:
-    unprocessed = staticmethod(articles.unprocessed_articles)
-    mark_processed = staticmethod(articles.mark_processed)
+    after = staticmethod(articles.articles_after)
     set_langs = staticmethod(articles.set_langs)
-    unmatched_pages = staticmethod(pages.unmatched_pages)
-    mark_pages_matched = staticmethod(pages.mark_pages_matched)
+    pages_after = staticmethod(pages.pages_after)
     by_id = staticmethod(articles.articles_by_id)

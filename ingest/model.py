@@ -122,6 +122,22 @@ class StoredArticle:
     alertable: bool = True
     page_text: str | None = None  # the article page's main text, once fetched
     lang: str | None = None  # detected from the text; `language` is what the feed declared
+    page_seq: int | None = None  # counted up as page texts are stored (None: no text yet)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHeader:
+    """What a listing or a count shows of a stored article, without its text: what
+    consumers join to their own rows (they never join ingest's tables)."""
+
+    id: int
+    feed_name: str
+    title: str
+    link: str | None
+    published: datetime | None
+    first_seen: datetime
+    alertable: bool
+    lang: str | None
 
 
 @dataclass(frozen=True, slots=True)

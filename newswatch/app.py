@@ -21,7 +21,7 @@ from alerts import storage as astore
 from alerts.alertstore import AlertStorage
 from alerts.deliver import Deliverer, DeliveryReport, Sender
 from alerts.fulltext import process_pages
-from alerts.model import AlertPolicy, Target, Watchlist
+from alerts.model import AlertPolicy, Cursor, Target, Watchlist
 from alerts.modes import start_digests
 from alerts.pipeline import (
     MatchReport,
@@ -304,7 +304,7 @@ class App:
         the counts so far after each batch."""
         articles = hits = queued = 0
         with self.store.read() as s:
-            fresh = istore.any_unprocessed(s)
+            fresh = istore.any_after(s, astore.cursor_position(s, Cursor.ARTICLES))
         # Nothing new (every feed answered 304, no page arrived): the story index stays
         # unread.
         while fresh:
@@ -315,7 +315,11 @@ class App:
             if r.articles == 0:
                 break
         with self.store.read() as s:
-            pages = istore.any_unmatched_pages(s)
+            pages = istore.any_pages_after(
+                s,
+                astore.cursor_position(s, Cursor.PAGES),
+                astore.cursor_position(s, Cursor.ARTICLES),
+            )
         while pages:
             r = self._match_batch(process_pages)
             hits, queued = hits + r.hits, queued + r.deliveries
@@ -352,10 +356,11 @@ class App:
         return CycleReport(poll, matched, delivered)
 
     def retention(self) -> int:
-        """Delete processed articles older than `[defaults] retention` with their hits."""
+        """Delete matched articles older than `[defaults] retention` with their hits."""
         before = self.clock() - timedelta(seconds=self.settings.defaults.retention_s)
         with self.store.batch() as s:
-            ids = istore.delete_articles_before(s, before)
+            matched = astore.cursor_position(s, Cursor.ARTICLES)
+            ids = istore.delete_articles_before(s, before, through=matched)
             astore.purge_for_articles(s, ids)
             istore.purge_articles(s, ids)
         return len(ids)

@@ -15,7 +15,7 @@ from alerts.articles import ArticleSource
 from alerts.deliver import Deliverer
 from alerts.fulltext import process_pages
 from alerts.matching import WatchName
-from alerts.model import AlertPolicy, Target, Watchlist
+from alerts.model import AlertPolicy, Cursor, Target, Watchlist
 from alerts.pipeline import WatchlistMatcher, process_batch
 from alerts.render import Message
 from alerts.storage.store import AlertStore
@@ -44,22 +44,16 @@ class FakeSource:
         self.pages = list(pages)
         self.calls: list[tuple[str, object]] = []
 
-    def unprocessed(self, tx: Tx, limit: int) -> list[StoredArticle]:
-        self.calls.append(("unprocessed", limit))
-        return self.articles[:limit]
-
-    def mark_processed(self, tx: Tx, ids: Sequence[int], now: datetime) -> None:
-        self.calls.append(("mark_processed", sorted(ids)))
+    def after(self, tx: Tx, position: int, limit: int) -> list[StoredArticle]:
+        self.calls.append(("after", (position, limit)))
+        return [a for a in self.articles if a.id > position][:limit]
 
     def set_langs(self, tx: Tx, langs: Mapping[int, str]) -> None:
         self.calls.append(("set_langs", dict(langs)))
 
-    def unmatched_pages(self, tx: Tx, limit: int) -> list[StoredArticle]:
-        self.calls.append(("unmatched_pages", limit))
-        return self.pages[:limit]
-
-    def mark_pages_matched(self, tx: Tx, ids: Sequence[int], now: datetime) -> None:
-        self.calls.append(("mark_pages_matched", sorted(ids)))
+    def pages_after(self, tx: Tx, position: int, through: int, limit: int) -> list[StoredArticle]:
+        self.calls.append(("pages_after", (position, through, limit)))
+        return [p for p in self.pages if (p.page_seq or 0) > position][:limit]
 
     def by_id(self, tx: Tx, ids: Iterable[int]) -> dict[int, StoredArticle]:
         wanted = set(ids)
@@ -82,7 +76,7 @@ def stored(store: AlertStore) -> list[StoredArticle]:
         (feed,) = istore.claim_due(s, T0, lease_s=LEASE_S, owner="t", limit=1)
         entries = [ParsedEntry(f"e{i}", t, None, "", "", T0, None) for i, t in enumerate(TITLES)]
         istore.add_articles(s, feed.id, entries, T0, alert_cutoff=None)
-        return istore.unprocessed_articles(s, 10)
+        return istore.articles_after(s, 0, 10)
 
 
 def _operations(cls: type) -> dict[str, list[str]]:
@@ -104,33 +98,37 @@ def test_the_alert_store_reads_ingests_articles_by_default() -> None:
     assert isinstance(AlertStore(make_engine("sqlite://")).articles, StoredArticles)
 
 
-def test_a_batch_reads_and_marks_through_its_source_alone(store: AlertStore) -> None:
+def test_a_batch_reads_through_its_source_and_moves_its_own_cursor(store: AlertStore) -> None:
     fake = FakeSource(stored(store))
     matcher = WatchlistMatcher(POLICY.watchlists)
     with store.batch() as s:
         report = process_batch(s, POLICY, matcher, T0, store=AlertStore(store.engine, fake))
     first, _weather, cyrillic = fake.articles
     assert (report.articles, report.hits, report.deliveries) == (3, 2, 2)
-    assert fake.calls == [
-        ("unprocessed", 200),
-        ("set_langs", {}),
-        ("mark_processed", sorted(a.id for a in fake.articles)),
-    ]
+    assert fake.calls == [("after", (0, 200)), ("set_langs", {})]
     with store.read() as s:
         assert {h.article_id for h in astore.list_hits(s)} == {first.id, cyrillic.id}
-        # Marking went to the fake: ingest's own cursor was never touched.
-        assert len(istore.unprocessed_articles(s, 10)) == 3
+        # How far the batch read is alerts' own: ingest's articles carry no mark.
+        assert astore.cursor_position(s, Cursor.ARTICLES) == cyrillic.id
+    with store.batch() as s:  # the next batch starts after it and finds nothing
+        report = process_batch(s, POLICY, matcher, T0, store=AlertStore(store.engine, fake))
+    assert report.articles == 0
+    assert fake.calls[-2] == ("after", (cyrillic.id, 200))
 
 
-def test_page_texts_are_read_and_marked_through_the_source(store: AlertStore) -> None:
-    _first, weather, _cyrillic = stored(store)
-    page = replace(weather, page_text="Later that day Oksana Hrytsenko spoke.")
+def test_page_texts_are_read_through_the_source_after_alerts_cursors(store: AlertStore) -> None:
+    _first, weather, cyrillic = stored(store)
+    page = replace(weather, page_text="Later that day Oksana Hrytsenko spoke.", page_seq=7)
     fake = FakeSource([], [page])
+    custom = AlertStore(store.engine, fake)
     with store.batch() as s:
+        custom.advance(s, Cursor.ARTICLES, cyrillic.id)  # the feed texts were matched
         matcher = WatchlistMatcher(POLICY.watchlists)
-        report = process_pages(s, POLICY, matcher, T0, store=AlertStore(store.engine, fake))
+        report = process_pages(s, POLICY, matcher, T0, store=custom)
     assert (report.articles, report.hits) == (1, 1)
-    assert fake.calls == [("unmatched_pages", 200), ("mark_pages_matched", [weather.id])]
+    assert fake.calls == [("pages_after", (0, cyrillic.id, 200))]
+    with store.read() as s:
+        assert astore.cursor_position(s, Cursor.PAGES) == 7
 
 
 def test_delivery_renders_the_articles_its_store_reads(store: AlertStore) -> None:

@@ -32,7 +32,7 @@ def articles(sessions: sessionmaker[Session], n: int) -> list[int]:
         (feed,) = istore.claim_due(s, T0, lease_s=60, owner="t", limit=1)
         entries = [ParsedEntry(f"e{i}", f"t{i}", None, "", "", T0, None) for i in range(n)]
         istore.add_articles(s, feed.id, entries, T0, alert_cutoff=None)
-        return [a.id for a in istore.unprocessed_articles(s, n)]
+        return [a.id for a in istore.articles_after(s, 0, n)]
 
 
 def hit(article: int, name: str = "Ales Bialiatski") -> astore.NewHit:

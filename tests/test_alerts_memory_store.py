@@ -5,7 +5,7 @@ places the reports of one event into one story and queues one alert per story.""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,7 +14,7 @@ import pytest
 
 from alerts.alertstore import AlertStorage
 from alerts.matching import WatchName
-from alerts.model import AlertPolicy, Target, Watchlist
+from alerts.model import AlertPolicy, Cursor, Target, Watchlist
 from alerts.pipeline import WatchlistMatcher, process_batch
 from alerts.storage import NewDelivery, NewHit
 from alerts.storage.store import AlertStore
@@ -36,13 +36,9 @@ def article(i: int, feed: str, title: str, summary: str) -> StoredArticle:
 @dataclass
 class Articles:
     waiting: list[StoredArticle]
-    processed: list[int] = field(default_factory=list)
 
-    def unprocessed(self, tx: Tx, limit: int) -> list[StoredArticle]:
-        return [a for a in self.waiting if a.id not in self.processed][:limit]
-
-    def mark_processed(self, tx: Tx, ids: Sequence[int], now: datetime) -> None:
-        self.processed.extend(ids)
+    def after(self, tx: Tx, position: int, limit: int) -> list[StoredArticle]:
+        return [a for a in self.waiting if a.id > position][:limit]
 
     def set_langs(self, tx: Tx, langs: Mapping[int, str]) -> None:
         pass
@@ -57,10 +53,17 @@ class MemoryAlerts:
     outbox: dict[str, NewDelivery] = field(default_factory=dict)
     stories: dict[int, int] = field(default_factory=dict)  # article id -> story id
     feeds: dict[int, str] = field(default_factory=dict)  # article id -> feed name
+    cursors: dict[Cursor, int] = field(default_factory=dict)
 
     @contextmanager
     def batch(self) -> Iterator[Tx]:
         yield None  # type: ignore[misc]  # the fake's operations ignore the unit of work
+
+    def position(self, tx: Tx, cursor: Cursor) -> int:
+        return self.cursors.get(cursor, 0)
+
+    def advance(self, tx: Tx, cursor: Cursor, to: int) -> None:
+        self.cursors[cursor] = max(to, self.position(tx, cursor))
 
     def add_hits(self, tx: Tx, hits: Iterable[NewHit], now: datetime) -> int:
         known = {(h.watchlist, h.article_id, h.hit.name) for h in self.hits}
@@ -108,6 +111,8 @@ def _parameters(cls: type, name: str) -> list[str]:
 @pytest.mark.parametrize(
     "name",
     [
+        "position",
+        "advance",
         "add_hits",
         "enqueue",
         "story_of",
@@ -146,7 +151,7 @@ def test_a_batch_against_a_memory_store() -> None:
     )
     assert (report.articles, report.hits) == (4, 3)
     assert sorted(h.article_id for h in store.hits) == [1, 2, 4]
-    assert store.articles.processed == [1, 2, 3, 4]
+    assert store.cursors == {Cursor.ARTICLES: 4}  # every article read, on alerts' cursor
     assert 3 not in store.stories  # nobody watched: not placed, no alert
     # The second report joins the first one's story: its name was alerted there already.
     assert store.stories[2] == store.stories[1] != store.stories[4]

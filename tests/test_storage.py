@@ -94,7 +94,7 @@ def test_articles_are_unique_per_feed_and_identity(sessions: sessionmaker[Sessio
         )
     with sessions.begin() as s:
         assert istore.add_articles(s, feed.id, [entry("a"), entry("c")], T0, alert_cutoff=None) == 1
-        assert [a.identity for a in istore.unprocessed_articles(s, 10)] == ["a", "b", "c"]
+        assert [a.identity for a in istore.articles_after(s, 0, 10)] == ["a", "b", "c"]
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_backfill_cutoff_decides_what_alerts(
             alert_cutoff=cutoff,
             undated_alertable=undated_ok,
         )
-        [article] = istore.unprocessed_articles(s, 10)
+        [article] = istore.articles_after(s, 0, 10)
     assert article.alertable is alertable
 
 
@@ -134,7 +134,7 @@ def _outbox(sessions: sessionmaker[Session], n: int) -> list[int]:
     with sessions.begin() as s:
         [feed] = istore.claim_due(s, T0, lease_s=60, owner="a", limit=1)
         istore.add_articles(s, feed.id, [entry(str(i)) for i in range(n)], T0, alert_cutoff=None)
-        ids = [a.id for a in istore.unprocessed_articles(s, 100)]
+        ids = [a.id for a in istore.articles_after(s, 0, 100)]
         astore.enqueue(
             s,
             [astore.NewDelivery(f"k{i}", "instant", "team", "team:x", T0, "w", i) for i in ids],

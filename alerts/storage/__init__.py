@@ -4,6 +4,8 @@ ORM rows never leave this package. Functions take a Session so the pipeline can
 write hits and their deliveries in one transaction (the outbox).
 """
 
+from alerts.storage.cursors import advance as advance_cursor
+from alerts.storage.cursors import position as cursor_position
 from alerts.storage.hits import (
     NewHit,
     add_hits,
@@ -79,10 +81,12 @@ __all__ = [
     "StoryRow",
     "StoryView",
     "add_hits",
+    "advance_cursor",
     "advance_digest_state",
     "assign_story",
     "claim_due",
     "create_story",
+    "cursor_position",
     "digest_exists",
     "digest_state",
     "enqueue",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from alerts.model import DeliveryStatus
 from alerts.storage.tables import ArticleStoryRow, DeliveryRow, HitRow, StoryRow
-from ingest.storage import ArticleRow
+from ingest import storage as istore
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +67,21 @@ def sent_alerts_since(
 ) -> list[SentAlert]:
     """Sent article deliveries with `sent_at` at or after `since`, oldest first."""
     query = (
-        select(DeliveryRow.id, DeliveryRow.sent_at, ArticleRow.published, ArticleRow.first_seen)
-        .join(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
-        .where(DeliveryRow.status == DeliveryStatus.SENT, DeliveryRow.sent_at.is_not(None))
+        select(DeliveryRow.id, DeliveryRow.sent_at, DeliveryRow.article_id)
+        .where(
+            DeliveryRow.status == DeliveryStatus.SENT,
+            DeliveryRow.sent_at.is_not(None),
+            DeliveryRow.article_id.is_not(None),  # an article's alert, its article still stored
+        )
         .order_by(DeliveryRow.sent_at, DeliveryRow.id)
         .limit(limit)
     )
     if since is not None:
         query = query.where(DeliveryRow.sent_at >= since)
-    return [SentAlert(i, s, p, f) for i, s, p, f in session.execute(query) if s is not None]
+    rows = session.execute(query).all()
+    articles = istore.article_headers(session, [a for _, _, a in rows if a is not None])
+    return [
+        SentAlert(i, s, art.published, art.first_seen)
+        for i, s, a in rows
+        if s is not None and a is not None and (art := articles.get(a)) is not None
+    ]

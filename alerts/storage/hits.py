@@ -22,8 +22,8 @@ from alerts.storage.tables import (
     DeliveryRow,
     HitRow,
 )
+from ingest import storage as istore
 from ingest.db import chunks, is_postgres
-from ingest.storage import ArticleRow, FeedRow
 
 _HITS = cast(Table, HitRow.__table__)
 # Hit's fields are columns of the hits table under the same names.
@@ -116,9 +116,7 @@ def list_hits(
     limit: int | None = None,
 ) -> list[HitView]:
     query = (
-        select(HitRow, ArticleRow, FeedRow.name, ArticleStoryRow.story_id)
-        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
-        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        select(HitRow, ArticleStoryRow.story_id)
         .outerjoin(ArticleStoryRow, ArticleStoryRow.article_id == HitRow.article_id)
         .order_by(HitRow.created_at.desc(), HitRow.id.desc())
     )
@@ -128,6 +126,8 @@ def list_hits(
         query = query.where(HitRow.created_at >= since)
     if limit is not None:
         query = query.limit(limit)
+    rows = session.execute(query).all()
+    articles = istore.article_headers(session, [h.article_id for h, _ in rows])
     return [
         HitView(
             id=h.id,
@@ -136,13 +136,14 @@ def list_hits(
             article_id=a.id,
             url=a.link,
             title=a.title,
-            feed=feed,
+            feed=a.feed_name,
             published=a.published,
             first_seen=a.first_seen,
             story=story,
             lang=a.lang,
         )
-        for h, a, feed, story in session.execute(query)
+        for h, story in rows
+        if (a := articles.get(h.article_id)) is not None
     ]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     select,
@@ -16,8 +15,8 @@ from sqlalchemy.orm import Session
 from alerts.model import ARTICLE_KINDS, DeliveryKind, DeliveryStatus, Hit
 from alerts.storage.hits import to_hit
 from alerts.storage.tables import DeliveryRow, DigestStateRow, HitRow
+from ingest import storage as istore
 from ingest.db import is_postgres
-from ingest.storage import ArticleRow
 
 
 def digest_state(session: Session, watchlist: str, target_key: str) -> datetime | None:
@@ -48,30 +47,31 @@ def advance_digest_state(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _period_hits(watchlist: str, start: datetime, end: datetime) -> Any:
-    return (
+def _period_hits(session: Session, watchlist: str, start: datetime, end: datetime) -> list[HitRow]:
+    """The hits of alertable articles stored in (start, end], in order of discovery."""
+    rows = session.scalars(
         select(HitRow)
-        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
         .where(
             HitRow.watchlist == watchlist,
             HitRow.created_at > start,
             HitRow.created_at <= end,
-            ArticleRow.alertable.is_(True),
         )
-    )
+        .order_by(HitRow.id)
+    ).all()
+    articles = istore.article_headers(session, {r.article_id for r in rows})
+    return [r for r in rows if (a := articles.get(r.article_id)) is not None and a.alertable]
 
 
 def has_hits_between(session: Session, watchlist: str, start: datetime, end: datetime) -> bool:
     """Whether alertable hits were stored in (start, end] (an empty period sends nothing)."""
-    return session.scalars(_period_hits(watchlist, start, end).limit(1)).first() is not None
+    return bool(_period_hits(session, watchlist, start, end))
 
 
 def hits_between(
     session: Session, watchlist: str, start: datetime, end: datetime
 ) -> list[tuple[int, Hit]]:
     """(article id, hit) of alertable hits stored in (start, end], in order of discovery."""
-    rows = session.scalars(_period_hits(watchlist, start, end).order_by(HitRow.id))
-    return [(r.article_id, to_hit(r)) for r in rows]
+    return [(r.article_id, to_hit(r)) for r in _period_hits(session, watchlist, start, end)]
 
 
 @dataclass(frozen=True, slots=True)

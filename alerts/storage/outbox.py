@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from alerts.model import PERIOD_KINDS, DeliveryKind, DeliveryStatus, DeliveryView
 from alerts.storage.tables import DeliveryRow
 from ingest import heartbeat
+from ingest import storage as istore
 from ingest.db import chunks, is_postgres
-from ingest.storage import ArticleRow
 
 _DELIVERIES = cast(Table, DeliveryRow.__table__)
 
@@ -307,27 +307,27 @@ def requeue(
 
 
 def get_delivery(session: Session, delivery_id: int) -> DeliveryView | None:
-    found = session.execute(
-        select(DeliveryRow, ArticleRow.title)
-        .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
-        .where(DeliveryRow.id == delivery_id)
-    ).first()
-    return _delivery_view(found[0], found[1]) if found else None
+    row = session.get(DeliveryRow, delivery_id)
+    return _delivery_views(session, [row])[0] if row is not None else None
 
 
 def list_deliveries(
     session: Session, *, status: DeliveryStatus | None = None, limit: int | None = None
 ) -> list[DeliveryView]:
-    query = (
-        select(DeliveryRow, ArticleRow.title)
-        .outerjoin(ArticleRow, ArticleRow.id == DeliveryRow.article_id)
-        .order_by(DeliveryRow.id.desc())
-    )
+    query = select(DeliveryRow).order_by(DeliveryRow.id.desc())
     if status is not None:
         query = query.where(DeliveryRow.status == status)
     if limit is not None:
         query = query.limit(limit)
-    return [_delivery_view(r, title) for r, title in session.execute(query)]
+    return _delivery_views(session, session.scalars(query).all())
+
+
+def _delivery_views(session: Session, rows: Sequence[DeliveryRow]) -> list[DeliveryView]:
+    """The deliveries as shown, each with its article's title while the article is stored."""
+    articles = istore.article_headers(session, [r.article_id for r in rows if r.article_id])
+    return [
+        _delivery_view(r, a.title if (a := articles.get(r.article_id or 0)) else None) for r in rows
+    ]
 
 
 def _delivery_view(r: DeliveryRow, title: str | None) -> DeliveryView:

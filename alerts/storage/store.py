@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from alerts.articles import ArticleSource
 from alerts.errors import StoreConflict, StoreError
-from alerts.storage import hits, modes, outbox, stories
+from alerts.storage import cursors, hits, modes, outbox, stories
 from ingest.articles import StoredArticles
 from ingest.db import Store
 from ingest.errors import StoreConflict as _IngestConflict
@@ -25,6 +25,8 @@ class AlertStore(Store):
     error: ClassVar[type[_IngestStoreError]] = StoreError
     conflict: ClassVar[type[_IngestConflict]] = StoreConflict
 
+    position = staticmethod(cursors.position)
+    advance = staticmethod(cursors.advance)
     serialize_matching = staticmethod(hits.serialize_matching)
     existing_hit_keys = staticmethod(hits.existing_hit_keys)
     add_hits = staticmethod(hits.add_hits)

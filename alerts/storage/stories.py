@@ -19,8 +19,7 @@ from alerts.storage.tables import (
 )
 from ingest import storage as istore
 from ingest.db import chunks
-from ingest.model import StoredArticle
-from ingest.storage import ArticleRow, FeedRow
+from ingest.model import ArticleHeader, StoredArticle
 
 
 def create_story(session: Session, article_id: int, title: str, now: datetime) -> int:
@@ -50,15 +49,17 @@ def story_members_since(
 ) -> list[tuple[int, int]]:
     """(article id, story id) for articles first seen since `since`, oldest first; with
     `after_seq`, only those placed by a batch stamped after it."""
-    query = (
-        select(ArticleStoryRow.article_id, ArticleStoryRow.story_id)
-        .join(ArticleRow, ArticleRow.id == ArticleStoryRow.article_id)
-        .where(ArticleRow.first_seen >= since)
-        .order_by(ArticleRow.id)
+    window = istore.ids_first_seen_since(session, since)
+    if not window:
+        return []
+    # Placements are keyed by article id, so the window's first id bounds the scan.
+    query = select(ArticleStoryRow.article_id, ArticleStoryRow.story_id).where(
+        ArticleStoryRow.article_id >= window[0]
     )
     if after_seq is not None:
         query = query.where(ArticleStoryRow.seq > after_seq)
-    return [(a, s) for a, s in session.execute(query)]
+    wanted = set(window)
+    return sorted((a, s) for a, s in session.execute(query) if a in wanted)
 
 
 def placement_seq(session: Session) -> int:
@@ -119,30 +120,33 @@ def names_alerted_in_story(
     session: Session, watchlist: str, story_id: int, exclude_article: int
 ) -> set[str]:
     """Names of `watchlist` already hit by another alertable article of the story."""
-    rows = session.scalars(
-        select(HitRow.name)
+    rows = session.execute(
+        select(HitRow.article_id, HitRow.name)
         .join(ArticleStoryRow, ArticleStoryRow.article_id == HitRow.article_id)
-        .join(ArticleRow, ArticleRow.id == HitRow.article_id)
         .where(
             ArticleStoryRow.story_id == story_id,
             HitRow.watchlist == watchlist,
             HitRow.article_id != exclude_article,
-            ArticleRow.alertable.is_(True),
         )
-    )
-    return set(rows)
+    ).all()
+    headers = istore.article_headers(session, [a for a, _ in rows])
+    return {name for a, name in rows if a in headers and headers[a].alertable}
+
+
+def _story_articles(session: Session, story_id: int) -> list[ArticleHeader]:
+    """The story's stored articles in order of arrival."""
+    ids = session.scalars(
+        select(ArticleStoryRow.article_id)
+        .where(ArticleStoryRow.story_id == story_id)
+        .order_by(ArticleStoryRow.article_id)
+    ).all()
+    headers = istore.article_headers(session, ids)
+    return [headers[a] for a in ids if a in headers]
 
 
 def story_outlets(session: Session, story_id: int) -> list[str]:
     """Feed names of the story's articles in order of arrival, each once."""
-    rows = session.execute(
-        select(FeedRow.name)
-        .join(ArticleRow, ArticleRow.feed_id == FeedRow.id)
-        .join(ArticleStoryRow, ArticleStoryRow.article_id == ArticleRow.id)
-        .where(ArticleStoryRow.story_id == story_id)
-        .order_by(ArticleRow.id)
-    )
-    return list(dict.fromkeys(name for (name,) in rows))
+    return list(dict.fromkeys(a.feed_name for a in _story_articles(session, story_id)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +169,7 @@ def list_stories(session: Session, since: datetime | None, limit: int | None) ->
     stories = list(session.scalars(query))
     out = []
     for st in stories:
-        members = session.execute(
-            select(ArticleRow.id, ArticleRow.title, ArticleRow.link, FeedRow.name)
-            .join(ArticleStoryRow, ArticleStoryRow.article_id == ArticleRow.id)
-            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-            .where(ArticleStoryRow.story_id == st.id)
-            .order_by(ArticleRow.id)
-        ).all()
+        members = [(a.id, a.title, a.link, a.feed_name) for a in _story_articles(session, st.id)]
         names = session.scalars(
             select(HitRow.name)
             .join(ArticleStoryRow, ArticleStoryRow.article_id == HitRow.article_id)

@@ -40,6 +40,17 @@ class ArticleStoryRow(Base):
     seq: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
 
+class CursorRow(Base):
+    """How far alerts has read ingest's articles and page texts (alerts.model.Cursor):
+    ingest makes positions visible in ascending order, so one number per cursor says
+    what was matched, and nothing of alerts' progress is kept in ingest's tables."""
+
+    __tablename__ = "alert_cursors"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class DigestStateRow(Base):
     """Where each (watchlist, target) digest period last ended, so each period is sent once."""
 

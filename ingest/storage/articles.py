@@ -12,15 +12,32 @@ from sqlalchemy import (
     bindparam,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
 
 from ingest.db import chunks, is_postgres
-from ingest.model import ParsedEntry, StoredArticle
+from ingest.model import ArticleHeader, ParsedEntry, StoredArticle
 from ingest.storage.tables import ARTICLES, ArticleRow, FeedRow, PageState
 
 log = logging.getLogger(__name__)
+
+_ORDER_LOCK = 0x6E776172  # "nwar": distinct from the matching and start-up locks
+
+
+def commit_in_order(session: Session) -> None:
+    """Hold the article order lock until this transaction ends.
+
+    Consumers read articles after the last id they saw (and page texts after the last
+    `page_seq`), which is only safe if no article commits with a smaller id than one
+    already visible. On PostgreSQL ids are drawn from a sequence when the row is
+    inserted, not when it commits, so two pollers' transactions could commit out of
+    order; holding this lock from the first insert to the commit makes ids (and page
+    sequence numbers) visible in ascending order. SQLite has one writer at a time.
+    """
+    if is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ORDER_LOCK})
 
 
 def known_identities(session: Session, feed_id: int, identities: Iterable[str]) -> set[str]:
@@ -88,6 +105,7 @@ def add_articles(
         )
     # Core executemany: the ORM's bulk path costs more than SQLite itself on a cold poll.
     if rows:
+        commit_in_order(session)
         session.execute(insert(ARTICLES), rows)
     return len(rows)
 
@@ -131,32 +149,28 @@ def to_article(row: ArticleRow, feed_name: str) -> StoredArticle:
         alertable=row.alertable,
         page_text=row.page_text,
         lang=row.lang,
+        page_seq=row.page_seq,
     )
 
 
-def any_unprocessed(session: Session) -> bool:
-    """Whether some article awaits a downstream consumer (an index scan, no lock)."""
-    query = select(ArticleRow.id).where(ArticleRow.processed_at.is_(None)).limit(1)
+def any_after(session: Session, position: int) -> bool:
+    """Whether an article was stored after `position` (an index scan, no lock)."""
+    query = select(ArticleRow.id).where(ArticleRow.id > position).limit(1)
     return session.execute(query).first() is not None
 
 
-def unprocessed_articles(session: Session, limit: int) -> list[StoredArticle]:
-    """Articles no downstream consumer has processed yet, oldest first (locked on PostgreSQL)."""
+def articles_after(session: Session, position: int, limit: int) -> list[StoredArticle]:
+    """Up to `limit` articles stored after `position` (an article id), in ascending id
+    order, which is the order they committed in (`commit_in_order`): a consumer that
+    remembers the last id it read misses none and reads none twice."""
     query = (
         select(ArticleRow, FeedRow.name)
         .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-        .where(ArticleRow.processed_at.is_(None))
+        .where(ArticleRow.id > position)
         .order_by(ArticleRow.id)
         .limit(limit)
     )
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True, of=ArticleRow)
     return [to_article(row, name) for row, name in session.execute(query)]
-
-
-def mark_processed(session: Session, ids: Sequence[int], now: datetime) -> None:
-    for chunk in chunks(ids):
-        session.execute(update(ArticleRow).where(ArticleRow.id.in_(chunk)).values(processed_at=now))
 
 
 def set_langs(session: Session, langs: Mapping[int, str]) -> None:
@@ -198,13 +212,41 @@ def articles_by_id(session: Session, ids: Iterable[int]) -> dict[int, StoredArti
     return out
 
 
-def delete_articles_before(session: Session, before: datetime) -> list[int]:
-    """Retention: processed articles first seen before `before` (caller purges dependants)."""
+def article_headers(session: Session, ids: Iterable[int]) -> dict[int, ArticleHeader]:
+    """The headers of the articles still stored among `ids`, by id (no text is read)."""
+    wanted = list(set(ids))
+    out: dict[int, ArticleHeader] = {}
+    for chunk in chunks(wanted):
+        query = (
+            select(
+                ArticleRow.id,
+                FeedRow.name,
+                ArticleRow.title,
+                ArticleRow.link,
+                ArticleRow.published,
+                ArticleRow.first_seen,
+                ArticleRow.alertable,
+                ArticleRow.lang,
+            )
+            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .where(ArticleRow.id.in_(chunk))
+        )
+        out.update({row[0]: ArticleHeader(*row) for row in session.execute(query)})
+    return out
+
+
+def ids_first_seen_since(session: Session, since: datetime) -> list[int]:
+    """Ids of the articles first seen at or after `since`, in ascending order."""
+    query = select(ArticleRow.id).where(ArticleRow.first_seen >= since).order_by(ArticleRow.id)
+    return list(session.scalars(query))
+
+
+def delete_articles_before(session: Session, before: datetime, *, through: int) -> list[int]:
+    """Retention: articles first seen before `before` that consumers have read (id up to
+    `through`); the caller purges their dependants, then `purge_articles`."""
     return list(
         session.scalars(
-            select(ArticleRow.id).where(
-                ArticleRow.first_seen < before, ArticleRow.processed_at.is_not(None)
-            )
+            select(ArticleRow.id).where(ArticleRow.first_seen < before, ArticleRow.id <= through)
         )
     )
 

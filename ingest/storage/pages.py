@@ -1,5 +1,5 @@
 """Article pages: claiming the pages to fetch, recording their text, and the texts
-that arrived after their article was matched."""
+stored after a consumer's position."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
+    ColumnElement,
+    func,
     or_,
     select,
     update,
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ingest.db import chunks, is_postgres
 from ingest.model import StoredArticle
-from ingest.storage.articles import to_article
+from ingest.storage.articles import commit_in_order, to_article
 from ingest.storage.tables import ArticleRow, FeedRow, PageState
 
 
@@ -67,15 +69,27 @@ def claim_pages(session: Session, now: datetime, *, lease_s: float, limit: int) 
 
 
 def record_pages(session: Session, outcomes: Sequence[PageOutcome]) -> None:
-    """Store fetched page text (matched later), or the error and when to try again."""
+    """Store fetched page text (matched later), or the error and when to try again.
+
+    Each stored text gets the next `page_seq`, counted in commit order, so that a
+    consumer reading the texts after the last number it matched misses none."""
+    seq: int | None = None
     for o in outcomes:
         values: dict[str, object] = {
             "page_lease_until": None,
             "page_attempts": ArticleRow.page_attempts + 1,
         }
         if o.text is not None:
+            if seq is None:
+                commit_in_order(session)
+                seq = session.execute(select(func.max(ArticleRow.page_seq))).scalar() or 0
+            seq += 1
             values.update(
-                page_state=PageState.DONE, page_text=o.text, page_error=None, page_next_at=None
+                page_state=PageState.DONE,
+                page_text=o.text,
+                page_error=None,
+                page_next_at=None,
+                page_seq=seq,
             )
         else:
             values.update(
@@ -86,36 +100,26 @@ def record_pages(session: Session, outcomes: Sequence[PageOutcome]) -> None:
         session.execute(update(ArticleRow).where(ArticleRow.id == o.article_id).values(**values))
 
 
-# Page text that arrived after its article's feed text was matched.
-_PAGE_UNMATCHED = (
-    ArticleRow.page_text.is_not(None),
-    ArticleRow.page_matched_at.is_(None),
-    ArticleRow.processed_at.is_not(None),
-)
+def _pages_after(position: int, through: int) -> tuple[ColumnElement[bool], ...]:
+    # Texts stored after `position` of articles whose feed text was read (id up to
+    # `through`): a text stored before its article was read is matched with it.
+    return (ArticleRow.page_seq > position, ArticleRow.id <= through)
 
 
-def any_unmatched_pages(session: Session) -> bool:
-    """Whether some article's page text awaits matching (no lock)."""
-    query = select(ArticleRow.id).where(*_PAGE_UNMATCHED).limit(1)
+def any_pages_after(session: Session, position: int, through: int) -> bool:
+    """Whether a page text awaits a consumer at `position` (no lock)."""
+    query = select(ArticleRow.id).where(*_pages_after(position, through)).limit(1)
     return session.execute(query).first() is not None
 
 
-def unmatched_pages(session: Session, limit: int) -> list[StoredArticle]:
-    """Articles whose page text arrived after their feed text was matched, oldest first."""
+def pages_after(session: Session, position: int, through: int, limit: int) -> list[StoredArticle]:
+    """Up to `limit` articles whose page text was stored after `position` (a `page_seq`),
+    among those up to article id `through`, in the order the texts were stored."""
     query = (
         select(ArticleRow, FeedRow.name)
         .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-        .where(*_PAGE_UNMATCHED)
-        .order_by(ArticleRow.id)
+        .where(*_pages_after(position, through))
+        .order_by(ArticleRow.page_seq)
         .limit(limit)
     )
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True, of=ArticleRow)
     return [to_article(row, name) for row, name in session.execute(query)]
-
-
-def mark_pages_matched(session: Session, ids: Sequence[int], now: datetime) -> None:
-    for chunk in chunks(ids):
-        session.execute(
-            update(ArticleRow).where(ArticleRow.id.in_(chunk)).values(page_matched_at=now)
-        )

@@ -69,7 +69,6 @@ class ArticleRow(Base):
     __tablename__ = "articles"
     __table_args__ = (
         UniqueConstraint("feed_id", "identity", name="uq_articles_feed_identity"),
-        Index("ix_articles_unprocessed", "processed_at", "id"),
         Index("ix_articles_page_state", "page_state", "page_next_at"),
     )
 
@@ -87,7 +86,6 @@ class ArticleRow(Base):
     published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     alertable: Mapped[bool] = mapped_column(Boolean, default=True)
-    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The article page's text (ingest.pages): `page_state` is None when no page is
     # wanted, else a PageState.
     page_state: Mapped[str | None] = mapped_column(String(20))
@@ -96,7 +94,9 @@ class ArticleRow(Base):
     page_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     page_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     page_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    page_matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Counted up each time a page's text is stored, in commit order (`commit_in_order`):
+    # a consumer remembers the last it matched (NULL until a text is stored).
+    page_seq: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
 
 ARTICLES = cast(Table, ArticleRow.__table__)
