@@ -218,6 +218,7 @@ def _safe_db_url(url: str) -> str:
 
 def cmd_hits(args: argparse.Namespace) -> int:
     from alerts import storage as astore
+    from alerts.model import WatchMode
     from alerts.storage.hitstates import hit_deliveries
     from newswatch.hitstate import hit_state
 
@@ -251,7 +252,7 @@ def cmd_hits(args: argparse.Namespace) -> int:
             ]
         )
         return clitools.EXIT_OK
-    digests = {w.name for w in app.settings.watchlists if w.mode == "digest"}
+    digests = {w.name for w in app.settings.watchlists if w.mode == WatchMode.DIGEST}
     clitools.print_table(
         ["first seen", "watchlist", "name", "state", "matched", "feed", "title", "link"],
         [
@@ -486,11 +487,12 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
 def _retry_refusal(s: Any, delivery_id: int) -> str:
     """Why `deliveries retry ID` requeued nothing."""
     from alerts import storage as astore
+    from alerts.model import DeliveryStatus
 
     d = astore.get_delivery(s, delivery_id)
     if d is None:
         return f"delivery {delivery_id} does not exist"
-    if d.status == "sent":
+    if d.status == DeliveryStatus.SENT:
         when = f" at {d.sent_at:%Y-%m-%d %H:%M} UTC" if d.sent_at else ""
         return (
             f"delivery {delivery_id} was already sent{when}; "
