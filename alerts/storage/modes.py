@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
+    ColumnElement,
     select,
     update,
 )
@@ -47,31 +48,33 @@ def advance_digest_state(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _period_hits(session: Session, watchlist: str, start: datetime, end: datetime) -> list[HitRow]:
-    """The hits of alertable articles stored in (start, end], in order of discovery."""
-    rows = session.scalars(
-        select(HitRow)
-        .where(
-            HitRow.watchlist == watchlist,
-            HitRow.created_at > start,
-            HitRow.created_at <= end,
-        )
-        .order_by(HitRow.id)
-    ).all()
-    articles = istore.article_headers(session, {r.article_id for r in rows})
-    return [r for r in rows if (a := articles.get(r.article_id)) is not None and a.alertable]
+def _in_period(watchlist: str, start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (HitRow.watchlist == watchlist, HitRow.created_at > start, HitRow.created_at <= end)
+
+
+def _alertable(session: Session, article_ids: Iterable[int]) -> set[int]:
+    """Those of the articles still stored whose hits may alert (ingest decides)."""
+    return {a.id for a in istore.article_headers(session, article_ids).values() if a.alertable}
 
 
 def has_hits_between(session: Session, watchlist: str, start: datetime, end: datetime) -> bool:
     """Whether alertable hits were stored in (start, end] (an empty period sends nothing)."""
-    return bool(_period_hits(session, watchlist, start, end))
+    # Only which articles the period's hits are for: the hits themselves are not read.
+    ids = session.scalars(
+        select(HitRow.article_id).where(*_in_period(watchlist, start, end)).distinct()
+    ).all()
+    return bool(_alertable(session, ids))
 
 
 def hits_between(
     session: Session, watchlist: str, start: datetime, end: datetime
 ) -> list[tuple[int, Hit]]:
     """(article id, hit) of alertable hits stored in (start, end], in order of discovery."""
-    return [(r.article_id, to_hit(r)) for r in _period_hits(session, watchlist, start, end)]
+    rows = session.scalars(
+        select(HitRow).where(*_in_period(watchlist, start, end)).order_by(HitRow.id)
+    ).all()
+    alertable = _alertable(session, {r.article_id for r in rows})
+    return [(r.article_id, to_hit(r)) for r in rows if r.article_id in alertable]
 
 
 @dataclass(frozen=True, slots=True)
