@@ -22,6 +22,8 @@ PEOPLE = [
     "Serzh Sargsyan", "Beata Szydło", "Viktorija Čmilytė-Nielsen", "Krišjānis Kariņš",
     "Lev Shlosberg", "Ilya Yashin", "Zurab Japaridze", "Anna Politkovskaya",
     "Yevgenia Chirikova", "Nadiya Savchenko", "Mykola Dozhenko", "Pavlo Zhezhelov",
+    "Marek Dudek", "Karel Čapek", "Taras Kravets", "Tomasz Wróbel", "Angela Merkel",
+    "Václav Havel", "Nino Burjanadze", "Bidzina Ivanishvili", "Dmitry Donskoy",
 ]  # fmt: skip
 
 
@@ -45,6 +47,23 @@ MENTIONS = [
     ("Volodymyr Zelensky", "Präsident Selenskyj sprach in Berlin.", "German З → S"),
     ("Volodymyr Zelensky", "Звернення Зеленського до парламенту.", "Ukrainian genitive"),
     ("Olena Zelenska", "Фонд Олени Зеленської відкрив школу.", "Ukrainian feminine"),
+    # Lithuanian adapts a man's adjectival surname without -sk- to -as, a -oj one to -us.
+    ("Alexei Navalny", "Navalno mirtis sukrėtė pasaulį.", "Lithuanian genitive (-as)"),
+    ("Alexei Navalny", "Navalnui skirta paroda.", "Lithuanian dative (-as)"),
+    ("Dmitry Donskoy", "Dmitrijaus Donskojaus paminklas.", "Lithuanian genitive (-us)"),
+    # A fleeting vowel drops before a case ending (e ruchome, pohyblivé e, випадні е).
+    ("Marek Dudek", "Prokuratura przesłuchała Dudka.", "Polish genitive, -ek"),
+    ("Marek Dudek", "Zarzuty postawiono Dudkowi.", "Polish dative, -ek"),
+    ("Marek Dudek", "Wywiad z Markiem Dudkiem.", "Polish instrumental, -ek"),
+    ("Tomasz Wróbel", "Wniosek Wróbla odrzucono.", "Polish genitive, -el"),
+    ("Karel Čapek", "Cenu nakonec udělili Čapkovi.", "Czech dative, -ek"),
+    ("Taras Kravets", "Кравця затримали у Львові.", "Ukrainian genitive, -ець"),
+    ("Taras Kravets", "Тарасу Кравцю вручили підозру.", "Ukrainian dative, -ець"),
+    ("Taras Kravets", "Дело Кравца передали в суд.", "Russian genitive, -ец"),
+    # Ukrainian and Belarusian spell a Georgian -i with і; English j is дж after a consonant.
+    ("Bidzina Ivanishvili", "Іванішвілі зробив заяву.", "Georgian -i, Ukrainian і"),
+    ("Nino Burjanadze", "Ніно Бурджанадзе виступила в Тбілісі.", "j = дж mid-word"),
+    ("Nino Burjanadze", "Нино Бурджанадзе заявила о создании партии.", "j = дж, Russian"),
     # -ov/-in, -enko, -uk, -ich.
     ("Sergei Lavrov", "Встреча с Лавровым прошла в Анкаре.", "Russian instrumental"),
     ("Sergei Lavrov", "Sergej Lawrow traf seinen Amtskollegen.", "German transliteration"),
@@ -93,6 +112,8 @@ MENTIONS = [
 
 # (watched name, text that does not name them, why).
 NOT_MENTIONS = [
+    ("Angela Merkel", "Meghan Markle visited Nairobi.", "no fleeting-vowel locative -e"),
+    ("Václav Havel", "Die Oper in Halle spielt Verdi.", "a vowelless stem too short"),
     ("Alexei Navalny", "Юлия Навальная выступила в Мюнхене.", "the other gender's form"),
     ("Alexei Navalny", "Oleg Navalny left prison in 2018.", "another person's first name"),
     ("Sergei Lavrov", "Хоккеист Дмитрий Лавров забил гол.", "another first name"),
@@ -139,6 +160,8 @@ PATTERN_CASES = [
     ("Tymoshenko", "f", "o_f"),
     ("Klitschko", "m", "noun_a"),
     ("Trzaskowski", "m", "adj_sk"),
+    ("Dudek", "m", "cons"),
+    ("Donskoy", "m", "adj"),
 ]
 
 

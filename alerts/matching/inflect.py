@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from alerts.matching.normalize import tokens
+from alerts.matching.phonetic import key
 
 # ending -> label. "" is the bare stem (consonant-final nominative).
 Endings = dict[str, str]
@@ -88,6 +89,19 @@ Lithuanian case form: ajos ajai ajoje
 German genitive: ajas ayas aias as s
 Georgian nominative / dative / ergative: аиа аиас аиам аиац аиамац
 Armenian nominative / definite / genitive: айа айан айайи айайин айайиц
+""")
+
+# Lithuanian writes a man's adjectival surname without -sk- in its own -as paradigm
+# (Навальный → Navalnas, Navalno, Navalnui; Ambrazas, "Lithuanian Grammar", on the
+# adaptation of Slavic surnames), a -oj one in the -us paradigm (Толстой → Tolstojus,
+# Tolstojaus, Tolstojui). -sk- names take -is instead (Zelenskis), as ``ADJ_M`` lists.
+ADJ_M_HARD = ADJ_M | _table("""
+Lithuanian nominative: as
+Lithuanian genitive: o
+Lithuanian dative: ui
+Lithuanian accusative: ą
+Lithuanian instrumental: u
+Lithuanian -us form (-oj stem): ojus ojaus ojui oją ojų ojumi ojuje
 """)
 
 OV_F = _table("""
@@ -174,6 +188,27 @@ Czech accusative/instrumental (-ovou): ovou
     + _FOREIGN_SCRIPT_CONS
 )
 
+# A man's surname whose last syllable has a fleeting (mobile) vowel drops it before every
+# case ending: Polish e ruchome (Dudek → Dudka, Dudkowi, Dudkiem; Wróbel → Wróbla;
+# Nagórko), Czech pohyblivé e (Čapek → Čapka, Čapkovi, Čapkem; Němec → Němce; Cvrček et
+# al.), Ukrainian and Belarusian випадні е/о (Кравець → Кравця, Кравцю, Кравцем), and the
+# Russian беглый гласный that Розенталь §122 allows beside the kept one (Кравец → Кравца).
+# Only oblique forms: the vowelless stem is never a nominative. No locative -e after k/l:
+# with the vowel gone it reads as other names (Merkel's "Merkle").
+FLEETING_HARD = _table("""
+genitive: a а
+dative: u у ovi owi ові ui
+instrumental: em om iem ем ом ім
+locative: u у ovi ові
+""")
+# After c/ц the stem is soft: Czech genitive -e (Němce), Ukrainian -я -ю -еві.
+FLEETING_SOFT = _table("""
+genitive: a а я e е
+dative: u у ovi owi ові еві ю ui
+instrumental: em om ем ом ём
+locative: u у ovi ові еві ю
+""")
+
 INDECLINABLE = _table("""
 nominative: -
 German genitive: s
@@ -241,6 +276,7 @@ Latvian accusative: u i
 # ending; Russian, Polish and most others leave them undeclined; Czech women's -iová.
 GEORGIAN_I = _table("""
 nominative: i и y
+Ukrainian/Belarusian nominative: і
 German genitive: is s
 Georgian genitive: ис
 Georgian dative: с
@@ -286,6 +322,7 @@ class Stem(NamedTuple):
 
 TABLES: dict[str, Endings] = {
     "adj_m": ADJ_M,
+    "adj_m_hard": ADJ_M_HARD,
     "adj_f": ADJ_F,
     "ov_f": OV_F,
     "ov_m": OV_M,
@@ -295,6 +332,8 @@ TABLES: dict[str, Endings] = {
     "noun_o_f": NOUN_O_F,
     "cons_m": CONS_M,
     "cons_f": CONS_F,
+    "fleeting_hard": FLEETING_HARD,
+    "fleeting_soft": FLEETING_SOFT,
     "indecl": INDECLINABLE,
     "lt_as": LT_AS,
     "lt_is": LT_IS,
@@ -371,6 +410,12 @@ def _with_vowels(table: str, vowels: str) -> str:
 
 
 _SOFT_STEM = re.compile(r"(k|к)$")
+# The fleeting vowel and the consonant after it (see ``FLEETING_HARD``): -ek -el -ec -ets,
+# Polish -iek -iel (Kozieł → Kozła), Cyrillic -ец -ець -ел -ек -ёк -ок.
+_FLEETING = re.compile(rf"^(.*[{_C}])(?:ie|e|ё|е|є)(k|l|c|ts|к|л|ц|ць)$|^(.*[{_C}])о(к)$")
+# A vowelless stem this short in the phonetic key matches too many other words: Havel's
+# "havl" keys as "gal", which Hala and Halle share.
+_MIN_FLEETING_KEY = 4
 # Lithuanian replacement stems this short match too many other words (Kallas → "kall").
 _MIN_LT_STEM = 4
 
@@ -396,6 +441,19 @@ def _polish(stem: str) -> list[Stem]:
     return []
 
 
+def _fleeting(surname: str) -> list[Stem]:
+    """The stem of a man's surname without its fleeting vowel (Dudek → dudk), if it has one."""
+    m = _FLEETING.match(surname)
+    if not m:
+        return []
+    head, tail = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    stem = head + tail.rstrip("ь")
+    if len(key(stem)) < _MIN_FLEETING_KEY:
+        return []
+    soft = tail[0] in "cц" or tail == "ts"
+    return [Stem(stem, "fleeting_soft" if soft else "fleeting_hard")]
+
+
 def pattern(surname: str, gender: str | None) -> Pattern:
     """The declension pattern of a normalised single-word surname, with its stems.
 
@@ -412,7 +470,9 @@ def pattern(surname: str, gender: str | None) -> Pattern:
     if m and len(m.group(1)) >= 3:
         female = m.group(2) in _FEMALE_ADJ
         if female or gender != "f":
-            st = Stem(m.group(1), "adj_f" if female else "adj_m", "adj_m" if female else "adj_f")
+            st = Stem(
+                m.group(1), "adj_f" if female else "adj_m_hard", "adj_m_hard" if female else "adj_f"
+            )
             return Pattern("adj", (st,))
     m = _OV.match(s)
     if m:
@@ -447,7 +507,7 @@ def pattern(surname: str, gender: str | None) -> Pattern:
             return Pattern("lv", (Stem(m.group(1), "lv_s"), Stem(s, "cons_m")))
         m = _ADJ_Y.match(s)
         if m and len(m.group(1)) >= 3:
-            return Pattern("adj", (Stem(m.group(1), "adj_m", "adj_f"),))
+            return Pattern("adj", (Stem(m.group(1), "adj_m_hard", "adj_f"),))
     m = _GEORGIAN.match(s)
     if m and len(m.group(1)) >= 3:
         return Pattern("georgian", (Stem(m.group(1), "georgian_i"),))
@@ -473,7 +533,7 @@ def pattern(surname: str, gender: str | None) -> Pattern:
     name = "armenian" if _ARMENIAN.search(s) else "cons"
     if gender == "f":
         return Pattern(name, (Stem(s, "cons_f", "cons_m"),))
-    return Pattern(name, (Stem(s, "cons_m", "cons_f"), *_polish(s)))
+    return Pattern(name, (Stem(s, "cons_m", "cons_f"), *_polish(s), *_fleeting(s)))
 
 
 def stems(surname: str, gender: str | None) -> list[Stem]:

@@ -40,6 +40,9 @@ _RULES: tuple[_Rule, ...] = (
     # English, Georgian and Armenian romanisation write dzh as j (Japaridze, Джапаридзе,
     # ჯაფარიძე); Slavic j is й, which the key already reads.
     _rule(r"^j(?=[aeiou])", "dzh", "j"),
+    # The same j after a consonant (Burjanadze, Бурджанадзе; Benjamin, Бенджамин): a Slavic
+    # consonant + j is written with a soft sign or a vowel letter instead (Дьяченко).
+    _rule(r"(?<=[bdgklmnprtvz])j(?=[aeiou])", "dzh", "j"),
     # Polish rz is ж (Trzaskowski, Тшасковский).
     _rule(r"rz", "ж", "r"),
     # French Ж → j.
