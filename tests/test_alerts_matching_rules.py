@@ -24,6 +24,8 @@ PEOPLE = [
     "Yevgenia Chirikova", "Nadiya Savchenko", "Mykola Dozhenko", "Pavlo Zhezhelov",
     "Marek Dudek", "Karel Čapek", "Taras Kravets", "Tomasz Wróbel", "Angela Merkel",
     "Václav Havel", "Nino Burjanadze", "Bidzina Ivanishvili", "Dmitry Donskoy",
+    "Ilham Aliyev", "Klaus Iohannis", "Benjamin Netanyahu", "Emmanuel Macron",
+    "Mikhail Mishustin",
 ]  # fmt: skip
 
 
@@ -64,6 +66,18 @@ MENTIONS = [
     ("Bidzina Ivanishvili", "Іванішвілі зробив заяву.", "Georgian -i, Ukrainian і"),
     ("Nino Burjanadze", "Ніно Бурджанадзе виступила в Тбілісі.", "j = дж mid-word"),
     ("Nino Burjanadze", "Нино Бурджанадзе заявила о создании партии.", "j = дж, Russian"),
+    # Latin h is х and c is к when Russian writes a foreign name; kh is h in the Balkans.
+    ("Ilham Aliyev", "Президент Ильхам Алиев подписал указ.", "h = х in the own first name"),
+    ("Klaus Iohannis", "Президент Йоханнис заявил.", "h = х"),
+    ("Benjamin Netanyahu", "Нетаньяху встретился с делегацией.", "h = х"),
+    ("Emmanuel Macron", "Макрона критикуют в парламенте.", "c = к, Russian genitive"),
+    ("Emmanuel Macron", "Makron powiedział dziennikarzom.", "c = k, Polish"),
+    ("Mikhail Mishustin", "Premijer Mihail Mišustin je rekao.", "kh = h"),
+    # A country before a surname is not a given name, even where its genitive reads as one.
+    ("Klaus Iohannis", "Президент Румынии Йоханнис заявил.", "Румынии is no Raman"),
+    ("Kyriakos Mitsotakis", "Премьер Греции Мицотакис прибыл в Брюссель.", "Греции"),
+    ("Sergei Lavrov", "Szef MSZ Rosji Ławrow przyleciał do Ankary.", "Rosji"),
+    ("Maia Sandu", "Președinta Moldovei Sandu a vorbit.", "Moldovei"),
     # -ov/-in, -enko, -uk, -ich.
     ("Sergei Lavrov", "Встреча с Лавровым прошла в Анкаре.", "Russian instrumental"),
     ("Sergei Lavrov", "Sergej Lawrow traf seinen Amtskollegen.", "German transliteration"),
@@ -209,3 +223,20 @@ def test_each_spelling_rule_starts_with_its_listed_letters(rule: int) -> None:
         if (m := rx.search(a + b + c)) and m.start() in (0, 1)
     } | {m.group()[0] for a in letters for c in following if (m := rx.search(a + c))}
     assert starts <= listed, rx.pattern
+
+
+# Countries' names and case forms that the given-name stems would read as a name (Румынии
+# as a form of Raman, Rosji of Ros…): before a surname they say where a person is from.
+@pytest.mark.parametrize(
+    "word",
+    [
+        "России", "Румынии", "Греции", "Британии", "Словении", "Кипра", "Ирана", "Сирии",
+        "Китая", "Кении", "Дании", "Румунії", "Британії", "Rosji", "Rumunii", "Armenii",
+        "Czech", "Chin", "Itálie", "Rumunijos", "Estijos", "Rusijos", "Romania", "Russia",
+        "Georgia", "Israel", "China", "Polens", "Roumanie", "Russie",
+    ],
+)  # fmt: skip
+def test_countries_are_not_given_names(word: str) -> None:
+    from alerts.matching.context import Neighbours
+
+    assert not Neighbours(frozenset()).info(tokens(word).strip()).given

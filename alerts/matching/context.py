@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from alerts.matching.given import GIVEN, SPELLINGS, given_stems, is_title, lexicon
+from alerts.matching.given import GIVEN, SPELLINGS, given_stems, is_place, is_title, lexicon
 from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
 
@@ -173,7 +173,9 @@ class Neighbours:
             w = word(part)
             k = key(w)
             stems = given_stems(k)
-            if is_title(w):
+            if is_title(w) or is_place(w):
+                # Before a surname a country or city is where the person is from
+                # (президент России Путин), even when its form reads as a given name.
                 given = False
             else:
                 given = (

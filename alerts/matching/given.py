@@ -281,11 +281,33 @@ def skeleton(word: str) -> str:
 # Europe, the Caucasus and Central Asia and their capitals and largest cities that the
 # lexicon also lists as given names (found by looking each up in it), in the languages and
 # scripts the matcher reads; a word that is one, or one and a case ending, is not taken
-# for a given name. A place that is not in the lexicon needs no entry here.
+# for a given name. A place that is not in the lexicon needs no entry here. The second
+# block: countries whose genitive reads as a declined given name's stem (Румынии as
+# Raman's, Греции, Rosji, Britain), found by looking up every country's name, genitive and
+# locative in Russian, Ukrainian, Polish, Czech, Lithuanian, German, French and English.
 _PLACES = """
+romania румыни румуні румунії rumuni rumunij rumäni roumani români
+iran иран іран
+syria сири сирі syri
+china китай китая китаю кітай кітаю chin chiny chinij
+argentina аргентин argentyn
+britain британи британі британії брытані brytani britani
+denmark дани дані danij danii
+greece греци греці grecj řeck
+cyprus кипр кіпр cypr kipr
+slovenia словени словені słoweni sloveni
+libya ливи ліві libi
+tunisia тунис туніс tunezj
+morocco марокко maroko
+kenya кени кені keni
+czechia czech czechy
+italy itali італі
+estonia estij estoni эстони естоні
+israel израил ізраїл izrael israel
+poland polen polens
 russia росси расі rosj rosij russland russie rusij rusija
 georgia грузи gruzj géorgie georgien sakartvel საქართველ
-armenia армени armen arménie hajastan
+armenia армени armen armeni arménie hajastan
 france франци franc frankreich francj
 germany германи german niemc deutsch allemagne vokieti
 america америк ameryk amerik

@@ -43,6 +43,15 @@ _RULES: tuple[_Rule, ...] = (
     # The same j after a consonant (Burjanadze, Бурджанадзе; Benjamin, Бенджамин): a Slavic
     # consonant + j is written with a soft sign or a vowel letter instead (Дьяченко).
     _rule(r"(?<=[bdgklmnprtvz])j(?=[aeiou])", "dzh", "j"),
+    # Latin h is г in Ukrainian and Belarusian romanisation (Hanna, Ганна), which the key
+    # reads, but х when Russian writes a foreign name (Ilham → Ильхам, Iohannis →
+    # Йоханнис, Netanyahu → Нетаньяху); and the х of a romanised kh is h in Romanian,
+    # Turkish or Serbo-Croatian text (Mikhail → Mihail). Not the h of a digraph.
+    _rule(r"(?<![csztkpgd])h", "kh", "h"),
+    _rule(r"kh", "h", "k"),
+    # Latin c is к in English, French, Italian, Spanish and Romanian names before a back
+    # vowel or l/r (Macron → Макрон, Makron; Clinton → Клинтон); Slavic c is ц.
+    _rule(r"(?<![sczt])c(?=[aoulr])", "k", "c"),
     # Polish rz is ж (Trzaskowski, Тшасковский).
     _rule(r"rz", "ж", "r"),
     # French Ж → j.
