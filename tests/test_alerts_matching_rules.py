@@ -53,6 +53,7 @@ MENTIONS = [
     ("Alexei Navalny", "Navalno mirtis sukrėtė pasaulį.", "Lithuanian genitive (-as)"),
     ("Alexei Navalny", "Navalnui skirta paroda.", "Lithuanian dative (-as)"),
     ("Dmitry Donskoy", "Dmitrijaus Donskojaus paminklas.", "Lithuanian genitive (-us)"),
+    ("Angela Merkel", "Merkelės kalba Bundestage.", "Lithuanian -ė for a foreign woman"),
     # A fleeting vowel drops before a case ending (e ruchome, pohyblivé e, випадні е).
     ("Marek Dudek", "Prokuratura przesłuchała Dudka.", "Polish genitive, -ek"),
     ("Marek Dudek", "Zarzuty postawiono Dudkowi.", "Polish dative, -ek"),

@@ -25,11 +25,12 @@ class Status(StrEnum):
     ENDING = "not a form of the name"
     WORD = "a common word (lower case in running text)"
     PART = "part of another compound surname"
+    LOOSE = "vowels no spelling of the name has, without the first name"
 
 
 FULL, SURNAME, FOREIGN, RELATED = Status.FULL, Status.SURNAME, Status.FOREIGN, Status.RELATED
 PLACE, EXCLUDED, ENDING, WORD = Status.PLACE, Status.EXCLUDED, Status.ENDING, Status.WORD
-PART = Status.PART
+PART, LOOSE = Status.PART, Status.LOOSE
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from alerts.matching.model import WatchName
 from alerts.matching.normalize import tokens
 from alerts.matching.phonetic import key
 from alerts.matching.spelling import alternatives
+from alerts.matching.vowels import Signature, signature
 
 # Keys shorter than this hit too many unrelated words to be used as bare prefixes.
 MIN_STEM_KEY = 3
@@ -44,6 +45,9 @@ class Entry(NamedTuple):
     # word written with that j is this spelling ("Zaboujko"), not every word whose key
     # lacks the sound (Kraków for a Krukizhieau).
     needs_j: bool = False
+    # The vowels of the configured spellings of this stem (``vowels.signature``): a Latin
+    # word with other vowels is this surname only after the person's own first name.
+    vowels: tuple[Signature, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +62,9 @@ class Entity:
 # Surnames keyed per pass (``Compiler.surnames``): enough to spread the per-call cost.
 _CHUNK = 2048
 
-# (stem key, ending table, related table, spelled stem, needs a j: ``Entry.needs_j``)
-_SurnameForm = tuple[str, str, str | None, str, bool]
+# (stem key, ending table, related table, spelled stem, needs a j: ``Entry.needs_j``, the
+# vowels of its spellings: ``Entry.vowels``)
+_SurnameForm = tuple[str, str, str | None, str, bool, tuple[Signature, ...]]
 
 
 class _Phrase(NamedTuple):
@@ -108,6 +113,7 @@ class Compiler:
         # few hundred first names, and every object kept alive lengthens the cyclic GC's
         # full collections, which a long-running matcher pays for.
         self._stem_sets: dict[frozenset[str], frozenset[str]] = {}
+        self._vowels: dict[tuple[Signature, ...], tuple[Signature, ...]] = {}
 
     def first_name(self, w: str) -> tuple[frozenset[str], str | None]:
         """Accepted stems for a configured first name and its gender, if known."""
@@ -164,7 +170,12 @@ class Compiler:
                 keys[x] = word_key(x)
         for ck, f, sp in zip(pairs, found, spellings, strict=True):
             self._pattern_names[ck] = f.name
-            self._surname_cache[ck] = _surname_forms(ck[0], f, sp, keys)
+            forms = _surname_forms(ck[0], f, sp, keys)
+            # One tuple per distinct set of vowels: most surnames share a few.
+            self._surname_cache[ck] = [
+                (sk, t, rel, sp_, j, self._vowels.setdefault(vw, vw))
+                for sk, t, rel, sp_, j, vw in forms
+            ]
 
     def pattern_name(self, w: str, gender: str | None) -> str:
         """The declension pattern ``surname`` found for a surname (``inflect.PATTERNS``)."""
@@ -241,13 +252,13 @@ class Compiler:
             # space or nothing between them: Ter-Petrosyan, Ter Petrosyan, Terpetrosyan);
             # written as one word it is a surname of its own.
             prefix = self._prefix_keys(surname[-2], gender) if len(surname) > 1 else ()
-            for sk, table, related, spelled, j in self.surname(surname[-1], gender):
-                entry = Entry(ent, sk, table, related, ph.kind, spelled, prefix, j)
+            for sk, table, related, spelled, j, vw in self.surname(surname[-1], gender):
+                entry = Entry(ent, sk, table, related, ph.kind, spelled, prefix, j, vw)
                 self._add_pattern(" " + sk, entry)
             if prefix:
                 joined = "".join(surname)
-                for sk, table, related, spelled, j in self.surname(joined, gender):
-                    entry = Entry(ent, sk, table, related, ph.kind, spelled, (), j)
+                for sk, table, related, spelled, j, vw in self.surname(joined, gender):
+                    entry = Entry(ent, sk, table, related, ph.kind, spelled, (), j, vw)
                     self._add_pattern(" " + sk, entry)
         exclude = tuple(tuple(word_key(w) for w in self.words_of(p)) for p in watch.exclude)
         # Most names have one first name: its cached set serves as it is.
@@ -272,11 +283,17 @@ class Compiler:
         bucket = self.patterns.get(pattern)
         if bucket is None:
             self.patterns[pattern] = [entry]  # most patterns belong to one name
-        elif not any(
-            e.ent == entry.ent and e.table == entry.table and e.prefix == entry.prefix
-            for e in bucket
-        ):
-            bucket.append(entry)
+            return
+        for i, e in enumerate(bucket):
+            if e.ent == entry.ent and e.table == entry.table and e.prefix == entry.prefix:
+                # The same stem from another phrase (an alias): its spellings' vowels too.
+                if e.vowels and not set(entry.vowels) <= set(e.vowels):
+                    vowels = tuple(dict.fromkeys(e.vowels + entry.vowels))
+                    bucket[i] = e._replace(vowels=self._vowels.setdefault(vowels, vowels))
+                elif not entry.vowels:
+                    bucket[i] = e._replace(vowels=())
+                return
+        bucket.append(entry)
 
 
 def compile_names(names: Iterable[WatchName]) -> Compiler:
@@ -309,6 +326,7 @@ def _surname_forms(
 ) -> list[_SurnameForm]:
     """One form per stem key and ending table, from a surname's pattern and spellings."""
     chosen: dict[tuple[str, str], _SurnameForm] = {}
+    vowels: dict[tuple[str, str], dict[Signature, None]] = {}
     for st, spelled_all in zip(found.stems, spellings, strict=True):
         stem_key = keys[st.stem]
         sounds = len(stem_key) - stem_key.count("a")  # consonants: every vowel is an "a"
@@ -325,9 +343,16 @@ def _surname_forms(
             known = chosen.get((sk, st.endings))
             # One entry per key and table; a spelling that needs no j wins.
             if known is None or (known[4] and not needs_j):
-                chosen[(sk, st.endings)] = (sk, st.endings, st.related, spelled, needs_j)
-    out = list(chosen.values())
+                chosen[(sk, st.endings)] = (sk, st.endings, st.related, spelled, needs_j, ())
+            sig = signature(spelled)
+            if sig is not None:
+                vowels.setdefault((sk, st.endings), {})[sig] = None
+    out = [
+        (sk, t, rel, sp, j, tuple(vowels.get(k, ())))
+        for k, (sk, t, rel, sp, j, _) in chosen.items()
+    ]
     if not out:
         # A very short surname ("Li"): only the whole word, in no other form.
-        out.append((word_key(w), "indecl", None, w, False))
+        sig = signature(w)
+        out.append((word_key(w), "indecl", None, w, False, () if sig is None else (sig,)))
     return out

@@ -177,10 +177,13 @@ Lithuanian case form: as o ui ą us ius iaus iui ių iumi iuje
     + _FOREIGN_SCRIPT_CONS
 )
 
+# Lithuanian gives a woman's consonant-final foreign surname the -ė paradigm (Merkel →
+# Merkelė, Merkelės, Merkelei; Ambrazas, "Lithuanian Grammar", on foreign names).
 CONS_F = _table(
     """
 nominative: -
 German genitive: s
+Lithuanian -ė form: ė ės ei ę ėje
 Czech nominative (-ová): ova
 Czech genitive/dative (-ové): ove
 Czech accusative/instrumental (-ovou): ovou

@@ -27,6 +27,7 @@ from alerts.matching.attribute import (
     EXCLUDED,
     FOREIGN,
     FULL,
+    LOOSE,
     PART,
     PLACE,
     RELATED,
@@ -63,7 +64,9 @@ _Plan = tuple[Around, tuple[_Item, ...], tuple[_Flag, ...], tuple[Reading, ...]]
 _Flags = tuple[set[tuple[int, int]], set[tuple[int, int]]]
 _Plans = dict[tuple[str, int, str, str, str], _Plan]
 _MAX_PLANS = 200_000
-_NAMED = "(the given name before it)"  # filled in with the text when used
+_NAMED = "(the given name before it)"
+# What a reading with another spelling's vowels (``vowels``) would have been, but is not.
+_LOOSENED = frozenset({SURNAME, FOREIGN, RELATED})  # filled in with the text when used
 # A literal phrase is checked on the text right after its first word.
 _LITERAL_WINDOW = 400
 # The chunk right before a candidate's, from its start.
@@ -308,6 +311,8 @@ class Matcher:
                     self._context(b, c_before, c, c_around)
             elif not spot.bare:
                 self._context(b, bstart, c, around)
+            if r.loose and c.status in _LOOSENED:
+                c.status = LOOSE
             if common:
                 c.status, c.start = WORD, start
             out.append(c)
@@ -410,6 +415,12 @@ class Matcher:
                     detail = _NAMED
                     if status == SURNAME:
                         status = FOREIGN
+            if r.loose and status in _LOOSENED:
+                # Not this surname's vowels: not a mention, and no evidence of a namesake
+                # or of the other gender's form either.
+                if not keep_rejected:
+                    continue
+                status = LOOSE
             if not keep_rejected and status in (FOREIGN, RELATED):
                 flagged.append((e.ent, status == FOREIGN))
             elif status != PLACE or keep_rejected:  # a place never changes another verdict

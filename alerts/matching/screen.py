@@ -26,6 +26,7 @@ from alerts.matching.inflect import TABLES
 from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
 from alerts.matching.scripts import has_other_script
+from alerts.matching.vowels import agrees, signature
 
 # Caches are cleared, not evicted, when full: cheap, and news vocabulary refills them fast.
 _MAX_CACHE = 500_000
@@ -50,6 +51,9 @@ class Reading(NamedTuple):
     ending: str
     label: str  # the ending's label in the entry's own table, "" when not in it
     related: str  # the ending's label in the other gender's table, "" when not in it
+    # A Latin word whose vowels no spelling of the surname has (``vowels``): the surname
+    # only after the person's own first name.
+    loose: bool = False
 
     @property
     def accepts(self) -> bool:
@@ -305,6 +309,7 @@ class Lexicon:
             if cut is None:
                 continue
             ending = w[cut:].replace(JOINER, "")
+            sig = signature(w[:cut])
             for e in bucket:
                 if e.needs_j and "j" not in variant:
                     continue
@@ -312,6 +317,7 @@ class Lexicon:
                 rel = TABLES[e.related].get(ending, "") if e.related else ""
                 if accepting and not (label or rel):
                     continue  # a stem bucket holds no literal entries
-                ranked.append((rank, Reading(e, variant, ending, label, rel)))
+                loose = not agrees(sig, e.vowels)
+                ranked.append((rank, Reading(e, variant, ending, label, rel, loose)))
         ranked.sort(key=lambda x: x[0])
         return [r for _, r in ranked]
