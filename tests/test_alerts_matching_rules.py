@@ -25,7 +25,8 @@ PEOPLE = [
     "Marek Dudek", "Karel Čapek", "Taras Kravets", "Tomasz Wróbel", "Angela Merkel",
     "Václav Havel", "Nino Burjanadze", "Bidzina Ivanishvili", "Dmitry Donskoy",
     "Ilham Aliyev", "Klaus Iohannis", "Benjamin Netanyahu", "Emmanuel Macron",
-    "Mikhail Mishustin",
+    "Mikhail Mishustin", "Nursultan Nazarbayev", "Kassym-Jomart Tokayev", "Ilham Aliyev",
+    "Igor Matovic", "Edgars Rinkevics",
 ]  # fmt: skip
 
 
@@ -79,6 +80,15 @@ MENTIONS = [
     ("Kyriakos Mitsotakis", "Премьер Греции Мицотакис прибыл в Брюссель.", "Греции"),
     ("Sergei Lavrov", "Szef MSZ Rosji Ławrow przyleciał do Ankary.", "Rosji"),
     ("Maia Sandu", "Președinta Moldovei Sandu a vorbit.", "Moldovei"),
+    # Cyrillic letters outside cp1251 (Kazakh, Azerbaijani), the Azerbaijani schwa, and the
+    # French and Kazakh j for ж.
+    ("Nursultan Nazarbayev", "Нұрсұлтан Назарбаев мәлімдеме жасады.", "Kazakh ұ"),
+    ("Kassym-Jomart Tokayev", "Қасым-Жомарт Тоқаев сөз сөйледі.", "Kazakh қ, j = ж"),
+    ("Ilham Aliyev", "Prezident İlham Əliyev bəyanat verib.", "Azerbaijani ə"),
+    # A name configured without its carons is named by the word written with them.
+    ("Igor Matovic", "Expremiér Matovič rokoval v Bruseli.", "č read as c"),
+    ("Igor Matovic", "Rozhovor s Matovičom trval hodinu.", "č read as c, instrumental"),
+    ("Edgars Rinkevics", "Valsts prezidents Rinkēvičs paziņoja.", "č read as c"),
     # -ov/-in, -enko, -uk, -ich.
     ("Sergei Lavrov", "Встреча с Лавровым прошла в Анкаре.", "Russian instrumental"),
     ("Sergei Lavrov", "Sergej Lawrow traf seinen Amtskollegen.", "German transliteration"),

@@ -14,7 +14,7 @@ import re
 import unicodedata
 
 from alerts.matching.scripts import TABLE as _OTHER_SCRIPTS
-from alerts.matching.scripts import greek_pairs, has_other_script
+from alerts.matching.scripts import greek_pairs, needs_table
 
 JOINER = "\x00"
 
@@ -25,6 +25,8 @@ TOKEN_CHARS = LATIN_LETTERS + CYRILLIC_LETTERS + JOINER
 _SPECIAL = {
     "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ı": "i", "İ": "i",
     "ẞ": "ß", "Æ": "æ", "Œ": "œ", "ħ": "h", "ŀ": "l", "Ŀ": "l",
+    # Azerbaijani schwa, which English and Russian write a (Əliyev, Aliyev, Алиев).
+    "ə": "a", "Ə": "a",
 }  # fmt: skip
 
 
@@ -35,7 +37,7 @@ _CARRY = {"š": "ш", "ž": "ж", "č": "ч", "ż": "ж", "ß": "s", "æ": "e", 
 
 def _latin_map() -> dict[str, str]:
     table: dict[str, str] = {}
-    for lo, hi in ((0xC0, 0x250), (0x1E00, 0x1F00)):
+    for lo, hi in ((0xC0, 0x250), (0x259, 0x25A), (0x1E00, 0x1F00)):
         for cp in range(lo, hi):
             ch = chr(cp).lower()
             if len(ch) != 1 or ch in table:
@@ -53,7 +55,7 @@ def _latin_map() -> dict[str, str]:
 
 
 _LATIN = _latin_map()
-_LATIN_EXT = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN_EXT = re.compile("[\u00c0-\u024f\u0259\u1e00-\u1eff]")
 
 
 def _mask_table() -> bytes:
@@ -137,7 +139,7 @@ def tokens(plain: str) -> str:
         plain = plain.replace("\u0130", "I")  # the one letter whose lower() grows
     low = plain.lower()
     if not low.isascii():
-        if has_other_script(low):
+        if needs_table(low):
             low = greek_pairs(low).translate(_OTHER_SCRIPTS)
         if _ANY_APOSTROPHE.search(low):
             low = _INNER_APOSTROPHE.sub(JOINER, low)

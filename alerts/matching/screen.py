@@ -43,6 +43,22 @@ _UNCASED = re.compile("[\u10d0-\u10ff]")
 _COMPOUND_HEAD = re.compile(r"^[^\W\d_][^\W\d_]*[-\u2010\u2011]$")
 
 
+# A Latin word's š ž č are kept as ш ж ч (``normalize``): the key reads them as the
+# consonants they are. A name configured without its carons (Vucic, Rinkevics, as a
+# keyboard without them types it) is still named by the word written with them (Vučić,
+# Rinkēvičs): such a word is also read with s z c.
+_BARE = str.maketrans("шжч", "szc")
+_LATIN_LETTER = re.compile("[a-z]")
+
+
+def _without_carons(w: str) -> str:
+    """The Latin word with s z c for its ш ж ч; "" for a Cyrillic word or one without."""
+    if not _LATIN_LETTER.search(w):
+        return ""
+    bare = w.translate(_BARE)
+    return bare if bare != w else ""
+
+
 class Reading(NamedTuple):
     """One way a word can be read as a form of one watched name's surname or phrase."""
 
@@ -268,14 +284,30 @@ class Lexicon:
 
     def all_readings(self, w: str) -> list[Reading]:
         """Every reading of a word, those whose ending the stem does not take included."""
-        return self._read(w, key(w)) if w else []
+        if not w:
+            return []
+        found = self._read(w, key(w))
+        bare = _without_carons(w)
+        return self._with_bare(found, bare, key(bare), False) if bare else found
+
+    def _with_bare(self, found: list[Reading], bare: str, k: str, accepting: bool) -> list[Reading]:
+        """``found`` and the readings of the word without its carons, for names
+        configured without them; one reading per entry."""
+        known = {id(r.entry) for r in found}
+        extra = [r for r in self._read(bare, k, accepting=accepting) if id(r.entry) not in known]
+        return found + extra if extra else found
 
     def _learn(self, new: list[str]) -> None:
         new = [w for w in new if w]
         keys = key(" ".join(new)).split(" ")
         cache, hot = self._cache, self._hot
         for w, k in zip(new, keys, strict=True):
-            found = tuple(self._read(w, k, accepting=True))
+            read = self._read(w, k, accepting=True)
+            if "ш" in w or "ж" in w or "ч" in w:
+                bare = _without_carons(w)
+                if bare:
+                    read = self._with_bare(read, bare, key(bare), True)
+            found = tuple(read)
             cache[w] = found
             if found:
                 hot.add(w)

@@ -18,6 +18,12 @@ every Latin rendering (ш = sh = sch = ch = š, ц = ts = z, х = kh = ch):
 - Greek: ELOT 743 / ISO 843 for the modern language (β v, η ι υ i, θ th, χ ch); τσ is
   one sound, ц (Μητσοτάκης, Mitsotakis), and υ after α or ε is в (Ευρώπη, Evropi).
 
+- Cyrillic letters of Kazakh, Kyrgyz, Tajik, Uzbek, Tatar, Bashkir and Azerbaijani that
+  cp1251 lacks: the Russian letter their Russian practical transcriptions write (the ГУГК
+  instructions for those languages: қ к, ғ г, ң н, ә а, ө о, ү ұ у, һ ҳ х, җ ж, ҷ ҹ ч,
+  ӣ и, ӯ у, ҙ з, ҫ с, ҡ к): Тоқаев is Токаев. These are Cyrillic text, so a Georgian or
+  Armenian case ending still counts only in text of that script (``has_other_script``).
+
 A sound of two letters in Latin and Cyrillic (дз, дж, кс, пс, ев) has a letter of its own
 in these scripts; one letter must stand for it, so it becomes one of cp1251's letters that
 no language we read uses (џ дз, ћ дж, ќ кс, ѓ пс, ђ ев), which the phonetic key spells out.
@@ -49,12 +55,14 @@ _GREEK = dict(
     )
 )
 
+_CYRILLIC_EXT = dict(zip("қғңәөүұһҳҗҷҹӣӯҙҫҡ", "кгнаоууххжччиузск", strict=True))
+
 # Mtavruli capitals (U+1C90…) sit at a fixed distance from their Mkhedruli letters, and
 # ``str.lower`` leaves them alone, so they are spelled directly.
 _MTAVRULI = {chr(ord(k) - 0x10D0 + 0x1C90): v for k, v in _GEORGIAN.items()}
 
 # Lower case (``str.lower`` runs first for Armenian and Greek capitals) and Mtavruli.
-TABLE = str.maketrans({**_GEORGIAN, **_MTAVRULI, **_ARMENIAN, **_GREEK})
+TABLE = str.maketrans({**_GEORGIAN, **_MTAVRULI, **_ARMENIAN, **_GREEK, **_CYRILLIC_EXT})
 
 
 # Two Greek letters that are one sound: the second becomes a joiner (deleted by the key).
@@ -82,3 +90,16 @@ _OTHER = re.compile("[\u0370-\u03ff\u0530-\u058f\u10a0-\u10ff\u1c90-\u1cbf\u1f00
 def has_other_script(s: str) -> bool:
     """Whether ``s`` has a Georgian, Armenian or Greek letter."""
     return _OTHER.search(s) is not None
+
+
+_TABLED = re.compile(
+    "[\u0370-\u03ff\u0530-\u058f\u10a0-\u10ff\u1c90-\u1cbf\u1f00-\u1fff"
+    + "".join(_CYRILLIC_EXT)
+    + "]"
+)
+
+
+def needs_table(s: str) -> bool:
+    """Whether ``s`` (lower case) has a letter ``TABLE`` spells: another script's, or a
+    Cyrillic letter outside cp1251."""
+    return _TABLED.search(s) is not None
