@@ -43,7 +43,10 @@ def test_vowel_agreement(configured: str, text: str, agree: bool, rule: str) -> 
     assert _agree(configured, text) is agree, rule
 
 
-PEOPLE = ["Emmanuel Macron", "Alexander Stubb", "Mark Rutte", "Donald Trump", "Robert Fico"]
+PEOPLE = [
+    "Emmanuel Macron", "Alexander Stubb", "Mark Rutte", "Donald Trump", "Robert Fico",
+    "Charles Michel", "Gordon Brown", "Cristiano Ronaldo", "Theresa May",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,17 @@ CASES = [
     ("Donald Trump", "Трамп заявил журналистам.", True, "Cyrillic: the key alone decides"),
     ("Emmanuel Macron", "Makronas susitiko su kancleriu.", True, "the same vowels"),
     ("Alexander Stubb", "President Stubb said on Monday.", True, "the configured vowels"),
+    # A given name spelled otherwise than the surname is someone's first name.
+    ("Charles Michel", "Michael Jordan scored twice.", False, "a given name, not Michel"),
+    ("Gordon Brown", "Brian Eno released an album.", False, "a given name, not Brown"),
+    ("Cristiano Ronaldo", "Ronaldo scored twice.", True, "a given name spelled as configured"),
+    ("Charles Michel", "Michel said the summit would go on.", True, "the configured spelling"),
+    # A surname too short for its key to tell it from other words needs its own vowels,
+    # and in another script its first name.
+    ("Theresa May", "My view is that the vote was fair.", False, "short: other vowels"),
+    ("Theresa May", "Мы не согласны.", False, "short: another script alone"),
+    ("Theresa May", "Prime Minister May said on Tuesday.", True, "short: the same word"),
+    ("Theresa May", "Тереза Мэй заявила.", True, "short: another script after the first name"),
 ]
 
 

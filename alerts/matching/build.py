@@ -17,10 +17,13 @@ from alerts.matching.model import WatchName
 from alerts.matching.normalize import tokens
 from alerts.matching.phonetic import key
 from alerts.matching.spelling import alternatives
-from alerts.matching.vowels import Signature, signature
+from alerts.matching.vowels import SHORT, Signature, signature
 
 # Keys shorter than this hit too many unrelated words to be used as bare prefixes.
 MIN_STEM_KEY = 3
+# A spelling the configuration did not write (``spelling.alternatives``) must keep a key
+# this long: Khan's Romanian-style "Han" keys as "gan", which Hon, Gone and GaN share.
+MIN_ALTERNATIVE_KEY = 4
 
 
 # How a pattern came from the configuration: the name's surname, an alias's, or a phrase
@@ -90,13 +93,38 @@ def initial_stem(letter: str) -> str:
     return "#" + key(letter)
 
 
+# Particles that belong to the surname after them when written in lower case ("Ursula von
+# der Leyen", "Charles de Gaulle", "Lula da Silva", "Mohammed bin Salman"): the Dutch,
+# German, French, Italian, Portuguese and Spanish nobiliary and toponymic particles and
+# the Arabic and Hebrew patronymic ones. The surname is then the particle and the word
+# after it, one unit: the last word alone is not the name (Leyen, Gaulle).
+PARTICLES = frozenset(
+    {
+        "von", "van", "der", "den", "de", "di", "da", "du", "des", "del", "della", "dei", "dos",
+        "das", "do", "le", "la", "zu", "af", "bin", "ibn", "ben", "bint",
+    }
+)  # fmt: skip
+
+
+def _particle_before_last(phrase: str) -> bool:
+    raw = phrase.split()
+    return len(raw) > 2 and raw[-2] in PARTICLES
+
+
 def compound_parts(phrase: str) -> int:
     """How many words the surname (the phrase's last white-space-separated part) has:
-    2 for "Levon Ter-Petrosyan", 1 for "Ales Bialiatski"."""
+    2 for "Levon Ter-Petrosyan" and "Ursula von der Leyen", 1 for "Ales Bialiatski"."""
     last = phrase.rsplit(maxsplit=1)[-1] if phrase.split() else ""
+    if _particle_before_last(phrase):
+        return 1 + max(1, len(words_of(last)))
     if last.isascii() and last.isalpha():
         return 1  # every ASCII letter is a letter of the mask: one word, no need to mask it
     return max(1, len(words_of(last)))
+
+
+def first_names(ws: list[str], parts: int) -> list[str]:
+    """The words of a name before its surname, without particles (a "von" is no name)."""
+    return [w for w in ws[:-parts] if w not in PARTICLES]
 
 
 class Compiler:
@@ -223,7 +251,7 @@ class Compiler:
                 continue
             parts = min(compound_parts(phrase), len(ws))
             gender: str | None = None
-            for f in ws[:-parts]:
+            for f in first_names(ws, parts):
                 gender = gender or self.first_name(f)[1]
             if gender is None and len(ws) > parts and ws[0][-1] in "aая":
                 gender = "f"
@@ -242,7 +270,7 @@ class Compiler:
                 pk = key(" ".join(ws))
                 self._add_pattern(" " + pk, Entry(ent, pk, "literal", None, "literal", ph.phrase))
                 continue
-            firsts += (self.first_name(f)[0] for f in ws[: -ph.parts])
+            firsts += (self.first_name(f)[0] for f in first_names(ws, ph.parts))
             gender = ph.gender
             surname = ws[-ph.parts :]
             patterns.append(self.pattern_name(surname[-1], gender))
@@ -332,7 +360,7 @@ def _surname_forms(
         sounds = len(stem_key) - stem_key.count("a")  # consonants: every vowel is an "a"
         for spelled in spelled_all:
             sk = keys[spelled]
-            if len(sk) < MIN_STEM_KEY:
+            if len(sk) < (MIN_STEM_KEY if spelled == st.stem else MIN_ALTERNATIVE_KEY):
                 continue
             # The French j for ж is a sound the key does not read (it reads j as й):
             # one such letter is a spelling, two leave too little of the name to
@@ -352,7 +380,9 @@ def _surname_forms(
         for k, (sk, t, rel, sp, j, _) in chosen.items()
     ]
     if not out:
-        # A very short surname ("Li"): only the whole word, in no other form.
+        # A very short surname ("Li", "May"): only the whole word, in no other form, and
+        # alone only with its own vowels (``vowels.SHORT``): My and Mio are not May.
         sig = signature(w)
-        out.append((word_key(w), "indecl", None, w, False, () if sig is None else (sig,)))
+        short: tuple[Signature, ...] = (SHORT,) if sig is None else (SHORT, sig)
+        out.append((word_key(w), "indecl", None, w, False, short))
     return out

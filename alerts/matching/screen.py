@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from alerts.matching.build import Entry, words_of
 from alerts.matching.context import capitalised
-from alerts.matching.given import is_title
+from alerts.matching.given import is_title, lexicon, skeleton
 from alerts.matching.inflect import TABLES
 from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
@@ -49,6 +49,13 @@ _COMPOUND_HEAD = re.compile(r"^[^\W\d_][^\W\d_]*[-\u2010\u2011]$")
 # Rinkēvičs): such a word is also read with s z c.
 _BARE = str.maketrans("шжч", "szc")
 _LATIN_LETTER = re.compile("[a-z]")
+
+
+def _given_name(w: str) -> bool:
+    """Whether a Latin word is some given name (Brian, Michael, Julian): spelled otherwise
+    than the watched surname (Brown, Michel, Yellen), it is someone's first name that
+    happens to key like it, and names the person only after their own first name."""
+    return lexicon().is_given(w)
 
 
 def _without_carons(w: str) -> str:
@@ -342,6 +349,7 @@ class Lexicon:
                 continue
             ending = w[cut:].replace(JOINER, "")
             sig = signature(w[:cut])
+            given = sig is not None and _given_name(variant)
             for e in bucket:
                 if e.needs_j and "j" not in variant:
                     continue
@@ -349,7 +357,9 @@ class Lexicon:
                 rel = TABLES[e.related].get(ending, "") if e.related else ""
                 if accepting and not (label or rel):
                     continue  # a stem bucket holds no literal entries
-                loose = not agrees(sig, e.vowels)
+                loose = not agrees(sig, e.vowels) or (
+                    given and bool(e.vowels) and skeleton(w[:cut]) != skeleton(e.spelled)
+                )
                 ranked.append((rank, Reading(e, variant, ending, label, rel, loose)))
         ranked.sort(key=lambda x: x[0])
         return [r for _, r in ranked]

@@ -40,8 +40,6 @@ _RULES: tuple[_Rule, ...] = (
     # English, Georgian and Armenian romanisation write dzh as j (Japaridze, Джапаридзе,
     # ჯაფარიძე); Slavic j is й, which the key already reads.
     _rule(r"^j(?=[aeiou])", "dzh", "j"),
-    # French, Kazakh and Turkmen romanisation write ж as j (Jomart, Жомарт; Jean, Жан).
-    _rule(r"^j(?=[aeiou])", "zh", "j"),
     # The same j after a consonant (Burjanadze, Бурджанадзе; Benjamin, Бенджамин): a Slavic
     # consonant + j is written with a soft sign or a vowel letter instead (Дьяченко).
     _rule(r"(?<=[bdgklmnprtvz])j(?=[aeiou])", "dzh", "j"),

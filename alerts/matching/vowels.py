@@ -41,6 +41,10 @@ _RUN = re.compile("[aeiouyj]+")
 _OTHER_VOWEL = re.compile("[аеёиіоуыэюяєїйў]")
 
 Signature = bytes  # one byte per vowel run: the run's classes
+# Marks the signatures of a surname too short for its key to tell it from other words
+# (May keys as "ma", as My, Mio and Мы do): a Latin word must have exactly its vowels, and
+# a word in another script names the person only after their first name.
+SHORT: Signature = b"\xff"
 
 
 def signature(stem: str) -> Signature | None:
@@ -62,7 +66,9 @@ def signature(stem: str) -> Signature | None:
 def agrees(text: Signature | None, configured: tuple[Signature, ...]) -> bool:
     """Whether a text stem's vowels are some configured spelling's: True when either side
     is not compared, or when no configured spelling has as many vowel runs (the key merged
-    them differently; not judged here)."""
+    them differently; not judged here). A ``SHORT`` surname's must be the same."""
+    if configured and configured[0] == SHORT:
+        return text is not None and text in configured[1:]
     if text is None or not configured:
         return True
     judged = False
