@@ -337,10 +337,21 @@ moscow москв moskv moskw
 PLACES = frozenset(tokens(w).strip() for w in _PLACES.split()) - {""}
 
 
+# The endings by length: a word's last one, two or three letters are looked up, not every
+# ending tried in turn (a big watchlist asks this of every new capitalised word).
+_ENDINGS = frozenset(_CASE_ENDINGS)
+_ENDING_LENGTHS = tuple(sorted({len(e) for e in _CASE_ENDINGS}, reverse=True))
+
+
+def _endings_of(word: str, min_stem: int) -> list[int]:
+    """The lengths of the case endings ``word`` ends in, leaving at least ``min_stem``."""
+    return [n for n in _ENDING_LENGTHS if len(word) - n >= min_stem and word[-n:] in _ENDINGS]
+
+
 def is_place(word: str) -> bool:
     if word in PLACES:
         return True
-    return any(word.endswith(e) and word[: -len(e)] in PLACES for e in _CASE_ENDINGS)
+    return any(word[:-n] in PLACES for n in _endings_of(word, 1))
 
 
 class Lexicon:
@@ -382,11 +393,10 @@ class Lexicon:
         sk = skeleton(word)
         if sk in self.skeletons:
             return True
-        for e in _CASE_ENDINGS:
-            if word.endswith(e) and len(word) - len(e) >= 3:
-                st = skeleton(word[: -len(e)])
-                if st in self.stems or st in self.skeletons:
-                    return True
+        for n in _endings_of(word, 3):
+            st = skeleton(word[:-n])
+            if st in self.stems or st in self.skeletons:
+                return True
         return False
 
     def gender_of(self, word: str) -> str | None:

@@ -26,7 +26,7 @@ from alerts.matching.inflect import TABLES
 from alerts.matching.normalize import JOINER, tokens
 from alerts.matching.phonetic import key
 from alerts.matching.scripts import has_other_script
-from alerts.matching.vowels import agrees, signature
+from alerts.matching.vowels import Signature, agrees, signature
 
 # Caches are cleared, not evicted, when full: cheap, and news vocabulary refills them fast.
 _MAX_CACHE = 500_000
@@ -49,6 +49,9 @@ _COMPOUND_HEAD = re.compile(r"^[^\W\d_][^\W\d_]*[-\u2010\u2011]$")
 # Rinkēvičs): such a word is also read with s z c.
 _BARE = str.maketrans("шжч", "szc")
 _LATIN_LETTER = re.compile("[a-z]")
+
+
+_UNREAD = b"?"  # a stem's signature not yet worked out (never a real one)
 
 
 def _given_name(w: str) -> bool:
@@ -348,8 +351,10 @@ class Lexicon:
             if cut is None:
                 continue
             ending = w[cut:].replace(JOINER, "")
-            sig = signature(w[:cut])
-            given = sig is not None and _given_name(variant)
+            # The stem's vowels and whether the word is a given name, worked out for the
+            # first reading that needs them: most words end in none of a bucket's endings.
+            sig: Signature | None = _UNREAD
+            given = False
             for e in bucket:
                 if e.needs_j and "j" not in variant:
                     continue
@@ -357,9 +362,14 @@ class Lexicon:
                 rel = TABLES[e.related].get(ending, "") if e.related else ""
                 if accepting and not (label or rel):
                     continue  # a stem bucket holds no literal entries
-                loose = not agrees(sig, e.vowels) or (
-                    given and bool(e.vowels) and skeleton(w[:cut]) != skeleton(e.spelled)
-                )
+                loose = False
+                if e.vowels:
+                    if sig is _UNREAD:
+                        sig = signature(w[:cut])
+                        given = sig is not None and _given_name(variant)
+                    loose = not agrees(sig, e.vowels) or (
+                        given and skeleton(w[:cut]) != skeleton(e.spelled)
+                    )
                 ranked.append((rank, Reading(e, variant, ending, label, rel, loose)))
         ranked.sort(key=lambda x: x[0])
         return [r for _, r in ranked]
