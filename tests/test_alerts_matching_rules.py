@@ -27,6 +27,8 @@ PEOPLE = [
     "Ilham Aliyev", "Klaus Iohannis", "Benjamin Netanyahu", "Emmanuel Macron",
     "Mikhail Mishustin", "Nursultan Nazarbayev", "Kassym-Jomart Tokayev", "Ilham Aliyev",
     "Igor Matovic", "Edgars Rinkevics", "Ursula von der Leyen", "Charles de Gaulle",
+    "Sadiq Khan", "Evika Siliņa", "Alar Karis", "Li Andersson", "Peter Pellegrini",
+    "Zuzana Čaputová",
 ]  # fmt: skip
 
 
@@ -88,6 +90,15 @@ MENTIONS = [
     ("Igor Matovic", "Expremiér Matovič rokoval v Bruseli.", "č read as c"),
     ("Igor Matovic", "Rozhovor s Matovičom trval hodinu.", "č read as c, instrumental"),
     ("Edgars Rinkevics", "Valsts prezidents Rinkēvičs paziņoja.", "č read as c"),
+    # Latvian -a dative; Estonian and Finnish cases of a long consonant-final name; Czech
+    # and Slovak -i names and -ová cases.
+    ("Evika Siliņa", "Premjerministrei Siliņai uzdeva jautājumu.", "Latvian dative -ai"),
+    ("Alar Karis", "President Karise sõnul on olukord tõsine.", "Estonian genitive"),
+    ("Alar Karis", "Karisele esitati küsimus.", "Estonian allative"),
+    ("Li Andersson", "Anderssonin mukaan hallitus epäonnistui.", "Finnish genitive"),
+    ("Peter Pellegrini", "Opozícia Pellegriniho kritizovala.", "Slovak -i genitive"),
+    ("Peter Pellegrini", "Pellegrinimu poďakoval premiér.", "Slovak -i dative"),
+    ("Zuzana Čaputová", "Stretnutie s Čaputovou trvalo hodinu.", "Slovak -ovou"),
     # A lower-case particle and the word after it are one surname.
     ("Ursula von der Leyen", "Фон дер Ляйен заявила в Брюсселе.", "particle, Cyrillic"),
     ("Ursula von der Leyen", "Předsedkyně von der Leyenová řekla.", "particle, Czech -ová"),
@@ -140,6 +151,7 @@ MENTIONS = [
 
 # (watched name, text that does not name them, why).
 NOT_MENTIONS = [
+    ("Sadiq Khan", "The Channel crossing was calm.", "no Finnic endings on a short stem"),
     ("Ursula von der Leyen", "Leyen is a small town.", "the word after a particle alone"),
     ("Charles de Gaulle", "Gaulle stood alone.", "the word after a particle alone"),
     ("Angela Merkel", "Meghan Markle visited Nairobi.", "no fleeting-vowel locative -e"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from alerts.matching.given import GIVEN, given_stems, lexicon
-from alerts.matching.inflect import Pattern, pattern
+from alerts.matching.inflect import Pattern, for_key, pattern
 from alerts.matching.model import WatchName
 from alerts.matching.normalize import tokens
 from alerts.matching.phonetic import key
@@ -368,13 +368,15 @@ def _surname_forms(
             if len(sk) - sk.count("a") < sounds - 1:
                 continue
             needs_j = spelled.count("й") > st.stem.count("й")
-            known = chosen.get((sk, st.endings))
+            table = for_key(st.endings, sk)
+            related = for_key(st.related, sk) if st.related else None
+            known = chosen.get((sk, table))
             # One entry per key and table; a spelling that needs no j wins.
             if known is None or (known[4] and not needs_j):
-                chosen[(sk, st.endings)] = (sk, st.endings, st.related, spelled, needs_j, ())
+                chosen[(sk, table)] = (sk, table, related, spelled, needs_j, ())
             sig = signature(spelled)
             if sig is not None:
-                vowels.setdefault((sk, st.endings), {})[sig] = None
+                vowels.setdefault((sk, table), {})[sig] = None
     out = [
         (sk, t, rel, sp, j, tuple(vowels.get(k, ())))
         for k, (sk, t, rel, sp, j, _) in chosen.items()

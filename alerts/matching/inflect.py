@@ -37,7 +37,12 @@ def _table(spec: str) -> Endings:
 # velars; feminine -a dative/locative -e with k/g/ch/r/t/d softening); Czech (Cvrček et al.,
 # "Mluvnice současné češtiny": -ý/-á adjectival, -ová for women, incl. foreign women's
 # names); Lithuanian (Ambrazas, "Lithuanian Grammar": -as/-is/-ys/-us and -a/-ė paradigms,
-# women's -ienė/-aitė/-ytė/-utė); Latvian (-s/-š/-is); Georgian (Hewitt, "Georgian: A
+# women's -ienė/-aitė/-ytė/-utė); Latvian (-s/-š/-is; Nītiņa & Grigorjevs, "Latviešu
+# valodas gramatika": the -a dative -ai); Estonian (Erelt, "Estonian Language": a foreign
+# consonant-final name takes the genitive -e and the case endings after it, Kallase,
+# Kallasele, Kallasega, and the partitive -t) and Finnish (Karlsson, "Finnish: An
+# Essential Grammar": -i- before the case ending of a consonant-final name, Stubbin,
+# Stubbille); Georgian (Hewitt, "Georgian: A
 # Structural Reference Grammar": -ი nominative, -ის genitive, -ს dative, -მა/-მ ergative,
 # -ით instrumental, -ად adverbial, suffixed postpositions -ზე -ში -თან -თვის); Eastern
 # Armenian (Dum-Tragut, "Armenian": article -ը/-ն, genitive/dative -ի, dative -ին,
@@ -113,10 +118,12 @@ Ukrainian genitive/dative: ої ій
 accusative: u у ą
 instrumental: ą ою аю
 Lithuanian case form: os oje
+Lithuanian/Latvian dative: ai
 German genitive / Lithuanian nominative: as s
 Czech nominative (-ová): ova
 Czech genitive/dative (-ové): ove
 Czech accusative/instrumental (-ovou): ovou
+Czech/Slovak case form of -ová: e ou
 Georgian dative / ergative: ас ам
 """)
 
@@ -212,6 +219,16 @@ instrumental: em om ем ом ём
 locative: u у ovi ові еві ю
 """)
 
+# Estonian and Finnish endings of a consonant-final foreign name (the sources above):
+# short and common enough (-e, -t, -el, -in) to make other words of a short stem (Khan's
+# "Channel", Pen's "Point"), so only a stem whose key has ``FINNIC_MIN_KEY`` letters
+# takes them (``for_key``).
+FINNIC = _table("""
+Estonian case form: e t ele el elt esse es est ega eks eni ena eta
+Finnish case form: in ia ille illa ilta iin issa ista ina iksi
+""")
+FINNIC_MIN_KEY = 5
+
 INDECLINABLE = _table("""
 nominative: -
 German genitive: s
@@ -290,6 +307,9 @@ Georgian particle -ც (also): иц сац мац исац
 Czech nominative (-ová): iova
 Czech genitive/dative (-ové): iove
 Czech accusative/instrumental (-ovou): iovou
+Czech/Slovak genitive/accusative: iho
+Czech/Slovak dative: imu
+Czech/Slovak instrumental/locative: im
 """)
 
 # Armenian -yan/-ian: a consonant stem in every language (Пашиняна, Pašinianas), with the
@@ -399,6 +419,17 @@ _VOWEL_END = re.compile(r"^(.*?[^aeiouyаеёиіоуыэюяй])([aeiouyаеё�
 # The phonetic key folds a vowel run into one vowel, so a stem ends in a consonant and a
 # vowel before the final one (Georgian Melia, Gakharia: Мелии, მელიამ) goes with the ending.
 _VOWEL_SCRIPTS = {"a": "aа", "e": "eе", "i": "iиі", "o": "oо", "u": "uу", "y": "yыи"}
+
+
+def for_key(table: str, stem_key: str) -> str:
+    """The ending table a stem with this phonetic key takes: a consonant-final one adds
+    the Estonian and Finnish endings when the key is long enough (``FINNIC``)."""
+    if table not in ("cons_m", "cons_f") or len(stem_key) < FINNIC_MIN_KEY:
+        return table
+    name = f"{table}+finnic"
+    if name not in TABLES:
+        TABLES[name] = {**FINNIC, **TABLES[table]}
+    return name
 
 
 def _with_vowels(table: str, vowels: str) -> str:
