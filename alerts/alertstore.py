@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from alerts.articles import ArticleSource
-from alerts.model import Cursor, Hit
+from alerts.model import DELIVERY_LEASE_S, Cursor, Hit
 from alerts.storage.hits import NewHit
 from alerts.storage.modes import Foldable
 from alerts.storage.outbox import Claimed, NewDelivery
@@ -107,7 +107,13 @@ class AlertStorage(Protocol):
         ...
 
     def record_attempt(
-        self, tx: Tx, delivery_id: int, owner: str, now: datetime, *, lease_s: float = 300.0
+        self,
+        tx: Tx,
+        delivery_id: int,
+        owner: str,
+        now: datetime,
+        *,
+        lease_s: float = DELIVERY_LEASE_S,
     ) -> bool:
         """Count an attempt before sending and renew its lease; False when the lease was
         lost to another daemon or ran out (then it is not sent)."""

@@ -26,7 +26,7 @@ from alerts import modes, notify, ops, render
 from alerts import storage as astore
 from alerts.alertstore import AlertStorage
 from alerts.errors import NotifyError, SendTimeout, StoreError, TemplateError
-from alerts.model import PERIOD_KINDS, AlertPolicy, DeliveryKind, Hit, Target
+from alerts.model import DELIVERY_LEASE_S, PERIOD_KINDS, AlertPolicy, DeliveryKind, Hit, Target
 from alerts.retry import retry_delay
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class Deliverer:
         *,
         owner: str,
         sender: Sender = _apprise_send,
-        lease_s: float = 300.0,
+        lease_s: float = DELIVERY_LEASE_S,
         base_retry_s: float = 30.0,
         batch: int = 200,
     ) -> None:

@@ -72,6 +72,9 @@ class DeliveryKind(StrEnum):
 ARTICLE_KINDS = (DeliveryKind.INSTANT, DeliveryKind.FOLLOWUP)
 # Kinds due when their period ends: the schedule, not a retry, decided when.
 PERIOD_KINDS = (DeliveryKind.DIGEST, DeliveryKind.HELD)
+# How long a daemon holds the deliveries it claimed before another may take them over:
+# longer than a batch takes to send (each attempt renews its row's lease).
+DELIVERY_LEASE_S = 300.0
 
 
 class DeliveryStatus(StrEnum):

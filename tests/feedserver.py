@@ -18,10 +18,11 @@ Routes can be (re)registered at any time; `closed_port_url()` gives a URL that r
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import socket
 import struct
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Literal
@@ -77,6 +78,8 @@ class FeedServer:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._stop: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
+        self._stalls: dict[str, int] = {}  # requests that reached their stall, per path
+        self._stall_waiters: list[tuple[str, int, concurrent.futures.Future[None]]] = []
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> FeedServer:
@@ -124,6 +127,29 @@ class FeedServer:
         """The most requests to `path` the server was answering at once."""
         with self._lock:
             return self.peak.get(path, 0)
+
+    def stalls(self, path: str) -> int:
+        """How many requests to `path` have reached their stall so far."""
+        with self._lock:
+            return self._stalls.get(path, 0)
+
+    def stalled(self, path: str, n: int) -> Awaitable[None]:
+        """Resolves once `n` requests to `path` have reached their stall: the server holds
+        them (no status line, or the body's first bytes sent) and the client waits."""
+        fut: concurrent.futures.Future[None] = concurrent.futures.Future()
+        with self._lock:
+            if self._stalls.get(path, 0) >= n:
+                fut.set_result(None)
+            else:
+                self._stall_waiters.append((path, n, fut))
+        return asyncio.wrap_future(fut)
+
+    def _stalling(self, path: str) -> None:
+        with self._lock:
+            count = self._stalls[path] = self._stalls.get(path, 0) + 1
+            for p, n, fut in self._stall_waiters:
+                if p == path and count >= n and not fut.done():
+                    fut.set_result(None)
 
     def reset_counters(self) -> None:
         with self._lock:
@@ -177,6 +203,7 @@ class FeedServer:
         if route.delay_s:
             await asyncio.sleep(route.delay_s)
         if route.stall == "headers":
+            self._stalling(request.path)
             await self._stop.wait()
         headers = dict(route.headers)
         if route.etag:
@@ -207,7 +234,8 @@ class FeedServer:
                 _reset(request)
                 return resp
             else:
-                await resp.write(route.body)
+                await resp.write(route.body)  # returns once the bytes are on their way
+                self._stalling(request.path)
                 await self._stop.wait()
             await resp.write_eof()
         except (ConnectionError, RuntimeError):

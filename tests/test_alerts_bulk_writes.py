@@ -13,6 +13,7 @@ from alerts.model import Hit
 from ingest import storage as istore
 from ingest.db import make_engine, make_sessions
 from ingest.model import ParsedEntry
+from ingest.poller import PollSettings
 from newswatch.migrate import upgrade
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -29,7 +30,7 @@ def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
 def articles(sessions: sessionmaker[Session], n: int) -> list[int]:
     with sessions.begin() as s:
         istore.sync_feeds(s, [istore.FeedSpec("f", "https://e.org/f.xml", 300)], T0)
-        (feed,) = istore.claim_due(s, T0, lease_s=60, owner="t", limit=1)
+        (feed,) = istore.claim_due(s, T0, lease_s=PollSettings().lease_s, owner="t", limit=1)
         entries = [ParsedEntry(f"e{i}", f"t{i}", None, "", "", T0, None) for i in range(n)]
         istore.add_articles(s, feed.id, entries, T0, alert_cutoff=None)
         return [a.id for a in istore.articles_after(s, 0, n)]

@@ -189,7 +189,7 @@ def test_what_each_service_receives_is_inert(rig: Rig, case: Case) -> None:
         body_max=info.body_max,
         dialect=info.dialect,
     )
-    send(url, message, idempotency_key="newswatch-7", timeout_s=10)
+    send(url, message, idempotency_key="newswatch-7")
     got = case.received(rig)
 
     assert case.ping is None or not case.ping.search(got), got

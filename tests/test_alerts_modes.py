@@ -17,7 +17,7 @@ from sinks import Post, SmtpSink, WebhookSink
 
 from alerts import modes
 from alerts import storage as astore
-from alerts.model import AlertPolicy, DeliveryView, Target, Watchlist
+from alerts.model import DELIVERY_LEASE_S, AlertPolicy, DeliveryView, Target, Watchlist
 from newswatch.app import App
 from newswatch.config import load
 
@@ -143,7 +143,9 @@ def sqlite_url(tmp_path: Path) -> str:
 def crash_holding_lease(rig: Rig) -> int:
     """A daemon claims every due delivery and dies before sending; how many it held."""
     with rig.app.store.batch() as s:
-        return len(astore.claim_due(s, rig.clock(), lease_s=60, owner="dead", limit=100))
+        return len(
+            astore.claim_due(s, rig.clock(), lease_s=DELIVERY_LEASE_S, owner="dead", limit=100)
+        )
 
 
 # --- which alerts are held: a pure plan ---------------------------------------------------
@@ -247,7 +249,8 @@ def test_digest_after_a_crash_holding_its_lease_goes_out_once(
     assert modes.enqueue_digests(rig.app.alert_store, rig.app.policy, rig.clock()) == 0
     assert crash_holding_lease(rig) == 1
     assert rig.deliver() == []  # the dead daemon's lease still holds
-    [post] = rig.at("2024-06-03T05:01:01").deliver()
+    assert rig.at("2024-06-03T05:04:59").deliver() == []  # for the production 5 minutes
+    [post] = rig.at("2024-06-03T05:05:01").deliver()
     assert "2 articles" in post.json["title"]
     assert rig.at("2024-06-03T05:30").deliver() == []
     assert len(rig.rows("sent")) == 1
@@ -291,8 +294,8 @@ def test_quiet_hours_hold_alerts_then_one_digest_per_target_at_seven(
 
     rig.at("2024-06-04T04:00")
     assert crash_holding_lease(rig) == 2  # one digest per target, and it survives the crash
-    assert rig.deliver() == []
-    [digest] = rig.at("2024-06-04T04:01:01").deliver()
+    assert rig.at("2024-06-04T04:04:59").deliver() == []  # the dead daemon's lease holds
+    [digest] = rig.at("2024-06-04T04:05:01").deliver()
     quiet = "quiet hours 2024-06-03 22:00–2024-06-04 07:00"
     assert digest.json["title"].endswith(f"{quiet}: 3 articles")
     assert all(title in digest.json["message"] for title in HEADLINES[1:4])
@@ -324,7 +327,7 @@ def test_rate_limit_sends_three_then_one_digest_of_the_rest_at_the_hours_end(
 
     rig.at("2024-06-03T11:00")
     assert crash_holding_lease(rig) == 1
-    [digest] = rig.at("2024-06-03T11:01:01").deliver()
+    [digest] = rig.at("2024-06-03T11:05:01").deliver()
     assert "3 articles" in digest.json["title"]
     assert all(title in digest.json["message"] for title in HEADLINES[3:6])
     assert rig.deliver() == []

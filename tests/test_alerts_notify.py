@@ -41,7 +41,7 @@ def hook() -> Iterator[WebhookSink]:
 
 
 def test_email_arrives_with_subject_body_and_delivery_key(smtp: SmtpSink) -> None:
-    send(smtp.apprise_url(), HTML, idempotency_key="nw-42", timeout_s=10)
+    send(smtp.apprise_url(), HTML, idempotency_key="nw-42")
     [mail] = smtp.wait_for(1)
     assert mail.rcpt_tos == ("desk@example.org",)
     assert mail.subject == HTML.title
@@ -69,7 +69,7 @@ def test_hostile_item_rendered_for_email_arrives_escaped(smtp: SmtpSink) -> None
     message = render_instant(
         item, body_format=info.body_format, tz=UTC, title_max=info.title_max, body_max=info.body_max
     )
-    send(url, message, idempotency_key="nw-99", timeout_s=10)
+    send(url, message, idempotency_key="nw-99")
     [mail] = smtp.wait_for(1)
     html = mail.body("html")
     assert "<mark>Беляцким</mark>" in html
@@ -84,7 +84,7 @@ def test_email_password_never_in_target_or_error(smtp: SmtpSink) -> None:
     assert "secretpass" not in target_info(url).url_privacy
     smtp.fail("554 5.7.1 rejected by policy")
     with pytest.raises(NotifyError) as err:
-        send(url, TEXT, timeout_s=10)
+        send(url, TEXT)
     assert "secretpass" not in str(err.value)
     assert err.value.target == target_info(url).url_privacy
 
@@ -99,12 +99,12 @@ def test_email_password_never_in_target_or_error(smtp: SmtpSink) -> None:
 def test_email_failure_is_notify_error(smtp: SmtpSink, break_it, reason_part: str) -> None:  # type: ignore[no-untyped-def]
     break_it(smtp)
     with pytest.raises(NotifyError) as err:
-        send(smtp.apprise_url(), TEXT, timeout_s=10)
+        send(smtp.apprise_url(), TEXT)
     assert reason_part in err.value.reason.lower()
 
 
 def test_webhook_gets_json_and_idempotency_header(hook: WebhookSink) -> None:
-    send(hook.apprise_url(), TEXT, idempotency_key="nw-7", timeout_s=10)
+    send(hook.apprise_url(), TEXT, idempotency_key="nw-7")
     [post] = hook.wait_for(1)
     assert post.path == "/hook"
     assert post.header(DELIVERY_HEADER) == "nw-7"
@@ -115,7 +115,7 @@ def test_webhook_gets_json_and_idempotency_header(hook: WebhookSink) -> None:
 @pytest.mark.parametrize("scheme", ["json", "form", "xml"])
 def test_idempotency_header_for_every_webhook_kind(hook: WebhookSink, scheme: str) -> None:
     url = hook.apprise_url().replace("json://", f"{scheme}://") + "?+X-Extra=kept"
-    send(url, TEXT, idempotency_key=f"nw-{scheme}", timeout_s=10)
+    send(url, TEXT, idempotency_key=f"nw-{scheme}")
     [post] = hook.wait_for(1)
     assert post.header(DELIVERY_HEADER) == f"nw-{scheme}"
     assert post.header("X-Extra") == "kept"  # the user's own headers survive
@@ -126,7 +126,7 @@ def test_webhook_failure_reason_hides_the_password(hook: WebhookSink) -> None:
     hook.fail(500)
     url = f"json://user:hunter22@127.0.0.1:{hook.port}/hook"
     with pytest.raises(NotifyError) as err:
-        send(url, TEXT, timeout_s=10)
+        send(url, TEXT)
     assert "hunter22" not in str(err.value)
     assert "500" in err.value.reason
 
@@ -140,7 +140,7 @@ def test_webhook_error_status_is_notify_error(
 ) -> None:
     hook.fail(status)
     with pytest.raises(NotifyError) as err:
-        send(hook.apprise_url(), TEXT, timeout_s=10)
+        send(hook.apprise_url(), TEXT)
     assert reason_part in err.value.reason
     assert err.value.target.startswith("json://127.0.0.1")
 
@@ -148,16 +148,16 @@ def test_webhook_error_status_is_notify_error(
 def test_webhook_refused_then_recovers(hook: WebhookSink) -> None:
     hook.stop()
     with pytest.raises(NotifyError) as err:
-        send(hook.apprise_url(), TEXT, timeout_s=10)
+        send(hook.apprise_url(), TEXT)
     assert "connection" in err.value.reason.lower()
     hook.start()
-    send(hook.apprise_url(), TEXT, timeout_s=10)
+    send(hook.apprise_url(), TEXT)
     assert len(hook.wait_for(1)) == 1
 
 
 def test_nothing_listening_is_notify_error() -> None:
     with pytest.raises(NotifyError):
-        send(f"json://127.0.0.1:{free_port()}/x", TEXT, timeout_s=5)
+        send(f"json://127.0.0.1:{free_port()}/x", TEXT)
 
 
 @pytest.mark.parametrize(
@@ -236,7 +236,7 @@ def test_mqtt_message_reaches_a_subscriber() -> None:
     client.loop_start()
     try:
         assert subscribed.wait(10), "subscription not acknowledged"
-        send(f"mqtt://127.0.0.1:1883/{topic}", TEXT, timeout_s=10)
+        send(f"mqtt://127.0.0.1:1883/{topic}", TEXT)
         assert got.wait(10), "no MQTT message arrived"
     finally:
         client.loop_stop()

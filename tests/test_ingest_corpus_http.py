@@ -62,7 +62,7 @@ def test_whole_corpus_polls_without_crashing_and_stores_every_entry(tmp_path: Pa
             IngestStore(engine),
             lambda: NOW,
             owner="corpus",
-            limits=FetchLimits(timeout_s=5, max_redirects=3),
+            limits=FetchLimits(max_redirects=3),
             settings=PollSettings(backfill_s=None),
         )
         report = poller.poll(force=True)

@@ -11,14 +11,15 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from aiohttp import web
 from feedserver import FeedServer, Route
+from jumploop import JumpLoop, run_jumping
 
 from ingest import storage
 from ingest.db import Base, make_engine, make_sessions
@@ -30,28 +31,6 @@ from ingest.storage.store import IngestStore
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 LIMITS = FetchLimits()  # production: timeout 30 s, queue bound 300 s, per_host 2, 50 overall
 T = TypeVar("T")
-
-
-class JumpLoop(asyncio.SelectorEventLoop):
-    """An event loop whose clock the test moves: forward at once (timers due by then fire),
-    or held still (no timer fires, however slow the machine is meanwhile)."""
-
-    offset = 0.0
-    held_at: float | None = None
-
-    def time(self) -> float:
-        return self.held_at if self.held_at is not None else super().time() + self.offset
-
-    def jump(self, seconds: float) -> None:
-        self.offset += seconds
-
-    def hold(self) -> None:
-        self.held_at = self.time()
-
-    def resume(self) -> None:
-        assert self.held_at is not None
-        self.offset = self.held_at - super().time()
-        self.held_at = None
 
 
 class HeldServer(FeedServer):
@@ -109,20 +88,6 @@ def held() -> Iterator[HeldServer]:
         yield srv
     finally:
         srv.stop()
-
-
-def run_jumping(main: Callable[[JumpLoop], Coroutine[Any, Any, T]]) -> T:
-    loop = JumpLoop()
-    task: asyncio.Task[T] = loop.create_task(main(loop))
-    # A guard on the wall clock (the loop's own is the one that jumps), not a measurement:
-    # a regression fails here instead of hanging the suite.
-    guard = threading.Timer(120, loop.call_soon_threadsafe, (task.cancel,))
-    guard.start()
-    try:
-        return loop.run_until_complete(task)
-    finally:
-        guard.cancel()
-        loop.close()
 
 
 async def as_completed(

@@ -100,7 +100,6 @@ def test_a_json_feed_polled_over_loopback_stores_its_items(tmp_path: Path) -> No
 
     from ingest import storage
     from ingest.db import Base, make_engine, make_sessions
-    from ingest.fetch import FetchLimits
     from ingest.poller import Poller
     from ingest.storage.store import IngestStore
 
@@ -116,7 +115,7 @@ def test_a_json_feed_polled_over_loopback_stores_its_items(tmp_path: Path) -> No
         with sessions.begin() as s:
             specs = [storage.FeedSpec("good", good, 900.0), storage.FeedSpec("bad", bad, 900.0)]
             storage.sync_feeds(s, specs, now)
-        p = Poller(IngestStore(engine), lambda: now, owner="t", limits=FetchLimits(timeout_s=5))
+        p = Poller(IngestStore(engine), lambda: now, owner="t")
         report = p.poll(force=True)
         p.close()
     assert (report.ok, report.errors, report.new_articles) == (1, 1, 3)

@@ -15,7 +15,6 @@ from test_ingest_pages import ARTICLE
 
 from ingest import storage
 from ingest.db import Base, make_engine, make_sessions
-from ingest.fetch import FetchLimits
 from ingest.fulltext import wants_page
 from ingest.model import ParsedEntry
 from ingest.poller import Poller, PollSettings
@@ -94,7 +93,6 @@ def test_a_failing_page_is_retried_a_bounded_number_of_times(
         IngestStore(engine),
         clock,
         owner="t",
-        limits=FetchLimits(timeout_s=5),
         settings=PollSettings(),
     )
     p.poll(force=True)

@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 import pytest
 from conftest import shared_dir
 from feedserver import FeedServer
+from jumploop import JumpLoop, run_jumping
 
 from ingest.extract import ExtractError, extract_article
-from ingest.fetch import FetchLimits
-from ingest.pages import PageResult, read_pages
+from ingest.fetch import Fetcher, FetchLimits
+from ingest.pages import PageReader, PageResult, read_pages
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ARTICLE = (
@@ -41,9 +42,11 @@ def server() -> Iterator[FeedServer]:
         yield srv
 
 
-def read(urls: list[str], **limits: object) -> list[PageResult]:
-    got = FetchLimits(**{"timeout_s": 30.0, **limits})  # type: ignore[arg-type]
-    return asyncio.run(read_pages(urls, got, lambda: NOW))
+LIMITS = FetchLimits()  # production: a 30 s timeout
+
+
+def read(urls: list[str]) -> list[PageResult]:
+    return asyncio.run(read_pages(urls, LIMITS, lambda: NOW))
 
 
 def _shingles(text: str) -> Counter[tuple[str, ...]]:
@@ -98,32 +101,52 @@ def test_a_page_gives_its_text_title_language_and_date(server: FeedServer) -> No
 
 
 @pytest.mark.parametrize(
-    ("route", "limits", "error", "final"),
+    ("route", "error", "final"),
     [
-        ({"stream": lambda: (bytes(65536) for _ in range(800))}, {}, "body exceeds", False),
-        ({"body": ARTICLE, "stall": "body"}, {"timeout_s": 2.0}, "timed out after 2s", False),
+        ({"stream": lambda: (bytes(65536) for _ in range(800))}, "body exceeds", False),
         (
             {"body": b"%PDF-1.7\n", "headers": {"Content-Type": "application/pdf"}},
-            {},
             "not an HTML page (application/pdf)",
             True,
         ),
-        ({"body": b"\x00\x01\x02" * 100}, {}, "not an HTML page (application/octet-stream)", True),
-        ({"status": 404}, {}, "HTTP 404", True),
-        ({"status": 503}, {}, "HTTP 503", False),
+        ({"body": b"\x00\x01\x02" * 100}, "not an HTML page (application/octet-stream)", True),
+        ({"status": 404}, "HTTP 404", True),
+        ({"status": 503}, "HTTP 503", False),
     ],
-    ids=["50MB", "never-ends", "pdf", "binary", "404", "503"],
+    ids=["50MB", "pdf", "binary", "404", "503"],
 )
 def test_a_bad_page_is_an_error_on_that_page(
-    server: FeedServer, route: dict[str, object], limits: dict[str, object], error: str, final: bool
+    server: FeedServer, route: dict[str, object], error: str, final: bool
 ) -> None:
     good = server.route("/good", body=ARTICLE, headers={"Content-Type": "text/html"})
     bad = server.route("/bad", **route)
-    bad_result, good_result = read([bad, good], **limits)
+    bad_result, good_result = read([bad, good])
     assert bad_result.article is None
     assert bad_result.error is not None and error in bad_result.error
     assert bad_result.final is final
     assert good_result.article is not None  # one bad page never stops another
+
+
+def test_a_page_that_never_ends_times_out_and_stops_no_other_page(server: FeedServer) -> None:
+    good = server.route("/good", body=ARTICLE, headers={"Content-Type": "text/html"})
+    bad = server.route("/never-ends", body=ARTICLE, stall="body")
+    before = server.stalls("/never-ends")
+
+    async def main(loop: JumpLoop) -> tuple[PageResult, PageResult]:
+        async with Fetcher(LIMITS) as fetcher:
+            reader = PageReader(fetcher, lambda: NOW)
+            stalling = asyncio.ensure_future(reader.read(bad))
+            # The other page is read in full while the first one hangs.
+            good_result = await reader.read(good)
+            await server.stalled("/never-ends", before + 1)
+            assert not stalling.done()
+            loop.jump(LIMITS.timeout_s)
+            return await stalling, good_result
+
+    bad_result, good_result = run_jumping(main)
+    assert bad_result.article is None and bad_result.error == "timed out after 30s"
+    assert bad_result.final is False
+    assert good_result.article is not None
 
 
 @pytest.mark.parametrize(

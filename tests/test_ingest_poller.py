@@ -15,7 +15,6 @@ from sqlalchemy import update
 from ingest import storage
 from ingest.db import Base, make_engine, make_sessions
 from ingest.errors import StoreError
-from ingest.fetch import FetchLimits
 from ingest.outcomes import ErrorKind
 from ingest.poller import Poller, PollSettings
 from ingest.storage.store import IngestStore
@@ -40,7 +39,6 @@ def poller(tmp_path: Path, urls: dict[str, str], **settings: object) -> Poller:
         IngestStore(engine),
         lambda: NOW,
         owner="t",
-        limits=FetchLimits(timeout_s=2),
         settings=PollSettings(**settings),  # type: ignore[arg-type]
     )
 

@@ -14,7 +14,6 @@ from tgpages import EMOJI, Post, channel_page, info_page
 from ingest import storage
 from ingest.db import Base, make_engine, make_sessions
 from ingest.errors import ParseError
-from ingest.fetch import FetchLimits
 from ingest.poller import Poller
 from ingest.storage.store import IngestStore
 from ingest.telegram import parse_channel
@@ -107,7 +106,7 @@ def poller(tmp_path: Path, urls: dict[str, str]) -> Poller:
     with sessions.begin() as s:
         specs = [storage.FeedSpec(n, u, 900.0, kind="telegram") for n, u in urls.items()]
         storage.sync_feeds(s, specs, NOW)
-    return Poller(IngestStore(engine), lambda: NOW, owner="t", limits=FetchLimits(timeout_s=5))
+    return Poller(IngestStore(engine), lambda: NOW, owner="t")
 
 
 def identities(p: Poller) -> list[str]:

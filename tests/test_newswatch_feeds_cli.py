@@ -43,7 +43,7 @@ def config(tmp_path: Path) -> Path:
     # Comments and layout that a rewrite would lose: `add` must only append.
     path.write_text(
         f'# my newswatch\n[database]\nurl = "sqlite:///{tmp_path / "nw.db"}"  # local\n\n'
-        '[defaults]\ninterval = "15m"\ntimeout = "2s"\n'
+        '[defaults]\ninterval = "15m"\n'
     )
     return path
 
@@ -210,7 +210,7 @@ def test_failing_feed_alerts_ops_once_then_recovers(server: FeedServer, tmp_path
         config = tmp_path / "config.toml"
         config.write_text(
             f'[database]\nurl = "sqlite:///{tmp_path / "nw.db"}"\n\n'
-            '[defaults]\nfailing_alert_after = "2d"\ntimeout = "2s"\n\n'
+            '[defaults]\nfailing_alert_after = "2d"\n\n'
             f'[notifiers]\nops = ["{hook.apprise_url()}"]\n\n'
             f'[[feeds]]\nname = "flaky"\nurl = "{server.route("/flaky", status=500)}"\n'
         )

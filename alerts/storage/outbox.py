@@ -19,7 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from alerts.model import PERIOD_KINDS, DeliveryKind, DeliveryStatus, DeliveryView
+from alerts.model import (
+    DELIVERY_LEASE_S,
+    PERIOD_KINDS,
+    DeliveryKind,
+    DeliveryStatus,
+    DeliveryView,
+)
 from alerts.storage.tables import DeliveryRow
 from ingest import heartbeat
 from ingest import storage as istore
@@ -158,7 +164,12 @@ def _after_clock_jump(now: datetime) -> ColumnElement[bool]:
 
 
 def record_attempt(
-    session: Session, delivery_id: int, owner: str, now: datetime, *, lease_s: float = 300.0
+    session: Session,
+    delivery_id: int,
+    owner: str,
+    now: datetime,
+    *,
+    lease_s: float = DELIVERY_LEASE_S,
 ) -> bool:
     """Count an attempt before sending and renew the lease for the send (`lease_s`, the
     deliverer's lease); False when the lease was lost to another daemon or ran out.
