@@ -54,13 +54,20 @@ def signature(stem: str) -> Signature | None:
         stem = stem.replace(JOINER, "")
     if _OTHER_VOWEL.search(stem):
         return None
-    masks = bytearray()
-    for run in _RUN.findall(stem):
-        m = 0
-        for ch in run:
-            m |= CLASSES[ch]
-        masks.append(m)
-    return bytes(masks)
+    # A big watchlist signs hundreds of thousands of spellings, made of a few dozen runs.
+    masks = _MASKS
+    return bytes([masks.get(run) or _mask(run) for run in _RUN.findall(stem)])
+
+
+_MASKS: dict[str, int] = {}
+
+
+def _mask(run: str) -> int:
+    m = 0
+    for ch in run:
+        m |= CLASSES[ch]
+    _MASKS[run] = m
+    return m
 
 
 def agrees(text: Signature | None, configured: tuple[Signature, ...]) -> bool:
