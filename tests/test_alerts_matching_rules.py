@@ -29,7 +29,7 @@ PEOPLE = [
     "Igor Matovic", "Edgars Rinkevics", "Ursula von der Leyen", "Charles de Gaulle",
     "Sadiq Khan", "Evika Siliņa", "Alar Karis", "Li Andersson", "Peter Pellegrini",
     "Zuzana Čaputová", "Alexander Stubb", "Mark Rutte", "Donald Trump", "Robert Fico",
-    "Charles Michel", "Gordon Brown", "Cristiano Ronaldo", "Theresa May",
+    "Charles Michel", "Gordon Brown", "Cristiano Ronaldo", "Theresa May", "Kamala Harris",
 ]  # fmt: skip
 
 
@@ -74,6 +74,7 @@ MENTIONS = [
     # Latin h is х and c is к when Russian writes a foreign name; kh is h in the Balkans.
     ("Ilham Aliyev", "Президент Ильхам Алиев подписал указ.", "h = х in the own first name"),
     ("Klaus Iohannis", "Президент Йоханнис заявил.", "h = х"),
+    ("Kamala Harris", "Камала Харрис заявила в Вашингтоне.", "h = х, Cyrillic"),
     ("Benjamin Netanyahu", "Нетаньяху встретился с делегацией.", "h = х"),
     ("Emmanuel Macron", "Макрона критикуют в парламенте.", "c = к, Russian genitive"),
     ("Emmanuel Macron", "Makron powiedział dziennikarzom.", "c = k, Polish"),
@@ -169,6 +170,7 @@ NOT_MENTIONS = [
     ("Gordon Brown", "Brian Eno released an album.", "a given name spelled otherwise"),
     ("Theresa May", "My view is that the vote was fair.", "short: other vowels"),
     ("Theresa May", "Мы не согласны.", "short: another script alone"),
+    ("Kamala Harris", "Shares fell sharply on Monday.", "h = х is for Cyrillic text only"),
     ("Sadiq Khan", "The Channel crossing was calm.", "no Finnic endings on a short stem"),
     ("Ursula von der Leyen", "Leyen is a small town.", "the word after a particle alone"),
     ("Charles de Gaulle", "Gaulle stood alone.", "the word after a particle alone"),

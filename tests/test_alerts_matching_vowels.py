@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from alerts.matching.normalize import tokens
-from alerts.matching.vowels import agrees, signature
+from alerts.matching.vowels import OTHER_SCRIPT, agrees, signature
 
 
 def _agree(configured: str, text: str) -> bool:
@@ -40,3 +40,12 @@ PAIRS = [
 @pytest.mark.parametrize(("configured", "text", "agree", "rule"), PAIRS)
 def test_vowel_agreement(configured: str, text: str, agree: bool, rule: str) -> None:
     assert _agree(configured, text) is agree, rule
+
+
+def test_a_spelling_for_cyrillic_text_agrees_with_no_latin_word() -> None:
+    # Harris respelled with the Cyrillic х (``spelling``), as the build keeps the mask.
+    configured = signature("хarris")
+    assert configured == OTHER_SCRIPT
+    assert not agrees(signature("shares"), (configured,))
+    assert agrees(signature(tokens("Харрис").strip()), (configured,))
+    assert agrees(signature("harris"), (configured, signature("harris") or b""))

@@ -45,9 +45,11 @@ _RULES: tuple[_Rule, ...] = (
     _rule(r"(?<=[bdgklmnprtvz])j(?=[aeiou])", "dzh", "j"),
     # Latin h is г in Ukrainian and Belarusian romanisation (Hanna, Ганна), which the key
     # reads, but х when Russian writes a foreign name (Ilham → Ильхам, Iohannis →
-    # Йоханнис, Netanyahu → Нетаньяху); and the х of a romanised kh is h in Romanian,
-    # Turkish or Serbo-Croatian text (Mikhail → Mihail). Not the h of a digraph.
-    _rule(r"(?<![csztkpgd])h", "kh", "h"),
+    # Йоханнис, Netanyahu → Нетаньяху): spelled with the Cyrillic х, a spelling for
+    # Cyrillic text only (``vowels.OTHER_SCRIPT``; no Latin text writes Kharris for Harris).
+    # And the х of a romanised kh is h in Romanian, Turkish or Serbo-Croatian text
+    # (Mikhail → Mihail). Not the h of a digraph.
+    _rule(r"(?<![csztkpgd])h", "х", "h"),
     _rule(r"kh", "h", "k"),
     # Latin c is к in English, French, Italian, Spanish and Romanian names before a back
     # vowel or l/r (Macron → Макрон, Makron; Clinton → Клинтон); Slavic c is ц.

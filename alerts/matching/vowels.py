@@ -38,6 +38,7 @@ CLASSES = {
     "j": _I,
 }
 _RUN = re.compile("[aeiouyj]+")
+_LATIN_VOWEL = re.compile("[aeiouy]")
 _OTHER_VOWEL = re.compile("[аеёиіоуыэюяєїйў]")
 
 Signature = bytes  # one byte per vowel run: the run's classes
@@ -45,6 +46,9 @@ Signature = bytes  # one byte per vowel run: the run's classes
 # (May keys as "ma", as My, Mio and Мы do): a Latin word must have exactly its vowels, and
 # a word in another script names the person only after their first name.
 SHORT: Signature = b"\xff"
+# The signature of a spelling meant for text in another script only (a Cyrillic х for a
+# Latin h): a Latin word that keys like it alone is some other word (Shares for Harris).
+OTHER_SCRIPT: Signature = b"\xfe"
 
 
 def signature(stem: str) -> Signature | None:
@@ -52,6 +56,8 @@ def signature(stem: str) -> Signature | None:
     of another script (not compared)."""
     if JOINER in stem:
         stem = stem.replace(JOINER, "")
+    if "х" in stem and _LATIN_VOWEL.search(stem):
+        return OTHER_SCRIPT  # a Latin name respelled for Cyrillic text (``spelling``)
     if _OTHER_VOWEL.search(stem):
         return None
     # A big watchlist signs hundreds of thousands of spellings, made of a few dozen runs.
@@ -79,6 +85,10 @@ def agrees(text: Signature | None, configured: tuple[Signature, ...]) -> bool:
     if text is None or not configured:
         return True
     judged = False
+    if OTHER_SCRIPT in configured:
+        configured = tuple(s for s in configured if s != OTHER_SCRIPT)
+        if not configured:
+            return False  # only spellings for another script: not in Latin text
     for sig in configured:
         if len(sig) != len(text):
             continue
