@@ -25,6 +25,7 @@ PAIRS = [
     ("sharap", "szarap", True, "consonants never count"),
     ("biden", "baiden", True, "a run with one vowel in common"),
     ("sunak", "sunak", True, "the same word"),
+    ("mohammed", "muhammad", True, "Arabic a as a or e, u as u or o"),
     ("sandu", "sunday", False, "a and u never agree"),
     ("tusk", "task", False, "a and u"),
     ("macron", "micron", False, "a and i"),

@@ -11,13 +11,15 @@ The vowels compared are the runs of vowel letters (y and j included, as the key 
 them) of the word-mask spelling, so Latin marks are already gone (ó is o, ė is e). Two
 runs agree when they share a class; a run's classes are its letters' ones:
 
-- a: A. o: A, O, U, E: Belarusian akanye writes a for Russian o (Kalesnikava), Polish ó
-  and Dutch oe are u (Wróbel, Vrubel), and German and Polish write o for the ё that English
+- a: A, E: the romanisations of Arabic and Persian write a short a as a or e (Ahmad,
+  Ahmed; Mohammad, Mohammed).
+- o: A, O, U, E: Belarusian akanye writes a for Russian o (Kalesnikava), Polish ó and
+  Dutch oe are u (Wróbel, Vrubel), and German and Polish write o for the ё that English
   writes e (Gorbatschow, Gorbaczow, Gorbachev).
 - u: U. e: E, I. i, y, j: I: the schemes' renderings of е я ё ю и і ы й (e, ie, ye, je,
   ia, ya, ja, i, y), and Belarusian yakanye (Sviatlana for Svetlana).
 
-So a and u never agree, nor a and i or e, nor u and e or i. Spellings with a vowel of
+So a and u never agree, nor a and i, nor u and e or i. Spellings with a vowel of
 another script (a Cyrillic name, a Cyrillic text) are not compared: the key alone decides.
 """
 
@@ -29,7 +31,7 @@ from alerts.matching.normalize import JOINER
 
 _A, _O, _U, _E, _I = 1, 2, 4, 8, 16
 CLASSES = {
-    "a": _A,
+    "a": _A | _E,
     "o": _A | _O | _U | _E,
     "u": _U,
     "e": _E | _I,
