@@ -30,6 +30,7 @@ PEOPLE = [
     "Sadiq Khan", "Evika Siliņa", "Alar Karis", "Li Andersson", "Peter Pellegrini",
     "Zuzana Čaputová", "Alexander Stubb", "Mark Rutte", "Donald Trump", "Robert Fico",
     "Charles Michel", "Gordon Brown", "Cristiano Ronaldo", "Theresa May", "Kamala Harris",
+    "Giorgi Gakharia", "Denys Shmyhal", "Kyriakos Velopoulos", "Boutros Boutros-Ghali",
 ]  # fmt: skip
 
 
@@ -101,6 +102,13 @@ MENTIONS = [
     ("Peter Pellegrini", "Opozícia Pellegriniho kritizovala.", "Slovak -i genitive"),
     ("Peter Pellegrini", "Pellegrinimu poďakoval premiér.", "Slovak -i dative"),
     ("Zuzana Čaputová", "Stretnutie s Čaputovou trvalo hodinu.", "Slovak -ovou"),
+    # Cyrillic -ия/-ія after и/і; a soft л before the ending; Greek -os and initial μπ γκ.
+    ("Giorgi Gakharia", "Гахария заявил о создании партии.", "Russian -ия"),
+    ("Giorgi Gakharia", "Партія Гахарії отримала мандати.", "Ukrainian -ії"),
+    ("Denys Shmyhal", "Уряд Шмигаля подав у відставку.", "Ukrainian genitive after ль"),
+    ("Kyriakos Velopoulos", "Η δήλωση του Βελόπουλου προκάλεσε αντιδράσεις.", "Greek genitive"),
+    ("Kyriakos Velopoulos", "the party of Kyriakos Velopoulou's rivals", "romanised genitive"),
+    ("Boutros Boutros-Ghali", "Ο Μπούτρος Γκάλι μίλησε στον ΟΗΕ.", "Greek initial μπ γκ"),
     # A lower-case particle and the word after it are one surname.
     ("Ursula von der Leyen", "Фон дер Ляйен заявила в Брюсселе.", "particle, Cyrillic"),
     ("Ursula von der Leyen", "Předsedkyně von der Leyenová řekla.", "particle, Czech -ová"),

@@ -175,6 +175,8 @@ CONS_M = _table(
     """
 nominative: -
 genitive: a а
+Russian/Ukrainian genitive after a soft л/н (Шмигаль, Шмигаля): я
+Russian/Ukrainian dative after a soft л/н: ю еві
 dative: u у ovi owi ові ui
 instrumental: em om ем ом am ым ім
 locative: e е ie
@@ -263,6 +265,20 @@ Lithuanian instrumental: umi
 Lithuanian locative: uje
 Greek nominative / genitive: ус у
 """)
+
+# Greek men's -os names: genitive -ου, accusative -ο, vocative -ε (Holton et al., "Greek:
+# A Comprehensive Grammar"): Βελόπουλος, Βελόπουλου; Greek script arrives as Cyrillic
+# (``scripts``: ου is ои), and its "Greek" endings count only in Greek text; the
+# romanised ones in any (Velopoulou). Only for a stem whose key has ``GREEK_OS_MIN_KEY`` letters: a
+# short Spanish or Portuguese -os name (Santos, Campos) would also match Santo and Campo.
+GREEK_OS = _table("""
+Greek genitive: ои у
+Greek accusative: о
+Greek vocative: е
+genitive, romanised from Greek: ou
+accusative, romanised from Greek: o
+""")
+GREEK_OS_MIN_KEY = 5
 
 # Lithuanian women's -ė names (-ytė, -aitė, -ienė, -utė); other languages do not decline them
 # (Шимоните, Шыманітэ), Czech may add -ová.
@@ -362,6 +378,7 @@ TABLES: dict[str, Endings] = {
     "lt_is": LT_IS,
     "lt_us": LT_US,
     "lt_e": LT_E,
+    "greek_os": GREEK_OS,
     "lt_family": LT_FAMILY,
     "lv_s": LV_S,
     "georgian_i": GEORGIAN_I,
@@ -432,6 +449,12 @@ def for_key(table: str, stem_key: str) -> str:
     return name
 
 
+# After и/і Cyrillic writes the vowel that follows as its iotated letter: Гахария, not
+# Гахариа (the Russian and Ukrainian -ия/-ія paradigm: Гахарии, Гахарию, Гахарией;
+# Гахарії, Гахарію, Гахарією).
+_IOTATED = (("а", "я"), ("у", "ю"), ("о", "е"), ("і", "ї"))
+
+
 def _with_vowels(table: str, vowels: str) -> str:
     """The name of ``table`` with ``vowels`` before every ending, registered on first use."""
     name = f"{table}+{vowels}"
@@ -439,7 +462,14 @@ def _with_vowels(table: str, vowels: str) -> str:
         heads = [vowels]
         if len(vowels) == 1:
             heads = list(_VOWEL_SCRIPTS.get(vowels, vowels))
-        TABLES[name] = {h + e: label for e, label in TABLES[table].items() for h in heads}
+        endings = {h + e: label for e, label in TABLES[table].items() for h in heads}
+        for h in heads:
+            if h in "иі":
+                for e, label in TABLES[table].items():
+                    for plain, iotated in _IOTATED:
+                        if e.startswith(plain):
+                            endings.setdefault(h + iotated + e[1:], label)
+        TABLES[name] = endings
     return name
 
 
@@ -486,6 +516,17 @@ def _fleeting(surname: str) -> list[Stem]:
         return []
     soft = tail[0] in "cц" or tail == "ts"
     return [Stem(stem, "fleeting_soft" if soft else "fleeting_hard")]
+
+
+_GREEK_OS_END = re.compile(rf"^(.*[{_C}])os$")
+
+
+def _greek_os(surname: str) -> list[Stem]:
+    """The stem of a Greek man's -os surname, when long enough (``GREEK_OS``)."""
+    m = _GREEK_OS_END.match(surname)
+    if not m or len(key(m.group(1))) < GREEK_OS_MIN_KEY:
+        return []
+    return [Stem(m.group(1), "greek_os")]
 
 
 def pattern(surname: str, gender: str | None) -> Pattern:
@@ -567,7 +608,7 @@ def pattern(surname: str, gender: str | None) -> Pattern:
     name = "armenian" if _ARMENIAN.search(s) else "cons"
     if gender == "f":
         return Pattern(name, (Stem(s, "cons_f", "cons_m"),))
-    return Pattern(name, (Stem(s, "cons_m", "cons_f"), *_polish(s), *_fleeting(s)))
+    return Pattern(name, (Stem(s, "cons_m", "cons_f"), *_polish(s), *_fleeting(s), *_greek_os(s)))
 
 
 def stems(surname: str, gender: str | None) -> list[Stem]:

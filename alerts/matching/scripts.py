@@ -76,11 +76,23 @@ _GREEK_PAIRS = (
 )
 
 
+# At a word's start μπ ντ γκ are the plain b d g (ELOT 743: Μπακογιάννης Bakoyannis,
+# Ντόρα Dora, Γκίκας Gikas); inside a word they keep the nasal (Λαμπράκης Lambrakis).
+_GREEK_INITIAL = re.compile("(?<!\\w)(μπ|ντ|γκ)")
+_GREEK_INITIAL_SPELLED = {"μπ": "б\x00", "ντ": "д\x00", "γκ": "г\x00"}
+
+
+def _initial(m: re.Match[str]) -> str:
+    return _GREEK_INITIAL_SPELLED[m.group()]
+
+
 def greek_pairs(low: str) -> str:
     """Greek digraphs of a lower-cased text, spelled one letter for one (before ``TABLE``)."""
     for a, b in _GREEK_PAIRS:
         if a in low:
             low = low.replace(a, b)
+    if "π" in low or "τ" in low or "κ" in low:
+        low = _GREEK_INITIAL.sub(_initial, low)
     return low
 
 
