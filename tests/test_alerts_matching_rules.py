@@ -31,6 +31,7 @@ PEOPLE = [
     "Zuzana Čaputová", "Alexander Stubb", "Mark Rutte", "Donald Trump", "Robert Fico",
     "Charles Michel", "Gordon Brown", "Cristiano Ronaldo", "Theresa May", "Kamala Harris",
     "Giorgi Gakharia", "Denys Shmyhal", "Kyriakos Velopoulos", "Boutros Boutros-Ghali",
+    "Ramzan Kadyrov", "Lech Wałęsa",
 ]  # fmt: skip
 
 
@@ -170,6 +171,9 @@ MENTIONS = [
 
 # (watched name, text that does not name them, why).
 NOT_MENTIONS = [
+    ("Ramzan Kadyrov", "Кадыров-младший получил новый орден.", "a relative: -младший"),
+    ("Lech Wałęsa", "Wałęsa junior startuje w wyborach.", "a relative: junior"),
+    ("Lech Wałęsa", "Wałęsa młodszy powiedział, że Wałęsa nie przyjdzie.", "a relative, then"),
     ("Emmanuel Macron", "Micron Technology Shares Jump", "i for a (``vowels``)"),
     ("Alexander Stubb", "Stab Wounds Reported In City Centre", "a for u"),
     ("Mark Rutte", "Ratte und Maus im Keller.", "a for u"),

@@ -1,8 +1,9 @@
 """Attribution across an article: which candidate mentions of a name are accepted.
 
 A surname alone is accepted unless the same article names a namesake (Dmitry Lukashenko)
-or the other gender's form of the name (Сергей Колесников) and never the person's own
-first name. Pure data: candidates in, accepted candidates out.
+or a relative (Порошенко-молодший) or the other gender's form of the name (Сергей
+Колесников) and never the person's own first name. Pure data: candidates in, accepted
+candidates out.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ class Status(StrEnum):
     WORD = "a common word (lower case in running text)"
     PART = "part of another compound surname"
     LOOSE = "vowels no spelling of the name has, without the first name"
+    KIN = "a relative of the person (Jr., -младший, -старший after it)"
 
 
 FULL, SURNAME, FOREIGN, RELATED = Status.FULL, Status.SURNAME, Status.FOREIGN, Status.RELATED
 PLACE, EXCLUDED, ENDING, WORD = Status.PLACE, Status.EXCLUDED, Status.ENDING, Status.WORD
-PART, LOOSE = Status.PART, Status.LOOSE
+PART, LOOSE, KIN = Status.PART, Status.LOOSE, Status.KIN
 
 
 @dataclass(slots=True)
@@ -58,7 +60,7 @@ def accepted(
             k = (c.field >> 1, c.ent)
             if c.status == FULL:
                 supported.add(k)
-            elif c.status in (FOREIGN, EXCLUDED):
+            elif c.status in (FOREIGN, EXCLUDED, KIN):
                 namesakes.add(k)
             elif c.status == RELATED:
                 related.add(k)
@@ -97,7 +99,7 @@ def attribute(cands: list[Candidate]) -> list[Candidate]:
             continue
         statuses = {c.status for c in group}
         supported = FULL in statuses
-        namesake = FOREIGN in statuses or EXCLUDED in statuses
+        namesake = FOREIGN in statuses or EXCLUDED in statuses or KIN in statuses
         other_gender = RELATED in statuses
         seen: set[int] = set()
         for c in group:

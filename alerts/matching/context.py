@@ -33,6 +33,15 @@ PLACE_AFTER = (
     "мост", "парк", "ulic", "plac", "aleja", "most", "gatv", "aikšt", "prospekt",
     "straße", "strasse", "platz", "brücke",
 )  # fmt: skip
+# After a surname, a generational word names a relative, not the person: the son or the
+# father (Poroshenko Jr., Порошенко-молодший, Дворкович-старший, Tusk junior, Kowalski
+# młodszy, Havel mladší); in the word mask, marks stripped.
+_RELATIVE_WORDS = (
+    "jr", "sr", "junior", "senior", "младший", "старший", "молодший", "малодшы", "старэйшы",
+    "młodszy", "starszy", "mladší", "starší", "mladšia", "jaunesnysis", "vyresnysis",
+    "jaunākais", "vecākais",
+)  # fmt: skip
+RELATIVE_AFTER = frozenset(tokens(w).strip() for w in _RELATIVE_WORDS)
 # An initial before a surname ("A. Lukashenko", "А. Лукашенко").
 _INITIAL = re.compile(r"^[^\W\d_a-zа-яё]\.$")
 
@@ -156,6 +165,10 @@ class Neighbours:
             return ALONE
         foreign = info.given and capitalised(chunk[sh.tail_start])
         return Around(False, hops, sh.tail_start, len(sh.tail), word(sh.tail), info.stems, foreign)
+
+    def relative_after(self, after: str) -> bool:
+        """Whether the chunk after a surname starts with a generational word (Jr.)."""
+        return bool(after) and word(self.shape(after).head) in RELATIVE_AFTER
 
     def shape(self, chunk: str) -> Shape:
         found = self._shapes.get(chunk)

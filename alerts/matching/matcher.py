@@ -27,6 +27,7 @@ from alerts.matching.attribute import (
     EXCLUDED,
     FOREIGN,
     FULL,
+    KIN,
     LOOSE,
     PART,
     PLACE,
@@ -64,9 +65,9 @@ _Plan = tuple[Around, tuple[_Item, ...], tuple[_Flag, ...], tuple[Reading, ...]]
 _Flags = tuple[set[tuple[int, int]], set[tuple[int, int]]]
 _Plans = dict[tuple[str, int, str, str, str], _Plan]
 _MAX_PLANS = 200_000
-_NAMED = "(the given name before it)"
+_NAMED = "(the given name before it)"  # filled in with the text when used
 # What a reading with another spelling's vowels (``vowels``) would have been, but is not.
-_LOOSENED = frozenset({SURNAME, FOREIGN, RELATED})  # filled in with the text when used
+_LOOSENED = frozenset({SURNAME, FOREIGN, RELATED, KIN})
 # A literal phrase is checked on the text right after its first word.
 _LITERAL_WINDOW = 400
 # The chunk right before a candidate's, from its start.
@@ -268,9 +269,10 @@ class Matcher:
         after = chunks[ci + 1] if spot.last and ci + 1 < len(chunks) else ""
         pk = (chunks[ci], spot.start, before2, before, after)
         plan = plans.get(pk)
+        relative = spot.relative or (bool(after) and self._near.relative_after(after))
         if plan is None:
             around = ALONE if spot.bare else self._near.around(before2, before, after)
-            plan = self._plan(spot, around, flags is None)
+            plan = self._plan(spot, around, flags is None, relative)
             if len(plans) > _MAX_PLANS:
                 plans.clear()
             plans[pk] = plan
@@ -311,6 +313,8 @@ class Matcher:
                     self._context(b, c_before, c, c_around)
             elif not spot.bare:
                 self._context(b, bstart, c, around)
+            if relative and c.status == SURNAME:
+                c.status = KIN
             if r.loose and c.status in _LOOSENED:
                 c.status = LOOSE
             if common:
@@ -384,7 +388,7 @@ class Matcher:
     def _owns(self, around: Around) -> bool:
         return not self._first_all.isdisjoint(around.stems)
 
-    def _plan(self, spot: Spot, around: Around, keep_rejected: bool) -> _Plan:
+    def _plan(self, spot: Spot, around: Around, keep_rejected: bool, relative: bool) -> _Plan:
         """The candidates a spot yields in a neighbourhood, apart from their offsets.
 
         Literal phrases and names with exclusion phrases look further than the neighbours,
@@ -415,14 +419,16 @@ class Matcher:
                     detail = _NAMED
                     if status == SURNAME:
                         status = FOREIGN
+            if relative and status == SURNAME:
+                status = KIN  # the person's son or father: another person, and evidence of one
             if r.loose and status in _LOOSENED:
                 # Not this surname's vowels: not a mention, and no evidence of a namesake
                 # or of the other gender's form either.
                 if not keep_rejected:
                     continue
                 status = LOOSE
-            if not keep_rejected and status in (FOREIGN, RELATED):
-                flagged.append((e.ent, status == FOREIGN))
+            if not keep_rejected and status in (FOREIGN, RELATED, KIN):
+                flagged.append((e.ent, status != RELATED))
             elif status != PLACE or keep_rejected:  # a place never changes another verdict
                 items.append((e.ent, status, label, e.kind, bool(r.label and r.related),
                               variant, full, detail))  # fmt: skip

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from alerts.matching.build import Entry, words_of
-from alerts.matching.context import capitalised
+from alerts.matching.context import RELATIVE_AFTER, capitalised
 from alerts.matching.given import is_title, lexicon, skeleton
 from alerts.matching.inflect import TABLES
 from alerts.matching.normalize import JOINER, tokens
@@ -39,6 +39,7 @@ _HASHTAG = re.compile(r"#(\w+)")
 # Letters of a script without case, which ``context.capitalised`` counts as capitals
 # although Python's ``str.islower`` says they are lower case (Georgian Mkhedruli).
 _UNCASED = re.compile("[\u10d0-\u10ff]")
+_HYPHENS = frozenset("-\u2010\u2011")
 # One capitalised word and a hyphen before a word: the first half of a compound surname.
 _COMPOUND_HEAD = re.compile(r"^[^\W\d_][^\W\d_]*[-\u2010\u2011]$")
 
@@ -98,6 +99,9 @@ class Spot(NamedTuple):
     # The word ends a hyphenated compound of capitalised words (Jaruga-Nowacka, Кіт-Садова,
     # Ter-Petrosyan): the chunk's neighbours are the compound's.
     compound: bool = False
+    # A hyphen and a generational word follow it in the chunk (Порошенко-молодший): it
+    # names a relative (``context.RELATIVE_AFTER``).
+    relative: bool = False
 
 
 # Endings that belong to the case system of a script read as Cyrillic (``scripts``): a
@@ -259,7 +263,14 @@ class Lexicon:
                 if rs:
                     end = pos + len(part)
                     compound = pos > 0 and _compound_head(chunk[:pos], tok[:pos])
-                    out.append(Spot(pos, end, rs, pos == 0, end == len(tok), False, compound))
+                    relative = (
+                        end < len(tok)
+                        and chunk[end] in _HYPHENS
+                        and tok[end + 1 :].split(" ", 1)[0] in RELATIVE_AFTER
+                    )
+                    out.append(
+                        Spot(pos, end, rs, pos == 0, end == len(tok), False, compound, relative)
+                    )
             pos += len(part) + 1
         if "#" in chunk:
             # "#FreeBialiatski", "#StandWithTsikhanouskaya": a name may start at a capital.
