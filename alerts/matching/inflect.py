@@ -123,8 +123,12 @@ German genitive / Lithuanian nominative: as s
 Czech nominative (-ová): ova
 Czech genitive/dative (-ové): ove
 Czech accusative/instrumental (-ovou): ovou
-Czech/Slovak case form of -ová: e ou
 Georgian dative / ergative: ас ам
+""")
+# A Czech or Slovak -ová name's own cases on the stem with -ov (Čaputová, Čaputové,
+# Čaputovou); not after -in (Alekhine is no case of Alyokhina).
+OV_F_CZECH = OV_F | _table("""
+Czech/Slovak case form of -ová: e ou
 """)
 
 OV_M = _table(
@@ -224,10 +228,11 @@ locative: u у ovi ові еві ю
 # Estonian and Finnish endings of a consonant-final foreign name (the sources above):
 # short and common enough (-e, -t, -el, -in) to make other words of a short stem (Khan's
 # "Channel", Pen's "Point"), so only a stem whose key has ``FINNIC_MIN_KEY`` letters
-# takes them (``for_key``).
+# takes them (``for_key``). Not the Finnish partitive -ia, essive -ina or illative -iin:
+# they end the names of places made from names (Snowdonia, Romania).
 FINNIC = _table("""
 Estonian case form: e t ele el elt esse es est ega eks eni ena eta
-Finnish case form: in ia ille illa ilta iin issa ista ina iksi
+Finnish case form: in ille illa ilta issa ista iksi
 """)
 FINNIC_MIN_KEY = 5
 
@@ -364,6 +369,7 @@ TABLES: dict[str, Endings] = {
     "adj_m_hard": ADJ_M_HARD,
     "adj_f": ADJ_F,
     "ov_f": OV_F,
+    "ov_f_cz": OV_F_CZECH,
     "ov_m": OV_M,
     "ov_m_by": OV_M_BELARUSIAN,
     "noun_a": NOUN_A,
@@ -553,7 +559,7 @@ def pattern(surname: str, gender: str | None) -> Pattern:
     if m:
         base = m.group(1)
         if m.group(2):
-            out = [Stem(base, "ov_f", "ov_m")]
+            out = [Stem(base, "ov_f_cz" if base.endswith("ov") else "ov_f", "ov_m")]
             if base[-1] in "vwв":
                 out.append(Stem(base[:-2], "none", "ov_m_by"))
             return Pattern("ov", tuple(out))
