@@ -31,7 +31,7 @@ PEOPLE = [
     "Zuzana Čaputová", "Alexander Stubb", "Mark Rutte", "Donald Trump", "Robert Fico",
     "Charles Michel", "Gordon Brown", "Cristiano Ronaldo", "Theresa May", "Kamala Harris",
     "Giorgi Gakharia", "Denys Shmyhal", "Kyriakos Velopoulos", "Boutros Boutros-Ghali",
-    "Ramzan Kadyrov", "Lech Wałęsa",
+    "Ramzan Kadyrov", "Lech Wałęsa", "Maria Alyokhina", "Edward Snowden",
 ]  # fmt: skip
 
 
@@ -171,6 +171,8 @@ MENTIONS = [
 
 # (watched name, text that does not name them, why).
 NOT_MENTIONS = [
+    ("Maria Alyokhina", "Alekhine's Defence is a chess opening.", "-ová cases only after -ov"),
+    ("Edward Snowden", "Snowdonia National Park reopened.", "no Finnish -ia"),
     ("Ramzan Kadyrov", "Кадыров-младший получил новый орден.", "a relative: -младший"),
     ("Lech Wałęsa", "Wałęsa junior startuje w wyborach.", "a relative: junior"),
     ("Lech Wałęsa", "Wałęsa młodszy powiedział, że Wałęsa nie przyjdzie.", "a relative, then"),
