@@ -60,7 +60,8 @@ _Item = tuple[int, Status, str, Kind, bool, str, bool, str]
 # (entity, a namesake rather than the other gender's form): for matching, the candidates
 # that only ever reject others are kept as per-article flags, not as candidates.
 _Flag = tuple[int, bool]
-_Plan = tuple[Around, tuple[_Item, ...], tuple[_Flag, ...], tuple[Reading, ...]]
+# (neighbourhood, candidates, flags, readings judged in place, a relative's marker after it)
+_Plan = tuple[Around, tuple[_Item, ...], tuple[_Flag, ...], tuple[Reading, ...], bool]
 # Per batch: (article, entity) pairs named as a namesake, and as the other gender's form.
 _Flags = tuple[set[tuple[int, int]], set[tuple[int, int]]]
 _Plans = dict[tuple[str, int, str, str, str], _Plan]
@@ -269,14 +270,14 @@ class Matcher:
         after = chunks[ci + 1] if spot.last and ci + 1 < len(chunks) else ""
         pk = (chunks[ci], spot.start, before2, before, after)
         plan = plans.get(pk)
-        relative = spot.relative or (bool(after) and self._near.relative_after(after))
         if plan is None:
+            relative = spot.relative or (bool(after) and self._near.relative_after(after))
             around = ALONE if spot.bare else self._near.around(before2, before, after)
             plan = self._plan(spot, around, flags is None, relative)
             if len(plans) > _MAX_PLANS:
                 plans.clear()
             plans[pk] = plan
-        around, items, flagged, dynamic = plan
+        around, items, flagged, dynamic, relative = plan
         if flagged and flags is not None:
             article = field >> 1
             for ent, namesake in flagged:
@@ -432,7 +433,7 @@ class Matcher:
             elif status != PLACE or keep_rejected:  # a place never changes another verdict
                 items.append((e.ent, status, label, e.kind, bool(r.label and r.related),
                               variant, full, detail))  # fmt: skip
-        return around, tuple(items), tuple(flagged), tuple(dynamic)
+        return around, tuple(items), tuple(flagged), tuple(dynamic), relative
 
     def _verify_literal(self, b: _Batch, start: int, e: Entry, out: list[Candidate]) -> None:
         ent = self._entities[e.ent]
