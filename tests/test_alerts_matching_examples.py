@@ -106,3 +106,8 @@ def test_explain_prints_spellings_then_endings(capsys: pytest.CaptureFixture[str
     assert "Беляцкого" in out
     assert "Białacki" in out
     assert out.index("Spellings recognised") < out.index("bialiatskogo")
+
+
+def test_a_surname_with_a_particle_is_shown_with_it() -> None:
+    forms = [form for form, _ in examples("Ursula von der Leyen")]
+    assert forms and all("der " in f.lower() or "дер " in f.lower() for f in forms), forms

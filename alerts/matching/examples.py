@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from alerts.matching.build import PARTICLES
+
 # The spans (start, end) of the watched person's mentions in a text.
 Spans = Callable[[str], Sequence[tuple[int, int]]]
 
@@ -331,6 +333,10 @@ def examples(name: str, spans: Spans) -> list[tuple[str, str]]:
     if not words:
         return []
     surname = _spellings(words[-1])
+    if len(words) > 2 and words[-2] in PARTICLES:
+        # "von der Leyen": the particle is spelled with the surname, as it is matched.
+        latin, cyrillic = words[-2], _latin_to_cyrillic(words[-2])
+        surname = [(f"{cyrillic if 'Cyrillic' in s else latin} {w}", s) for w, s in surname]
     given = {scheme: w for w, scheme in reversed(_spellings(words[0]))} if len(words) > 1 else {}
     grouped: dict[str, list[tuple[str, str]]] = {}
     for w, scheme in surname:
