@@ -31,7 +31,7 @@ PEOPLE = [
     "Zuzana Čaputová", "Alexander Stubb", "Mark Rutte", "Donald Trump", "Robert Fico",
     "Charles Michel", "Gordon Brown", "Cristiano Ronaldo", "Theresa May", "Kamala Harris",
     "Giorgi Gakharia", "Denys Shmyhal", "Kyriakos Velopoulos", "Boutros Boutros-Ghali",
-    "Ramzan Kadyrov", "Lech Wałęsa", "Maria Alyokhina", "Edward Snowden",
+    "Ramzan Kadyrov", "Lech Wałęsa", "Maria Alyokhina", "Edward Snowden", "Marine Le Pen",
 ]  # fmt: skip
 
 
@@ -114,6 +114,7 @@ MENTIONS = [
     ("Ursula von der Leyen", "Фон дер Ляйен заявила в Брюсселе.", "particle, Cyrillic"),
     ("Ursula von der Leyen", "Předsedkyně von der Leyenová řekla.", "particle, Czech -ová"),
     ("Charles de Gaulle", "De Gaulle resigned in 1969.", "particle at a sentence start"),
+    ("Marine Le Pen", "Ле Пен заявила о выдвижении.", "a capitalised particle"),
     # A Latin word with other vowels than the surname's needs the first name (``vowels``).
     ("Donald Trump", "Donaldas Trampas pareiškė, kad", "other vowels, after the first name"),
     ("Donald Trump", "Трамп заявил журналистам.", "Cyrillic: the key alone decides"),
@@ -188,6 +189,7 @@ NOT_MENTIONS = [
     ("Sadiq Khan", "The Channel crossing was calm.", "no Finnic endings on a short stem"),
     ("Ursula von der Leyen", "Leyen is a small town.", "the word after a particle alone"),
     ("Charles de Gaulle", "Gaulle stood alone.", "the word after a particle alone"),
+    ("Marine Le Pen", "Pen and paper were handed out.", "the word after a particle alone"),
     ("Angela Merkel", "Meghan Markle visited Nairobi.", "no fleeting-vowel locative -e"),
     ("Václav Havel", "Die Oper in Halle spielt Verdi.", "a vowelless stem too short"),
     ("Alexei Navalny", "Юлия Навальная выступила в Мюнхене.", "the other gender's form"),

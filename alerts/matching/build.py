@@ -93,8 +93,8 @@ def initial_stem(letter: str) -> str:
     return "#" + key(letter)
 
 
-# Particles that belong to the surname after them when written in lower case ("Ursula von
-# der Leyen", "Charles de Gaulle", "Lula da Silva", "Mohammed bin Salman"): the Dutch,
+# Particles that belong to the surname after them ("Ursula von der Leyen", "Charles de
+# Gaulle", "Marine Le Pen", "Lula da Silva", "Mohammed bin Salman"): the Dutch,
 # German, French, Italian, Portuguese and Spanish nobiliary and toponymic particles and
 # the Arabic and Hebrew patronymic ones. The surname is then the particle and the word
 # after it, one unit: the last word alone is not the name (Leyen, Gaulle).
@@ -107,8 +107,10 @@ PARTICLES = frozenset(
 
 
 def _particle_before_last(phrase: str) -> bool:
+    # Capitalised too: "Marine Le Pen", "Jean-Claude Van Damme" (a given name and a
+    # particle-led surname make at least three words).
     raw = phrase.split()
-    return len(raw) > 2 and raw[-2] in PARTICLES
+    return len(raw) > 2 and raw[-2].lower() in PARTICLES
 
 
 def compound_parts(phrase: str) -> int:

@@ -333,7 +333,7 @@ def examples(name: str, spans: Spans) -> list[tuple[str, str]]:
     if not words:
         return []
     surname = _spellings(words[-1])
-    if len(words) > 2 and words[-2] in PARTICLES:
+    if len(words) > 2 and words[-2].lower() in PARTICLES:
         # "von der Leyen": the particle is spelled with the surname, as it is matched.
         latin, cyrillic = words[-2], _latin_to_cyrillic(words[-2])
         surname = [(f"{cyrillic if 'Cyrillic' in s else latin} {w}", s) for w, s in surname]
