@@ -32,6 +32,7 @@ PEOPLE = [
     "Charles Michel", "Gordon Brown", "Cristiano Ronaldo", "Theresa May", "Kamala Harris",
     "Giorgi Gakharia", "Denys Shmyhal", "Kyriakos Velopoulos", "Boutros Boutros-Ghali",
     "Ramzan Kadyrov", "Lech Wałęsa", "Maria Alyokhina", "Edward Snowden", "Marine Le Pen",
+    "Michael Gove", "Moon Jae-in",
 ]  # fmt: skip
 
 
@@ -172,6 +173,12 @@ MENTIONS = [
 
 # (watched name, text that does not name them, why).
 NOT_MENTIONS = [
+    (
+        "Andrzej Duda",
+        "Duda grała do rana. Stara duda wisi na ścianie.",
+        "written in lower case too",
+    ),
+    ("Michael Gove", "Heavy rain fell. The heavy clouds stayed.", "written in lower case too"),
     ("Maria Alyokhina", "Alekhine's Defence is a chess opening.", "-ová cases only after -ov"),
     ("Edward Snowden", "Snowdonia National Park reopened.", "no Finnish -ia"),
     ("Ramzan Kadyrov", "Кадыров-младший получил новый орден.", "a relative: -младший"),
@@ -189,6 +196,7 @@ NOT_MENTIONS = [
     ("Sadiq Khan", "The Channel crossing was calm.", "no Finnic endings on a short stem"),
     ("Ursula von der Leyen", "Leyen is a small town.", "the word after a particle alone"),
     ("Charles de Gaulle", "Gaulle stood alone.", "the word after a particle alone"),
+    ("Moon Jae-in", "Shares of Amazon In India rose.", "a first part too short to key"),
     ("Marine Le Pen", "Pen and paper were handed out.", "the word after a particle alone"),
     ("Angela Merkel", "Meghan Markle visited Nairobi.", "no fleeting-vowel locative -e"),
     ("Václav Havel", "Die Oper in Halle spielt Verdi.", "a vowelless stem too short"),

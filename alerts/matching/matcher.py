@@ -39,7 +39,7 @@ from alerts.matching.attribute import (
     accepted,
     attribute,
 )
-from alerts.matching.build import Compiler, Entity, Entry, Kind, compile_names
+from alerts.matching.build import MIN_STEM_KEY, Compiler, Entity, Entry, Kind, compile_names
 from alerts.matching.context import ALONE, Around, Neighbours, capitalised, word
 from alerts.matching.given import lexicon
 from alerts.matching.model import Match, WatchName
@@ -126,6 +126,48 @@ def _collector_paused() -> Iterator[None]:
             gc.collect()
 
 
+def _common_words(b: _Batch, cands: list[Candidate]) -> None:
+    """A surname alone, capitalised, that the same article also writes in lower case in
+    running text is that ordinary word (Садовий at a sentence start beside "садовий
+    інвентар"; Сорока in a title over "сорока" in the summary): it becomes ``WORD``."""
+    seen: dict[tuple[int, str], bool] = {}
+    for c in cands:
+        if c.status != SURNAME or c.kind == "literal":
+            continue
+        form = b.plain[c.start : c.end]
+        low = form.lower()
+        if low == form:
+            continue  # written in lower case itself, or in a script without case
+        article = c.field >> 1
+        found = seen.get((article, low))
+        if found is None:
+            fields = b.fields[2 * article], b.fields[2 * article + 1]
+            found = seen[(article, low)] = any(_has_word(f, low) for f in fields)
+        if found:
+            c.status, c.detail = WORD, "the article also writes it in lower case"
+
+
+def _starts_compound(k: str, prefix: tuple[str, ...]) -> bool:
+    """Whether a word with key ``k`` can be the first part of a compound surname whose
+    first part keys as one of ``prefix``: any of its forms (a prefix of the key), or for
+    a part too short to tell forms from other words ("Jae" of Jae-in keys as "a") only
+    the part itself."""
+    return any(k == p if len(p) < MIN_STEM_KEY else k.startswith(p) for p in prefix)
+
+
+def _has_word(text: str, w: str) -> bool:
+    """Whether ``w`` stands in ``text`` as a whole word, exactly as written."""
+    n = len(w)
+    i = text.find(w)
+    while i != -1:
+        if (i == 0 or not text[i - 1].isalnum()) and (
+            i + n == len(text) or not text[i + n].isalnum()
+        ):
+            return True
+        i = text.find(w, i + 1)
+    return False
+
+
 class Matcher:
     """Matches many watched names against articles; cost does not grow with their number."""
 
@@ -166,6 +208,7 @@ class Matcher:
         cands = self._candidates(batch, keep_rejected=False, flags=flags)
         if not cands:
             return out
+        _common_words(batch, cands)
         plains = batch.fields
         # Namesakes in a large watchlist share mentions: one snippet per span.
         snips: dict[tuple[int, int, int], tuple[str, int, int]] = {}
@@ -366,7 +409,7 @@ class Matcher:
         if spot.compound:
             raw = chunks[ci][: spot.start].rsplit(SEP, 1)[-1]
             head = tokens(raw).split()
-            if head and key(word(head[-1])).startswith(prefix):
+            if head and _starts_compound(key(word(head[-1])), prefix):
                 around = self._near.around(chunks[ci - 2] if ci > 1 else "", before, after)
                 start = off + spot.start - len(raw)
                 at = self._before(b, ci, off, around) if around.hops else -1
@@ -375,7 +418,7 @@ class Matcher:
         if not spot.first or ci == 0:
             return None
         prev = self._near.shape(before)
-        if not prev.tail or not key(word(prev.tail)).startswith(prefix):
+        if not prev.tail or not _starts_compound(key(word(prev.tail)), prefix):
             return None
         # "Ter Petrosyan": the compound starts at the chunk before, and its neighbours are
         # the chunks before that one.
@@ -545,6 +588,7 @@ class Matcher:
 
         b = self._prepare([("", text)])
         cands = self._candidates(b)
+        _common_words(b, cands)
         kept = {id(c) for c in attribute(cands)}
         base = b.starts[1]
         return [
