@@ -26,6 +26,7 @@ PAIRS = [
     ("biden", "baiden", True, "a run with one vowel in common"),
     ("sunak", "sunak", True, "the same word"),
     ("mohammed", "muhammad", True, "Arabic a as a or e, u as u or o"),
+    ("fedorov", "fedoriv", True, "Ukrainian і for the o of a closed syllable"),
     ("sandu", "sunday", False, "a and u never agree"),
     ("tusk", "task", False, "a and u"),
     ("macron", "micron", False, "a and i"),

@@ -186,9 +186,11 @@ class Neighbours:
             w = word(part)
             k = key(w)
             stems = given_stems(k)
-            if is_title(w) or is_place(w):
+            if is_title(w) or (is_place(w) and w not in SPELLINGS):
                 # Before a surname a country or city is where the person is from
-                # (президент России Путин), even when its form reads as a given name.
+                # (президент России Путин), even when its form reads as a given name;
+                # not a name spelled as one of the given-name table's own (Sofia,
+                # Victoria: a person far more often than the city).
                 given = False
             else:
                 given = (

@@ -13,14 +13,16 @@ runs agree when they share a class; a run's classes are its letters' ones:
 
 - a: A, E: the romanisations of Arabic and Persian write a short a as a or e (Ahmad,
   Ahmed; Mohammad, Mohammed).
-- o: A, O, U, E: Belarusian akanye writes a for Russian o (Kalesnikava), Polish ó and
-  Dutch oe are u (Wróbel, Vrubel), and German and Polish write o for the ё that English
-  writes e (Gorbatschow, Gorbaczow, Gorbachev).
+- o: A, O, U, E, I: Belarusian akanye writes a for Russian o (Kalesnikava), Polish ó
+  and Dutch oe are u (Wróbel, Vrubel), German and Polish write o for the ё that English
+  writes e (Gorbatschow, Gorbaczow, Gorbachev), and Ukrainian writes і for the o of a
+  closed syllable (Федорів, Fedoriv beside Федоров).
 - u: U. e: E, I. i, y, j: I: the schemes' renderings of е я ё ю и і ы й (e, ie, ye, je,
   ia, ya, ja, i, y), and Belarusian yakanye (Sviatlana for Svetlana).
 
-So a and u never agree, nor a and i, nor u and e or i. Spellings with a vowel of
-another script (a Cyrillic name, a Cyrillic text) are not compared: the key alone decides.
+So a and u never agree, nor a and i, nor u and e or i; o agrees with every vowel.
+Spellings with a vowel of another script (a Cyrillic name, a Cyrillic text) are not
+compared: the key alone decides.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from alerts.matching.normalize import JOINER
 _A, _O, _U, _E, _I = 1, 2, 4, 8, 16
 CLASSES = {
     "a": _A | _E,
-    "o": _A | _O | _U | _E,
+    "o": _A | _O | _U | _E | _I,
     "u": _U,
     "e": _E | _I,
     "i": _I,
