@@ -1,4 +1,5 @@
-"""Shared fixtures: the database backends (SQLite file and the local PostgreSQL)."""
+"""Shared fixtures: the database backends (SQLite file and the local PostgreSQL), and the
+alerts store migrated on them."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from alerts.storage.store import AlertStore
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("NEWSWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -78,3 +83,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         with psycopg.connect(plain, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def alert_store(db_url: str) -> Iterator[AlertStore]:
+    """The alerts store over a freshly migrated database, on each backend."""
+    from alerts.storage.store import AlertStore
+    from ingest.db import make_engine
+    from newswatch.migrate import upgrade
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield AlertStore(engine)
+    engine.dispose()

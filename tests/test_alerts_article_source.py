@@ -4,7 +4,7 @@ a fake source stands in for ingest's, and the pipeline never reaches past it."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -24,7 +24,6 @@ from ingest.articles import StoredArticles
 from ingest.db import Tx, make_engine
 from ingest.model import ParsedEntry, StoredArticle
 from ingest.poller import PollSettings
-from newswatch.migrate import upgrade
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE_S = PollSettings().lease_s  # the production lease
@@ -61,17 +60,9 @@ class FakeSource:
         return {a.id: a for a in self.articles + self.pages if a.id in wanted}
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[AlertStore]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield AlertStore(engine)
-    engine.dispose()
-
-
-def stored(store: AlertStore) -> list[StoredArticle]:
+def stored(alert_store: AlertStore) -> list[StoredArticle]:
     """Articles stored by ingest (the hits' foreign keys need them)."""
-    with store.batch() as s:
+    with alert_store.batch() as s:
         istore.sync_feeds(s, [istore.FeedSpec("f", "https://e.org/f.xml", 300)], T0)
         (feed,) = istore.claim_due(s, T0, lease_s=LEASE_S, owner="t", limit=1)
         entries = [ParsedEntry(f"e{i}", t, None, "", "", T0, None) for i, t in enumerate(TITLES)]
@@ -98,46 +89,48 @@ def test_the_alert_store_reads_ingests_articles_by_default() -> None:
     assert isinstance(AlertStore(make_engine("sqlite://")).articles, StoredArticles)
 
 
-def test_a_batch_reads_through_its_source_and_moves_its_own_cursor(store: AlertStore) -> None:
-    fake = FakeSource(stored(store))
+def test_a_batch_reads_through_its_source_and_moves_its_own_cursor(alert_store: AlertStore) -> None:
+    fake = FakeSource(stored(alert_store))
     matcher = WatchlistMatcher(POLICY.watchlists)
-    with store.batch() as s:
-        report = process_batch(s, POLICY, matcher, T0, store=AlertStore(store.engine, fake))
+    with alert_store.batch() as s:
+        report = process_batch(s, POLICY, matcher, T0, store=AlertStore(alert_store.engine, fake))
     first, _weather, cyrillic = fake.articles
     assert (report.articles, report.hits, report.deliveries) == (3, 2, 2)
     assert fake.calls == [("after", (0, 200)), ("set_langs", {})]
-    with store.read() as s:
+    with alert_store.read() as s:
         assert {h.article_id for h in astore.list_hits(s)} == {first.id, cyrillic.id}
         # How far the batch read is alerts' own: ingest's articles carry no mark.
         assert astore.cursor_position(s, Cursor.ARTICLES) == cyrillic.id
-    with store.batch() as s:  # the next batch starts after it and finds nothing
-        report = process_batch(s, POLICY, matcher, T0, store=AlertStore(store.engine, fake))
+    with alert_store.batch() as s:  # the next batch starts after it and finds nothing
+        report = process_batch(s, POLICY, matcher, T0, store=AlertStore(alert_store.engine, fake))
     assert report.articles == 0
     assert fake.calls[-2] == ("after", (cyrillic.id, 200))
 
 
-def test_page_texts_are_read_through_the_source_after_alerts_cursors(store: AlertStore) -> None:
-    _first, weather, cyrillic = stored(store)
+def test_page_texts_are_read_through_the_source_after_alerts_cursors(
+    alert_store: AlertStore,
+) -> None:
+    _first, weather, cyrillic = stored(alert_store)
     page = replace(weather, page_text="Later that day Oksana Hrytsenko spoke.", page_seq=7)
     fake = FakeSource([], [page])
-    custom = AlertStore(store.engine, fake)
-    with store.batch() as s:
+    custom = AlertStore(alert_store.engine, fake)
+    with alert_store.batch() as s:
         custom.advance(s, Cursor.ARTICLES, cyrillic.id)  # the feed texts were matched
         matcher = WatchlistMatcher(POLICY.watchlists)
         report = process_pages(s, POLICY, matcher, T0, store=custom)
     assert (report.articles, report.hits) == (1, 1)
     assert fake.calls == [("pages_after", (0, cyrillic.id, 200))]
-    with store.read() as s:
+    with alert_store.read() as s:
         assert astore.cursor_position(s, Cursor.PAGES) == 7
 
 
-def test_delivery_renders_the_articles_its_store_reads(store: AlertStore) -> None:
+def test_delivery_renders_the_articles_its_store_reads(alert_store: AlertStore) -> None:
     # The fake's titles are not the stored ones: a message showing them was read through
     # the source, not from ingest's table.
     fake = FakeSource(
-        [replace(a, title=f"{a.title} (as the source has it)") for a in stored(store)]
+        [replace(a, title=f"{a.title} (as the source has it)") for a in stored(alert_store)]
     )
-    custom = AlertStore(store.engine, fake)
+    custom = AlertStore(alert_store.engine, fake)
     with custom.batch() as s:
         process_batch(s, POLICY, WatchlistMatcher(POLICY.watchlists), T0, store=custom)
     sent: list[Message] = []

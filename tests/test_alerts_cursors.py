@@ -6,7 +6,6 @@ against SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,14 +31,6 @@ POLICY = AlertPolicy(
 )
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[AlertStore]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield AlertStore(engine)
-    engine.dispose()
-
-
 def entries(*titles: str) -> list[ParsedEntry]:
     return [
         ParsedEntry(f"{t}-{i}", t, f"https://e.org/{i}", "", "", T0, None)
@@ -47,42 +38,44 @@ def entries(*titles: str) -> list[ParsedEntry]:
     ]
 
 
-def feed_id(store: AlertStore, name: str = "f") -> int:
-    with store.batch() as s:
+def feed_id(alert_store: AlertStore, name: str = "f") -> int:
+    with alert_store.batch() as s:
         istore.sync_feeds(s, [istore.FeedSpec(name, f"https://e.org/{name}.xml", 300)], T0)
         (feed,) = istore.claim_due(s, T0, lease_s=LEASE_S, owner="t", limit=1)
         return feed.id
 
 
-def add(store: AlertStore, feed: int, *titles: str) -> list[int]:
-    with store.batch() as s:
+def add(alert_store: AlertStore, feed: int, *titles: str) -> list[int]:
+    with alert_store.batch() as s:
         before = istore.articles_after(s, 0, 10_000)
         istore.add_articles(s, feed, entries(*titles), T0, alert_cutoff=None)
         known = {a.id for a in before}
         return [a.id for a in istore.articles_after(s, 0, 10_000) if a.id not in known]
 
 
-def match(store: AlertStore) -> int:
-    with store.batch() as s:
-        report = process_batch(s, POLICY, WatchlistMatcher(POLICY.watchlists), T0, store=store)
+def match(alert_store: AlertStore) -> int:
+    with alert_store.batch() as s:
+        report = process_batch(
+            s, POLICY, WatchlistMatcher(POLICY.watchlists), T0, store=alert_store
+        )
     return report.articles
 
 
 def test_a_batch_reads_after_the_cursor_and_moves_it_to_its_last_article(
-    store: AlertStore,
+    alert_store: AlertStore,
 ) -> None:
-    feed = feed_id(store)
-    first = add(store, feed, "Radu Ionescu-Vlad in Iași", "Rain in Cluj")
-    assert match(store) == 2
-    with store.read() as s:
+    feed = feed_id(alert_store)
+    first = add(alert_store, feed, "Radu Ionescu-Vlad in Iași", "Rain in Cluj")
+    assert match(alert_store) == 2
+    with alert_store.read() as s:
         assert astore.cursor_position(s, Cursor.ARTICLES) == first[-1]
         assert not istore.any_after(s, first[-1])
-    later = add(store, feed, "Radu Ionescu-Vlad in Brașov")
-    with store.read() as s:
+    later = add(alert_store, feed, "Radu Ionescu-Vlad in Brașov")
+    with alert_store.read() as s:
         assert istore.any_after(s, first[-1])
-    assert match(store) == 1  # only the new one: nothing is read twice
-    assert match(store) == 0
-    with store.read() as s:
+    assert match(alert_store) == 1  # only the new one: nothing is read twice
+    assert match(alert_store) == 0
+    with alert_store.read() as s:
         assert astore.cursor_position(s, Cursor.ARTICLES) == later[-1]
         assert sorted(h.article_id for h in astore.list_hits(s)) == [first[0], later[0]]
 
@@ -96,33 +89,35 @@ def test_a_batch_reads_after_the_cursor_and_moves_it_to_its_last_article(
         ([], 0),
     ],
 )
-def test_a_cursor_only_moves_forward(store: AlertStore, moves: list[int], expected: int) -> None:
-    with store.batch() as s:
+def test_a_cursor_only_moves_forward(
+    alert_store: AlertStore, moves: list[int], expected: int
+) -> None:
+    with alert_store.batch() as s:
         for to in moves:
             astore.advance_cursor(s, Cursor.PAGES, to)
-    with store.read() as s:
+    with alert_store.read() as s:
         assert astore.cursor_position(s, Cursor.PAGES) == expected
         assert astore.cursor_position(s, Cursor.ARTICLES) == 0  # each cursor its own
 
 
-def test_a_cursor_without_its_row_is_written_on_its_first_move(store: AlertStore) -> None:
+def test_a_cursor_without_its_row_is_written_on_its_first_move(alert_store: AlertStore) -> None:
     # The migration writes both rows; a schema made otherwise must still move on, or
     # every batch would read the same articles again.
-    with store.batch() as s:
+    with alert_store.batch() as s:
         s.execute(text("DELETE FROM alert_cursors"))
-    with store.batch() as s:
+    with alert_store.batch() as s:
         assert astore.cursor_position(s, Cursor.ARTICLES) == 0
         astore.advance_cursor(s, Cursor.ARTICLES, 12)
-    with store.read() as s:
+    with alert_store.read() as s:
         assert astore.cursor_position(s, Cursor.ARTICLES) == 12
 
 
 def test_page_texts_are_numbered_as_stored_and_read_after_the_page_cursor(
-    store: AlertStore,
+    alert_store: AlertStore,
 ) -> None:
-    feed = feed_id(store)
-    a, b, c = add(store, feed, "one", "two", "three")
-    with store.batch() as s:
+    feed = feed_id(alert_store)
+    a, b, c = add(alert_store, feed, "one", "two", "three")
+    with alert_store.batch() as s:
         istore.record_pages(s, [istore.PageOutcome(c, text="third's page")])
         istore.record_pages(
             s,
@@ -131,7 +126,7 @@ def test_page_texts_are_numbered_as_stored_and_read_after_the_page_cursor(
                 istore.PageOutcome(b, error="HTTP 500", retry_at=T0 + timedelta(hours=1)),
             ],
         )
-    with store.read() as s:
+    with alert_store.read() as s:
         got = istore.pages_after(s, 0, c, 10)
         assert [(p.id, p.page_seq) for p in got] == [(c, 1), (a, 2)]
         assert [p.id for p in istore.pages_after(s, 1, c, 10)] == [a]
@@ -142,11 +137,11 @@ def test_page_texts_are_numbered_as_stored_and_read_after_the_page_cursor(
         assert not istore.any_pages_after(s, 2, c)
 
 
-def test_retention_keeps_the_articles_after_alerts_cursor(store: AlertStore) -> None:
-    feed = feed_id(store)
-    ids = add(store, feed, "one", "two", "three")
+def test_retention_keeps_the_articles_after_alerts_cursor(alert_store: AlertStore) -> None:
+    feed = feed_id(alert_store)
+    ids = add(alert_store, feed, "one", "two", "three")
     later = T0 + timedelta(days=400)
-    with store.read() as s:
+    with alert_store.read() as s:
         assert istore.delete_articles_before(s, later, through=ids[1]) == ids[:2]
         assert istore.delete_articles_before(s, later, through=0) == []
         assert istore.delete_articles_before(s, T0, through=ids[-1]) == []
@@ -162,11 +157,11 @@ def _waiting_for_the_order_lock(engine: Engine) -> bool:
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite: one writer
-def test_on_postgresql_articles_commit_in_the_order_of_their_ids(store: AlertStore) -> None:
-    """Two pollers store articles at once: the second waits for the first to commit, so
+def test_on_postgresql_articles_commit_in_the_order_of_their_ids(alert_store: AlertStore) -> None:
+    """Two pollers alert_store articles at once: the second waits for the first to commit, so
     no article ever becomes visible with a smaller id than one a consumer has read."""
-    feed_a, feed_b = feed_id(store, "a"), feed_id(store, "b")
-    first = store.engine.connect()
+    feed_a, feed_b = feed_id(alert_store, "a"), feed_id(alert_store, "b")
+    first = alert_store.engine.connect()
     tx = first.begin()
     s1 = Session(bind=first)
     istore.add_articles(s1, feed_a, entries("early"), T0, alert_cutoff=None)
@@ -174,24 +169,24 @@ def test_on_postgresql_articles_commit_in_the_order_of_their_ids(store: AlertSto
     second_done = threading.Event()
 
     def second() -> None:
-        add(store, feed_b, "late")
+        add(alert_store, feed_b, "late")
         second_done.set()
 
     t = threading.Thread(target=second)
     t.start()
     deadline = datetime.now(UTC) + timedelta(seconds=LEASE_S)
-    while not _waiting_for_the_order_lock(store.engine):
+    while not _waiting_for_the_order_lock(alert_store.engine):
         assert datetime.now(UTC) < deadline, "the second writer never queued for the lock"
         assert not second_done.is_set(), "the second writer did not wait for the first"
         second_done.wait(0.01)
-    with store.read() as s:
+    with alert_store.read() as s:
         assert istore.articles_after(s, 0, 10) == []  # neither is visible yet
     tx.commit()
     s1.close()
     first.close()
     t.join()
     assert second_done.is_set()
-    with store.read() as s:
+    with alert_store.read() as s:
         got = istore.articles_after(s, 0, 10)
     assert [a.title for a in got] == ["early", "late"]
 
@@ -251,8 +246,8 @@ def test_the_migration_turns_processed_marks_into_alerts_cursors(db_url: str) ->
     upgrade(engine)
     columns = {c["name"] for c in inspect(engine).get_columns("articles")}
     assert {"processed_at", "page_matched_at"}.isdisjoint(columns)
-    store = AlertStore(engine)
-    with store.read() as s:
+    alert_store = AlertStore(engine)
+    with alert_store.read() as s:
         assert astore.cursor_position(s, Cursor.ARTICLES) == ids["m2"]
         assert astore.cursor_position(s, Cursor.PAGES) == 0
         assert [a.identity for a in istore.articles_after(s, ids["m2"], 10)] == ["w3", "m4", "w5"]
