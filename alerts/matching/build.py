@@ -359,6 +359,8 @@ def _surname_forms(
     vowels: dict[tuple[str, str], dict[Signature, None]] = {}
     for st, spelled_all in zip(found.stems, spellings, strict=True):
         stem_key = keys[st.stem]
+        if len(stem_key) < st.min_key:
+            continue
         sounds = len(stem_key) - stem_key.count("a")  # consonants: every vowel is an "a"
         for spelled in spelled_all:
             sk = keys[spelled]

@@ -13,7 +13,6 @@ import re
 from typing import NamedTuple
 
 from alerts.matching.normalize import tokens
-from alerts.matching.phonetic import key
 
 # ending -> label. "" is the bare stem (consonant-final nominative).
 Endings = dict[str, str]
@@ -362,6 +361,9 @@ class Stem(NamedTuple):
     stem: str
     endings: str  # name of the table in TABLES
     related: str | None = None
+    # The fewest letters the stem's phonetic key may have (the build drops a shorter one):
+    # a stem the pattern derives by cutting letters off can key like too many other words.
+    min_key: int = 0
 
 
 TABLES: dict[str, Endings] = {
@@ -517,22 +519,19 @@ def _fleeting(surname: str) -> list[Stem]:
     if not m:
         return []
     head, tail = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    stem = head + tail.rstrip("ь")
-    if len(key(stem)) < _MIN_FLEETING_KEY:
-        return []
     soft = tail[0] in "cц" or tail == "ts"
-    return [Stem(stem, "fleeting_soft" if soft else "fleeting_hard")]
+    table = "fleeting_soft" if soft else "fleeting_hard"
+    return [Stem(head + tail.rstrip("ь"), table, None, _MIN_FLEETING_KEY)]
 
 
 _GREEK_OS_END = re.compile(rf"^(.*[{_C}])os$")
 
 
 def _greek_os(surname: str) -> list[Stem]:
-    """The stem of a Greek man's -os surname, when long enough (``GREEK_OS``)."""
+    """The stem of a Greek man's -os surname (``GREEK_OS``), kept by the build only when its
+    key is long enough."""
     m = _GREEK_OS_END.match(surname)
-    if not m or len(key(m.group(1))) < GREEK_OS_MIN_KEY:
-        return []
-    return [Stem(m.group(1), "greek_os")]
+    return [Stem(m.group(1), "greek_os", None, GREEK_OS_MIN_KEY)] if m else []
 
 
 def pattern(surname: str, gender: str | None) -> Pattern:
