@@ -106,7 +106,8 @@ PARTICLES = frozenset(
 )  # fmt: skip
 
 
-def _particle_before_last(phrase: str) -> bool:
+def particle_before_last(phrase: str) -> bool:
+    """Whether a name's surname starts with a particle (``PARTICLES``)."""
     # Capitalised too: "Marine Le Pen", "Jean-Claude Van Damme" (a given name and a
     # particle-led surname make at least three words).
     raw = phrase.split()
@@ -117,7 +118,7 @@ def compound_parts(phrase: str) -> int:
     """How many words the surname (the phrase's last white-space-separated part) has:
     2 for "Levon Ter-Petrosyan" and "Ursula von der Leyen", 1 for "Ales Bialiatski"."""
     last = phrase.rsplit(maxsplit=1)[-1] if phrase.split() else ""
-    if _particle_before_last(phrase):
+    if particle_before_last(phrase):
         return 1 + max(1, len(words_of(last)))
     if last.isascii() and last.isalpha():
         return 1  # every ASCII letter is a letter of the mask: one word, no need to mask it

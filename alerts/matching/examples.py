@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from alerts.matching.build import PARTICLES
+from alerts.matching.build import particle_before_last
 
 # The spans (start, end) of the watched person's mentions in a text.
 Spans = Callable[[str], Sequence[tuple[int, int]]]
@@ -333,7 +333,7 @@ def examples(name: str, spans: Spans) -> list[tuple[str, str]]:
     if not words:
         return []
     surname = _spellings(words[-1])
-    if len(words) > 2 and words[-2].lower() in PARTICLES:
+    if particle_before_last(name):
         # "von der Leyen": the particle is spelled with the surname, as it is matched.
         latin, cyrillic = words[-2], _latin_to_cyrillic(words[-2])
         surname = [(f"{cyrillic if 'Cyrillic' in s else latin} {w}", s) for w, s in surname]

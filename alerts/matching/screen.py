@@ -39,9 +39,9 @@ _HASHTAG = re.compile(r"#(\w+)")
 # Letters of a script without case, which ``context.capitalised`` counts as capitals
 # although Python's ``str.islower`` says they are lower case (Georgian Mkhedruli).
 _UNCASED = re.compile("[\u10d0-\u10ff]")
-_HYPHENS = frozenset("-\u2010\u2011")
+_HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
 # One capitalised word and a hyphen before a word: the first half of a compound surname.
-_COMPOUND_HEAD = re.compile(r"^[^\W\d_][^\W\d_]*[-\u2010\u2011]$")
+_COMPOUND_HEAD = re.compile(rf"^[^\W\d_][^\W\d_]*[{_HYPHENS}]$")
 
 
 # A Latin word's š ž č are kept as ш ж ч (``normalize``): the key reads them as the
@@ -53,13 +53,6 @@ _LATIN_LETTER = re.compile("[a-z]")
 
 
 _UNREAD = b"?"  # a stem's signature not yet worked out (never a real one)
-
-
-def _given_name(w: str) -> bool:
-    """Whether a Latin word is some given name (Brian, Michael, Julian): spelled otherwise
-    than the watched surname (Brown, Michel, Yellen), it is someone's first name that
-    happens to key like it, and names the person only after their own first name."""
-    return lexicon().is_given(w)
 
 
 def _without_carons(w: str) -> str:
@@ -377,7 +370,10 @@ class Lexicon:
                 if e.vowels:
                     if sig is _UNREAD:
                         sig = signature(w[:cut])
-                        given = sig is not None and _given_name(variant)
+                        # A Latin given name spelled otherwise than the surname (Brian
+                        # for Brown, Michael for Michel) is someone's first name that
+                        # keys like it: the surname only after the person's own.
+                        given = sig is not None and lexicon().is_given(variant)
                     loose = not agrees(sig, e.vowels) or (
                         given and skeleton(w[:cut]) != skeleton(e.spelled)
                     )

@@ -84,8 +84,8 @@ def agrees(text: Signature | None, configured: tuple[Signature, ...]) -> bool:
     """Whether a text stem's vowels are some configured spelling's: True when either side
     is not compared, or when no configured spelling has as many vowel runs (the key merged
     them differently; not judged here). A ``SHORT`` surname's must be the same."""
-    if configured and configured[0] == SHORT:
-        return text is not None and text in configured[1:]
+    if SHORT in configured:
+        return text is not None and text in configured
     if text is None or not configured:
         return True
     judged = False
