@@ -96,7 +96,9 @@ def greek_pairs(low: str) -> str:
     return low
 
 
-_OTHER = re.compile("[\u0370-\u03ff\u0530-\u058f\u10a0-\u10ff\u1c90-\u1cbf\u1f00-\u1fff]")
+# Greek, Armenian, Georgian (Mkhedruli and Mtavruli) and Greek Extended.
+_OTHER_RANGES = "\u0370-\u03ff\u0530-\u058f\u10a0-\u10ff\u1c90-\u1cbf\u1f00-\u1fff"
+_OTHER = re.compile(f"[{_OTHER_RANGES}]")
 
 
 def has_other_script(s: str) -> bool:
@@ -104,11 +106,7 @@ def has_other_script(s: str) -> bool:
     return _OTHER.search(s) is not None
 
 
-_TABLED = re.compile(
-    "[\u0370-\u03ff\u0530-\u058f\u10a0-\u10ff\u1c90-\u1cbf\u1f00-\u1fff"
-    + "".join(_CYRILLIC_EXT)
-    + "]"
-)
+_TABLED = re.compile(f"[{_OTHER_RANGES}{''.join(_CYRILLIC_EXT)}]")
 
 
 def needs_table(s: str) -> bool:
