@@ -78,8 +78,10 @@ class FeedServer:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._stop: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
-        self._stalls: dict[str, int] = {}  # requests that reached their stall, per path
-        self._stall_waiters: list[tuple[str, int, concurrent.futures.Future[None]]] = []
+        # How many requests reached a point of the server's own (a path's stall), and who
+        # waits for how many.
+        self._reached: dict[str, int] = {}
+        self._waiters: list[tuple[str, int, concurrent.futures.Future[None]]] = []
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> FeedServer:
@@ -130,25 +132,34 @@ class FeedServer:
 
     def stalls(self, path: str) -> int:
         """How many requests to `path` have reached their stall so far."""
-        with self._lock:
-            return self._stalls.get(path, 0)
+        return self.reached_count(path)
 
     def stalled(self, path: str, n: int) -> Awaitable[None]:
         """Resolves once `n` requests to `path` have reached their stall: the server holds
         them (no status line, or the body's first bytes sent) and the client waits."""
+        return self.reached(path, n)
+
+    def reached_count(self, point: str) -> int:
+        """How many requests have reached `point` (see `_reach`)."""
+        with self._lock:
+            return self._reached.get(point, 0)
+
+    def reached(self, point: str, n: int) -> Awaitable[None]:
+        """Resolves once `n` requests have reached `point`, awaitable from any loop."""
         fut: concurrent.futures.Future[None] = concurrent.futures.Future()
         with self._lock:
-            if self._stalls.get(path, 0) >= n:
+            if self._reached.get(point, 0) >= n:
                 fut.set_result(None)
             else:
-                self._stall_waiters.append((path, n, fut))
+                self._waiters.append((point, n, fut))
         return asyncio.wrap_future(fut)
 
-    def _stalling(self, path: str) -> None:
+    def _reach(self, point: str) -> None:
+        """A request has reached `point` (a stalling route's path, or a subclass's own)."""
         with self._lock:
-            count = self._stalls[path] = self._stalls.get(path, 0) + 1
-            for p, n, fut in self._stall_waiters:
-                if p == path and count >= n and not fut.done():
+            count = self._reached[point] = self._reached.get(point, 0) + 1
+            for p, n, fut in self._waiters:
+                if p == point and count >= n and not fut.done():
                     fut.set_result(None)
 
     def reset_counters(self) -> None:
@@ -203,7 +214,7 @@ class FeedServer:
         if route.delay_s:
             await asyncio.sleep(route.delay_s)
         if route.stall == "headers":
-            self._stalling(request.path)
+            self._reach(request.path)
             await self._stop.wait()
         headers = dict(route.headers)
         if route.etag:
@@ -235,7 +246,7 @@ class FeedServer:
                 return resp
             else:
                 await resp.write(route.body)  # returns once the bytes are on their way
-                self._stalling(request.path)
+                self._reach(request.path)
                 await self._stop.wait()
             await resp.write_eof()
         except (ConnectionError, RuntimeError):

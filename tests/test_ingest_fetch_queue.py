@@ -9,8 +9,6 @@ sleep, and the production limits (30 s timeout, 5-minute queue bound) stay as th
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import threading
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,41 +31,30 @@ LIMITS = FetchLimits()  # production: timeout 30 s, queue bound 300 s, per_host 
 T = TypeVar("T")
 
 
+_HELD = "/held/"  # the point every held request reaches (``FeedServer.reached``)
+
+
 class HeldServer(FeedServer):
     """A feed server whose paths under /held/ answer only after `release()`."""
 
     def __init__(self) -> None:
         super().__init__()
         self._gate: asyncio.Event | None = None
-        self._arrived = 0
-        self._waiters: list[tuple[int, concurrent.futures.Future[None]]] = []
-        self._count_lock = threading.Lock()
 
     async def _answer(self, request: web.Request, route: Route) -> web.StreamResponse:
         if request.path.startswith("/held/"):
             if self._gate is None:
                 self._gate = asyncio.Event()
-            with self._count_lock:
-                self._arrived += 1
-                for n, fut in self._waiters:
-                    if self._arrived >= n and not fut.done():
-                        fut.set_result(None)
+            self._reach(_HELD)
             await self._gate.wait()
         return await super()._answer(request, route)
 
     def arrived(self, n: int) -> Awaitable[None]:
         """Resolves once `n` held requests have reached the server."""
-        fut: concurrent.futures.Future[None] = concurrent.futures.Future()
-        with self._count_lock:
-            if self._arrived >= n:
-                fut.set_result(None)
-            else:
-                self._waiters.append((n, fut))
-        return asyncio.wrap_future(fut)
+        return self.reached(_HELD, n)
 
     def held_arrivals(self) -> int:
-        with self._count_lock:
-            return self._arrived
+        return self.reached_count(_HELD)
 
     def release(self) -> None:
         def open_gate() -> None:
